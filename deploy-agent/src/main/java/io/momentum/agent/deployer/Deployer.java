@@ -1,0 +1,32 @@
+package io.momentum.agent.deployer;
+
+import java.util.Map;
+
+/**
+ * Puts environments of the control repository on disk. One implementation per backend (native JGit, r10k, g10k),
+ * chosen by {@code momentum.deploy.backend}.
+ *
+ * <p>Contract every implementation keeps:
+ * <ul>
+ * <li>an environment is replaced whole or not at all: on failure, or when the calling thread is interrupted, the
+ * previously deployed version stays live and untouched;</li>
+ * <li>calls for the same environment are never concurrent (the scheduler serializes them); calls for different
+ * environments may be;</li>
+ * <li>names are validated before any path is built; nothing is ever written outside the environments base dir
+ * (and the backend's own cache dir).</li>
+ * </ul>
+ */
+public interface Deployer {
+
+    /** Deploys (or redeploys) one environment at the target's commit, or the branch head when it has none. */
+    DeployOutcome deploy(EnvironmentTarget target) throws DeployException;
+
+    /** Redeploys one Puppetfile module in one environment, if that environment's Puppetfile declares it. */
+    DeployOutcome deployModule(EnvironmentTarget target, String module) throws DeployException;
+
+    /** Removes a managed environment (its branch was deleted). Directories Momentum does not manage stay. */
+    void purge(String environment) throws DeployException;
+
+    /** The environments this backend has deployed, environment -> deployed control-repository commit. */
+    Map<String, String> deployedEnvironments();
+}

@@ -1,0 +1,31 @@
+package io.momentum.agent.deployer;
+
+import io.momentum.agent.domain.ControlSource;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What every backend needs to know, independent of how it is configured.
+ *
+ * @param environmentsDir where environments live (default {@code /etc/puppetlabs/code/environments})
+ * @param cacheDir the backend's own cache: git mirrors, Forge tarballs, staging versions
+ * @param sources the control repositories
+ * @param forgeBaseUrl the Forge API base URL (default {@code https://forgeapi.puppet.com})
+ * @param parallelism how many modules one deploy fetches at once
+ * @param commandTimeout the longest a git fetch, a Forge download or an external command may take
+ * @param executable the r10k or g10k executable for those backends (ignored by the native one)
+ */
+public record DeployerSettings(
+        Path environmentsDir,
+        Path cacheDir,
+        List<ControlSource> sources,
+        String forgeBaseUrl,
+        int parallelism,
+        Duration commandTimeout,
+        String executable) {
+
+    public DeployerSettings {
+        sources = List.copyOf(sources);
+    }
+}

@@ -1,0 +1,28 @@
+package io.momentum.service.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** How a service creates the SPEC topics at start-up when they are missing. */
+@ConfigMapping(prefix = "momentum.topics")
+public interface TopicConfig {
+
+    /** Create missing topics at start-up. Turn off where topics are managed elsewhere (for example by GitOps). */
+    @WithDefault("true")
+    boolean provision();
+
+    @WithDefault("3")
+    int partitions();
+
+    /** 1 fits one local broker; production uses 3. */
+    @WithDefault("1")
+    short replicationFactor();
+
+    /** 1 fits one local broker; production uses 2. */
+    @WithDefault("1")
+    int minInsyncReplicas();
+
+    @WithDefault("P7D")
+    Duration lbChangesRetention();
+}

@@ -1,0 +1,6 @@
+package io.momentum.shared.event;
+
+public enum Health {
+    UP,
+    DOWN
+}
