@@ -1,0 +1,247 @@
+package io.momentum.health.domain;
+
+import io.momentum.shared.event.DeployRequest;
+import io.momentum.shared.event.DeployResult;
+import io.momentum.shared.event.Health;
+import io.momentum.shared.event.MasterAnnouncement;
+import io.momentum.shared.event.MasterRole;
+import io.momentum.shared.event.MasterState;
+import io.momentum.shared.event.MasterStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The monitor's whole view: which masters exist, how healthy they are, which code they serve, and from that the
+ * status the load balancer acts on. Thread-safe; every input is a plain method call, time comes from the clock.
+ */
+public final class Fleet {
+
+    /** Assumed heartbeat period of an agent that did not announce one. */
+    static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(30);
+    /** An agent is silent after this many heartbeat periods without one. */
+    static final int MISSED_HEARTBEATS = 3;
+
+    /** What a consumer of the status topic acts on: everything but timestamps, latency and failure counts when DOWN. */
+    private record Significant(MasterRole role, String lbAddress, Health health, List<String> lagging,
+            boolean routable, boolean draining, String reason, int failuresWhileUp) {
+
+        static Significant of(MasterStatus status) {
+            return new Significant(status.role(), status.lbAddress(), status.health(),
+                    status.laggingEnvironments(), status.routable(), status.draining(), status.reason(),
+                    status.health() == Health.UP ? status.consecutiveFailures() : 0);
+        }
+    }
+
+    private record Published(Significant significant, Instant at) {
+    }
+
+    private final HealthSettings settings;
+    private final RoutingPolicy policy;
+    private final Clock clock;
+    private final Map<String, StaticMaster> configured = new TreeMap<>();
+    private final Map<String, MasterAnnouncement> announced = new TreeMap<>();
+    private final Map<String, HealthCheck> checks = new HashMap<>();
+    private final CodeState code = new CodeState();
+    private final Map<String, Published> published = new HashMap<>();
+    private final Set<String> decommissioned = new TreeSet<>();
+
+    public Fleet(HealthSettings settings, RoutingPolicy policy, List<StaticMaster> staticMasters, Clock clock) {
+        this.settings = settings;
+        this.policy = policy;
+        this.clock = clock;
+        staticMasters.forEach(master -> configured.put(master.id(), master));
+    }
+
+    public HealthSettings settings() {
+        return settings;
+    }
+
+    public RoutingPolicy policy() {
+        return policy;
+    }
+
+    public synchronized void onAnnouncement(MasterAnnouncement announcement) {
+        announced.put(announcement.masterId(), announcement);
+        decommissioned.remove(announcement.masterId());
+    }
+
+    /** A tombstone on {@code momentum.masters}: forget the master unless it is configured statically. */
+    public synchronized void onDecommission(String masterId) {
+        announced.remove(masterId);
+        if (configured.containsKey(masterId)) {
+            return;
+        }
+        checks.remove(masterId);
+        published.remove(masterId);
+        decommissioned.add(masterId);
+    }
+
+    public synchronized void onDeployRequest(DeployRequest request) {
+        code.apply(request);
+    }
+
+    public synchronized void onDeployResult(DeployResult result) {
+        code.apply(result);
+    }
+
+    /** Records a probe; probes of masters that are gone by now are dropped. */
+    public synchronized void onProbe(String masterId, ProbeOutcome outcome) {
+        if (!configured.containsKey(masterId) && !announced.containsKey(masterId)) {
+            return;
+        }
+        checks.computeIfAbsent(masterId, id -> new HealthCheck(settings)).record(outcome);
+    }
+
+    public synchronized List<ProbeTarget> probeTargets() {
+        List<ProbeTarget> targets = new ArrayList<>();
+        for (KnownMaster master : known()) {
+            if (master.url() != null) {
+                targets.add(new ProbeTarget(master.id(), master.url()));
+            }
+        }
+        return targets;
+    }
+
+    /** The current status of every known master, ordered by id; masters awaiting their first verdict show DOWN. */
+    public synchronized List<MasterStatus> statuses() {
+        return List.copyOf(evaluate().values());
+    }
+
+    public synchronized Optional<MasterStatus> status(String masterId) {
+        return Optional.ofNullable(evaluate().get(masterId));
+    }
+
+    /**
+     * What to publish now: tombstones of decommissioned masters, and the status of every master with a verdict
+     * whose status changed since it was last published or was last published a publish interval ago. The
+     * returned records count as published; call {@link #publicationFailed} for any that could not be written.
+     */
+    public synchronized List<Publication> publications() {
+        Instant now = clock.instant();
+        List<Publication> due = new ArrayList<>();
+        decommissioned.forEach(masterId -> due.add(new Publication(masterId, null)));
+        decommissioned.clear();
+        for (MasterStatus status : evaluate().values()) {
+            HealthCheck check = checks.get(status.masterId());
+            if (check == null || check.health().isEmpty()) {
+                continue;
+            }
+            Significant significant = Significant.of(status);
+            Published last = published.get(status.masterId());
+            if (last == null || !last.significant().equals(significant)
+                    || !now.isBefore(last.at().plus(settings.publishInterval()))) {
+                published.put(status.masterId(), new Published(significant, now));
+                due.add(new Publication(status.masterId(), status));
+            }
+        }
+        return due;
+    }
+
+    /** The write of this publication failed: offer it again at the next {@link #publications()} call. */
+    public synchronized void publicationFailed(Publication publication) {
+        if (publication.tombstone()) {
+            if (!configured.containsKey(publication.masterId())
+                    && !announced.containsKey(publication.masterId())) {
+                decommissioned.add(publication.masterId());
+            }
+        } else {
+            published.remove(publication.masterId());
+        }
+    }
+
+    private List<KnownMaster> known() {
+        Set<String> ids = new TreeSet<>(configured.keySet());
+        ids.addAll(announced.keySet());
+        List<KnownMaster> masters = new ArrayList<>();
+        for (String id : ids) {
+            masters.add(KnownMaster.merge(id, configured.get(id), announced.get(id)));
+        }
+        return masters;
+    }
+
+    private Map<String, MasterStatus> evaluate() {
+        Instant now = clock.instant();
+        List<KnownMaster> masters = known();
+        List<Assessment> assessments = new ArrayList<>();
+        for (KnownMaster master : masters) {
+            String blocker = blocker(master, now);
+            assessments.add(new Assessment(master.id(), blocker == null, blocker,
+                    code.laggingEnvironments(master.id())));
+        }
+        Map<String, Verdict> verdicts = policy.decide(assessments);
+        Map<String, MasterStatus> statuses = new LinkedHashMap<>();
+        for (int i = 0; i < masters.size(); i++) {
+            KnownMaster master = masters.get(i);
+            Assessment assessment = assessments.get(i);
+            statuses.put(master.id(), status(master, assessment, verdicts.get(master.id()), now));
+        }
+        return statuses;
+    }
+
+    private MasterStatus status(KnownMaster master, Assessment assessment, Verdict verdict, Instant now) {
+        HealthCheck check = checks.get(master.id());
+        Health health = check == null ? Health.DOWN : check.health().orElse(Health.DOWN);
+        String reason = verdict.reason();
+        if (health == Health.UP && check.currentFailure() != null) {
+            reason = reason + "; last probe failed (" + check.consecutiveFailures() + " of " + settings.fall()
+                    + " before DOWN): " + check.currentFailure();
+        }
+        boolean draining = master.announcement() != null && master.announcement().state() == MasterState.LEAVING;
+        return new MasterStatus(master.id(), master.role(), master.lbAddress(), health, assessment.inSync(),
+                assessment.laggingEnvironments(), verdict.routable(), draining, reason,
+                check == null ? 0 : check.consecutiveFailures(),
+                check == null ? null : check.latencyMs(),
+                check == null || check.checkedAt() == null ? now : check.checkedAt());
+    }
+
+    /** Why the master may not take traffic whatever the policy, or {@code null} when it may. */
+    private String blocker(KnownMaster master, Instant now) {
+        if (master.url() == null) {
+            return "no Puppet Server URL known (neither configured nor announced)";
+        }
+        HealthCheck check = checks.get(master.id());
+        Optional<Health> health = check == null ? Optional.empty() : check.health();
+        if (health.isEmpty()) {
+            return "not checked yet: needs " + settings.rise() + " successful probes";
+        }
+        if (health.get() == Health.DOWN) {
+            return check.currentFailure() != null
+                    ? "DOWN: " + check.currentFailure()
+                    : "DOWN, recovering: " + check.consecutiveSuccesses() + " of " + settings.rise()
+                            + " successful probes";
+        }
+        MasterAnnouncement announcement = master.announcement();
+        if (announcement != null) {
+            if (announcement.state() == MasterState.LEAVING) {
+                return "agent is LEAVING: draining";
+            }
+            if (announcement.state() == MasterState.JOINING) {
+                return "agent is JOINING: still deploying environments";
+            }
+            Duration period = announcement.heartbeatIntervalMs() > 0
+                    ? Duration.ofMillis(announcement.heartbeatIntervalMs()) : DEFAULT_HEARTBEAT;
+            if (announcement.heartbeatAt() != null
+                    && now.isAfter(announcement.heartbeatAt().plus(period.multipliedBy(MISSED_HEARTBEATS)))) {
+                return "agent silent: last heartbeat at " + announcement.heartbeatAt() + ", expected every "
+                        + HealthCheck.human(period);
+            }
+        }
+        if (check.heldDown(now)) {
+            return check.flapReason();
+        }
+        if (master.lbAddress() == null) {
+            return "no load-balancer address known";
+        }
+        return null;
+    }
+}
