@@ -1,0 +1,220 @@
+package io.momentum.agent.deployer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.momentum.shared.env.EnvironmentNames;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * The on-disk layout of natively deployed environments, all on the environments' own file system so that every
+ * switch is a rename:
+ *
+ * <pre>
+ * &lt;base&gt;/&lt;env&gt;                                  symlink -&gt; .momentum/&lt;env&gt;/&lt;version&gt;/code
+ * &lt;base&gt;/.momentum/&lt;env&gt;/&lt;version&gt;/code/       the environment Puppet Server reads
+ * &lt;base&gt;/.momentum/&lt;env&gt;/&lt;version&gt;/deploy.json  its {@link DeployManifest}
+ * &lt;base&gt;/.momentum/&lt;env&gt;/.staging-&lt;id&gt;/         a version being built (never live)
+ * &lt;base&gt;/.momentum/&lt;env&gt;/last-attempt.json       the last failed attempt, in r10k's format
+ * </pre>
+ *
+ * Puppet ignores {@code .momentum} (not a valid environment name). An environment is "managed" exactly when its
+ * entry is a symlink into {@code .momentum/<env>/}; anything else in the base directory is left alone. The live
+ * version and the one before it (for one-step rollback) are kept; older versions are deleted after each switch.
+ */
+final class EnvironmentStore {
+
+    static final String STATE_DIR = ".momentum";
+    static final String CODE = "code";
+    private static final String MANIFEST = "deploy.json";
+    private static final String STAGING_PREFIX = ".staging-";
+    static final String LAST_ATTEMPT = "last-attempt.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path base;
+    private final Path state;
+
+    EnvironmentStore(Path base) {
+        this.base = base.toAbsolutePath().normalize();
+        this.state = this.base.resolve(STATE_DIR);
+    }
+
+    /** A deployed version: its directory and what it holds. */
+    record Version(String name, Path dir, DeployManifest manifest) {
+
+        Path code() {
+            return dir.resolve(CODE);
+        }
+    }
+
+    Path link(String environment) {
+        return EnvironmentNames.resolveInside(base, environment);
+    }
+
+    Path stateDir(String environment) {
+        return EnvironmentNames.resolveInside(state, environment);
+    }
+
+    /** Refuses to deploy over a directory or link Momentum did not create. */
+    void requireManageable(String environment) throws DeployException {
+        Path link = link(environment);
+        if (Files.exists(link, LinkOption.NOFOLLOW_LINKS) && versionName(environment) == null) {
+            throw new DeployException(link + " exists and is not managed by Momentum; move it away to deploy "
+                    + environment + " here");
+        }
+    }
+
+    Optional<Version> live(String environment) {
+        String name = versionName(environment);
+        if (name == null) {
+            return Optional.empty();
+        }
+        Path dir = stateDir(environment).resolve(name);
+        try {
+            return Optional.of(new Version(name, dir, JSON.readValue(dir.resolve(MANIFEST).toFile(), DeployManifest.class)));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The live version's directory name when the environment's entry is one of our symlinks. */
+    private String versionName(String environment) {
+        Path link = link(environment);
+        if (!Files.isSymbolicLink(link)) {
+            return null;
+        }
+        try {
+            Path target = Files.readSymbolicLink(link);
+            // .momentum/<env>/<version>/code
+            if (target.getNameCount() == 4 && target.getName(0).toString().equals(STATE_DIR)
+                    && target.getName(1).toString().equals(environment) && target.getName(3).toString().equals(CODE)
+                    && !target.isAbsolute()) {
+                return target.getName(2).toString();
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return null;
+    }
+
+    /** A fresh, empty staging directory; leftovers of killed deploys of this environment are removed first. */
+    Path newStaging(String environment) throws IOException {
+        Path dir = stateDir(environment);
+        Files.createDirectories(dir);
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, STAGING_PREFIX + "*")) {
+            for (Path stale : entries) {
+                FileTrees.delete(stale);
+            }
+        }
+        Path staging = dir.resolve(STAGING_PREFIX + UUID.randomUUID());
+        Files.createDirectory(staging);
+        Files.createDirectory(staging.resolve(CODE));
+        return staging;
+    }
+
+    /**
+     * Makes a fully built staging directory the live version: rename it to its version name, then replace the
+     * environment's symlink in one {@code rename(2)}. Returns the version name.
+     */
+    String activate(String environment, Path staging, DeployManifest manifest, String previousVersion)
+            throws IOException {
+        Files.write(staging.resolve(MANIFEST), JSON.writeValueAsBytes(manifest));
+        Path dir = stateDir(environment);
+        String shortCommit = manifest.commit().substring(0, Math.min(12, manifest.commit().length()));
+        String name = System.currentTimeMillis() + "-" + shortCommit;
+        for (int n = 1; Files.exists(dir.resolve(name), LinkOption.NOFOLLOW_LINKS); n++) {
+            name = System.currentTimeMillis() + "-" + shortCommit + "-" + n;
+        }
+        Files.move(staging, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        Path tmpLink = state.resolve(".link-" + environment + "-" + UUID.randomUUID());
+        Files.createSymbolicLink(tmpLink, Paths.get(STATE_DIR, environment, name, CODE));
+        try {
+            Files.move(tmpLink, link(environment), StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmpLink);
+        }
+        Files.deleteIfExists(dir.resolve(LAST_ATTEMPT));
+        retain(environment, name, previousVersion);
+        return name;
+    }
+
+    /** Deletes every version but the live one and the one before it. */
+    private void retain(String environment, String live, String previous) throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(stateDir(environment))) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (!name.equals(live) && !name.equals(previous) && !name.startsWith(".")
+                        && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                    FileTrees.delete(entry);
+                }
+            }
+        }
+    }
+
+    void recordFailure(String environment, String content) {
+        try {
+            Path dir = stateDir(environment);
+            Files.createDirectories(dir);
+            Path tmp = dir.resolve(LAST_ATTEMPT + "~");
+            Files.writeString(tmp, content);
+            Files.move(tmp, dir.resolve(LAST_ATTEMPT), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            // The failure itself is reported by the caller; this record is a courtesy for operators on the host.
+        }
+    }
+
+    void discard(Path staging) {
+        try {
+            FileTrees.delete(staging);
+        } catch (IOException e) {
+            // Whatever is left is removed by the next deploy of this environment (newStaging).
+        }
+    }
+
+    /** Removes a managed environment: the symlink first (one atomic step for Puppet), then its versions. */
+    boolean purge(String environment) throws IOException {
+        boolean managed = versionName(environment) != null;
+        if (managed) {
+            Files.delete(link(environment));
+        } else if (Files.exists(link(environment), LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        Path dir = stateDir(environment);
+        boolean had = Files.exists(dir);
+        FileTrees.delete(dir);
+        return managed || had;
+    }
+
+    /** Every managed environment and its live control commit. */
+    Map<String, String> deployed() {
+        Map<String, String> deployed = new TreeMap<>();
+        if (!Files.isDirectory(base)) {
+            return deployed;
+        }
+        List<Path> links = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(base, Files::isSymbolicLink)) {
+            entries.forEach(links::add);
+        } catch (IOException e) {
+            return deployed;
+        }
+        for (Path link : links) {
+            String environment = link.getFileName().toString();
+            if (EnvironmentNames.isValid(environment)) {
+                live(environment).ifPresent(v -> deployed.put(environment, v.manifest().commit()));
+            }
+        }
+        return deployed;
+    }
+}

@@ -1,0 +1,98 @@
+package io.momentum.agent.deployer;
+
+import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/** Whole-tree file operations that never follow symbolic links. */
+final class FileTrees {
+
+    private FileTrees() {
+    }
+
+    /** Deletes {@code root} and everything below it; a missing root is fine. */
+    static void delete(Path root) throws IOException {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.deleteIfExists(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                if (e != null && !(e instanceof NoSuchFileException)) {
+                    throw e;
+                }
+                try {
+                    Files.deleteIfExists(dir);
+                } catch (DirectoryNotEmptyException retry) {
+                    delete(dir);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /**
+     * Recreates {@code from} at {@code to} with hard links to the same files (copies when the file system refuses a
+     * link), so that reusing an unchanged module costs a directory walk, not a checkout.
+     */
+    static int link(Path from, Path to) throws IOException, InterruptedException {
+        int[] files = {0};
+        Files.walkFileTree(from, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                Files.createDirectories(to.resolve(from.relativize(dir)));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedIOException(file);
+                }
+                Path target = to.resolve(from.relativize(file));
+                if (attrs.isSymbolicLink()) {
+                    Files.createSymbolicLink(target, Files.readSymbolicLink(file));
+                } else {
+                    try {
+                        Files.createLink(target, file);
+                    } catch (UnsupportedOperationException | IOException e) {
+                        Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+                    }
+                }
+                files[0]++;
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted while linking " + to);
+        }
+        return files[0];
+    }
+
+    private static final class InterruptedIOException extends java.io.InterruptedIOException {
+        InterruptedIOException(Path file) {
+            super("interrupted at " + file);
+        }
+    }
+}

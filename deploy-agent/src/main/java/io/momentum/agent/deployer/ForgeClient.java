@@ -1,0 +1,202 @@
+package io.momentum.agent.deployer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.momentum.agent.domain.ModuleSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+
+/**
+ * Puppet Forge v3 client with a tarball cache under {@code <cacheDir>/forge}: a pinned release is downloaded
+ * once, verified against the Forge's SHA-256 (or MD5) and then served from the cache without asking the Forge again.
+ */
+final class ForgeClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<PosixFilePermission> EXECUTABLE = EnumSet.of(
+            PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE,
+            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_EXECUTE);
+
+    private final String baseUrl;
+    private final Path cache;
+    private final Duration timeout;
+    private final HttpClient http;
+
+    ForgeClient(String baseUrl, Path cache, Duration timeout) {
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.cache = cache;
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
+    }
+
+    /** The version to install: the pinned one, or the Forge's current release. */
+    String resolveVersion(ModuleSpec.Forge module) throws DeployException {
+        if (module.version() != null) {
+            return module.version();
+        }
+        JsonNode release = getJson("/v3/modules/" + module.slug(), "module " + module.slug()).path("current_release");
+        String version = release.path("version").asText(null);
+        if (version == null || !version.matches("[0-9A-Za-z.+-]+")) {
+            throw new DeployException("the Forge names no current release of " + module.slug());
+        }
+        return version;
+    }
+
+    /** The verified tarball of one release, from the cache or downloaded into it. */
+    Path tarball(String slug, String version) throws DeployException {
+        Path cached = cache.resolve(slug + "-" + version + ".tar.gz");
+        if (Files.isRegularFile(cached)) {
+            return cached;
+        }
+        JsonNode release = getJson("/v3/releases/" + slug + "-" + version, "release " + slug + " " + version);
+        String fileUri = release.path("file_uri").asText(null);
+        if (fileUri == null) {
+            throw new DeployException("the Forge release " + slug + " " + version + " has no file_uri");
+        }
+        URI uri = fileUri.startsWith("http://") || fileUri.startsWith("https://") ? URI.create(fileUri)
+                : URI.create(baseUrl + (fileUri.startsWith("/") ? "" : "/") + fileUri);
+        String sha256 = release.path("file_sha256").asText(null);
+        String md5 = release.path("file_md5").asText(null);
+        try {
+            Files.createDirectories(cache);
+            Path partial = cache.resolve(".download-" + UUID.randomUUID());
+            try {
+                HttpResponse<InputStream> response = http.send(request(uri), HttpResponse.BodyHandlers.ofInputStream());
+                MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                MessageDigest md = MessageDigest.getInstance("MD5");
+                try (InputStream body = response.body()) {
+                    if (response.statusCode() != 200) {
+                        throw new DeployException("downloading " + slug + " " + version + " from the Forge answered HTTP "
+                                + response.statusCode());
+                    }
+                    try (InputStream in = new DigestInputStream(new DigestInputStream(body, sha), md);
+                            OutputStream out = Files.newOutputStream(partial)) {
+                        in.transferTo(out);
+                    }
+                }
+                verify(slug, version, "SHA-256", sha256, sha.digest());
+                if (sha256 == null) {
+                    verify(slug, version, "MD5", md5, md.digest());
+                }
+                Files.move(partial, cached, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                return cached;
+            } finally {
+                Files.deleteIfExists(partial);
+            }
+        } catch (IOException e) {
+            throw new DeployException("cannot download " + slug + " " + version + " from the Forge: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DeployException("interrupted while downloading " + slug + " " + version);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void verify(String slug, String version, String algorithm, String expected, byte[] actual)
+            throws DeployException {
+        if (expected != null && !expected.isEmpty() && !HexFormat.of().formatHex(actual).equalsIgnoreCase(expected)) {
+            throw new DeployException("the Forge tarball of " + slug + " " + version + " fails its " + algorithm
+                    + " check: the download is corrupt or was tampered with");
+        }
+    }
+
+    private JsonNode getJson(String path, String what) throws DeployException {
+        try {
+            HttpResponse<byte[]> response = http.send(request(URI.create(baseUrl + path)),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() == 404) {
+                throw new DeployException("the Forge at " + baseUrl + " has no " + what);
+            }
+            if (response.statusCode() != 200) {
+                throw new DeployException("the Forge at " + baseUrl + " answered HTTP " + response.statusCode()
+                        + " for " + what);
+            }
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new DeployException("cannot reach the Forge at " + baseUrl + " for " + what + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DeployException("interrupted while asking the Forge for " + what);
+        }
+    }
+
+    private HttpRequest request(URI uri) {
+        return HttpRequest.newBuilder(uri).timeout(timeout).header("User-Agent", "momentum-deploy-agent").GET().build();
+    }
+
+    /**
+     * Extracts a Forge tarball into {@code target}, dropping its top-level {@code author-name-version/} directory.
+     * Entries that would land outside the target, hard links and symbolic links pointing out of the module are
+     * refused: a tarball is input from the network.
+     *
+     * @return how many files were written
+     */
+    static int extract(Path tarball, Path target, boolean excludeSpec) throws IOException, InterruptedException {
+        Files.createDirectories(target);
+        Path root = target.toAbsolutePath().normalize();
+        int files = 0;
+        try (InputStream raw = Files.newInputStream(tarball);
+                TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(raw))) {
+            TarArchiveEntry entry;
+            while ((entry = tar.getNextEntry()) != null) {
+                if (Thread.interrupted()) {
+                    throw new InterruptedException("interrupted while extracting " + tarball.getFileName());
+                }
+                String name = entry.getName();
+                int slash = name.indexOf('/');
+                String relative = slash < 0 ? "" : name.substring(slash + 1);
+                if (relative.isEmpty() || excludeSpec && (relative.equals("spec") || relative.startsWith("spec/"))) {
+                    continue;
+                }
+                Path file = root.resolve(relative).normalize();
+                if (!file.startsWith(root) || relative.startsWith("/")) {
+                    throw new IOException("tarball entry '" + name + "' leaves the module directory");
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(file);
+                } else if (entry.isSymbolicLink()) {
+                    Path linkTarget = Paths.get(entry.getLinkName());
+                    if (linkTarget.isAbsolute() || !file.getParent().resolve(linkTarget).normalize().startsWith(root)) {
+                        throw new IOException("tarball symlink '" + name + "' points outside the module");
+                    }
+                    Files.createDirectories(file.getParent());
+                    Files.createSymbolicLink(file, linkTarget);
+                    files++;
+                } else if (entry.isFile()) {
+                    Files.createDirectories(file.getParent());
+                    Files.copy(tar, file, StandardCopyOption.REPLACE_EXISTING);
+                    if ((entry.getMode() & 0100) != 0) {
+                        Files.setPosixFilePermissions(file, EXECUTABLE);
+                    }
+                    files++;
+                } else {
+                    throw new IOException("tarball entry '" + name + "' is neither file, directory nor symlink");
+                }
+            }
+        }
+        return files;
+    }
+}

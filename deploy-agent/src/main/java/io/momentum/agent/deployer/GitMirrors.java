@@ -1,0 +1,189 @@
+package io.momentum.agent.deployer;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.TagOpt;
+
+/**
+ * One bare mirror per repository URL under {@code <cacheDir>/git}, shared by every environment that uses the
+ * repository (the control repository and each module). A mirror is fetched at most once per deploy: a fetch that
+ * started after a deploy began already shows everything that deploy must see, so concurrent deploys share it.
+ */
+final class GitMirrors implements AutoCloseable {
+
+    private static final List<RefSpec> REFSPECS = List.of(
+            new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"));
+
+    private final Path dir;
+    private final Duration timeout;
+    private final Map<String, Mirror> mirrors = new ConcurrentHashMap<>();
+
+    GitMirrors(Path dir, Duration timeout) {
+        this.dir = dir;
+        this.timeout = timeout;
+    }
+
+    Mirror mirror(String url) {
+        return mirrors.computeIfAbsent(url, u -> new Mirror(u, dir.resolve(directoryName(u))));
+    }
+
+    @Override
+    public void close() {
+        mirrors.values().forEach(Mirror::close);
+    }
+
+    /** Readable and unique: a sanitized tail of the URL plus a hash of all of it. */
+    static String directoryName(String url) {
+        String readable = url.replaceAll("[^A-Za-z0-9._-]", "_");
+        if (readable.length() > 60) {
+            readable = readable.substring(readable.length() - 60);
+        }
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(url.getBytes(StandardCharsets.UTF_8));
+            return readable + "-" + HexFormat.of().formatHex(hash, 0, 8) + ".git";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    final class Mirror {
+
+        private final String url;
+        private final Path path;
+        private final ReentrantLock lock = new ReentrantLock();
+        private volatile Repository repository;
+        private volatile long lastFetchStartedNanos = Long.MIN_VALUE;
+
+        private Mirror(String url, Path path) {
+            this.url = url;
+            this.path = path;
+        }
+
+        String url() {
+            return url;
+        }
+
+        Repository repository() throws DeployException {
+            Repository repo = repository;
+            if (repo == null) {
+                lock.lock();
+                try {
+                    if (repository == null) {
+                        repository = open();
+                    }
+                    repo = repository;
+                } finally {
+                    lock.unlock();
+                }
+            }
+            return repo;
+        }
+
+        private Repository open() throws DeployException {
+            try {
+                if (!Files.isDirectory(path.resolve("objects"))) {
+                    Files.createDirectories(path.getParent());
+                    Git.init().setBare(true).setDirectory(path.toFile()).call().close();
+                }
+                return new FileRepositoryBuilder().setGitDir(path.toFile()).setMustExist(true).build();
+            } catch (IOException | GitAPIException e) {
+                throw new DeployException("cannot create the git cache for " + Urls.redact(url) + ": " + e.getMessage(), e);
+            }
+        }
+
+        /** Fetches, unless a fetch that started at or after {@code notBeforeNanos} already did. */
+        void refresh(long notBeforeNanos) throws DeployException {
+            Repository repo = repository();
+            lock.lock();
+            try {
+                if (lastFetchStartedNanos != Long.MIN_VALUE && lastFetchStartedNanos - notBeforeNanos >= 0) {
+                    return;
+                }
+                long started = System.nanoTime();
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new DeployException("interrupted before fetching " + Urls.redact(url));
+                }
+                try (Git git = new Git(repo)) {
+                    git.fetch().setRemote(url).setRefSpecs(REFSPECS).setTagOpt(TagOpt.NO_TAGS)
+                            .setRemoveDeletedRefs(true).setTimeout((int) Math.max(1, timeout.toSeconds())).call();
+                } catch (GitAPIException | RuntimeException e) {
+                    throw new DeployException("cannot fetch " + Urls.redact(url) + ": " + Urls.redact(rootMessage(e)), e);
+                }
+                lastFetchStartedNanos = started;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** The commit of a branch, or {@code null} when the mirror has no such branch. */
+        ObjectId branch(String branch) throws DeployException {
+            return peeled(Constants.R_HEADS + branch);
+        }
+
+        ObjectId tag(String tag) throws DeployException {
+            return peeled(Constants.R_TAGS + tag);
+        }
+
+        /** A (possibly abbreviated) commit id, if the mirror has that commit. */
+        ObjectId commit(String id) throws DeployException {
+            try {
+                ObjectId resolved = repository().resolve(id + "^{commit}");
+                return resolved != null && resolved.name().startsWith(id.toLowerCase()) ? resolved : null;
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+        }
+
+        private ObjectId peeled(String refName) throws DeployException {
+            Repository repo = repository();
+            try {
+                Ref ref = repo.exactRef(refName);
+                if (ref == null) {
+                    return null;
+                }
+                try (RevWalk walk = new RevWalk(repo)) {
+                    RevCommit commit = walk.parseCommit(ref.getObjectId());
+                    return commit.getId();
+                }
+            } catch (IOException e) {
+                throw new DeployException("cannot read " + refName + " of " + Urls.redact(url) + ": " + e.getMessage(), e);
+            }
+        }
+
+        private void close() {
+            Repository repo = repository;
+            if (repo != null) {
+                repo.close();
+            }
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String message = t == e ? e.getMessage() : e.getMessage() + " (" + t.getMessage() + ")";
+        return message == null ? e.getClass().getSimpleName() : message;
+    }
+}

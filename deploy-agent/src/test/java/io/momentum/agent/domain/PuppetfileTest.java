@@ -1,0 +1,123 @@
+package io.momentum.agent.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.momentum.agent.domain.ModuleSpec.RefKind;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Plain JUnit: the Puppetfile grammar is pure domain logic. */
+class PuppetfileTest {
+
+    static Stream<Arguments> valid() {
+        return Stream.of(
+                Arguments.of("hash rockets", "mod 'apache', :git => 'https://git.example/apache.git', :tag => 'v1.2.0'",
+                        new ModuleSpec.Git("apache", "modules", 1, "https://git.example/apache.git", RefKind.TAG,
+                                "v1.2.0", null, false)),
+                Arguments.of("labels", "mod 'puppetlabs-ntp', git: 'file:///srv/ntp.git', branch: 'main'",
+                        new ModuleSpec.Git("ntp", "modules", 1, "file:///srv/ntp.git", RefKind.BRANCH, "main", null,
+                                false)),
+                Arguments.of("ref", "mod \"a\", :git => \"u\", :ref => \"1.0\"",
+                        new ModuleSpec.Git("a", "modules", 1, "u", RefKind.REF, "1.0", null, false)),
+                Arguments.of("commit", "mod 'a', :git => 'u', :commit => 'abcdef0123456789abcdef0123456789abcdef01'",
+                        new ModuleSpec.Git("a", "modules", 1, "u", RefKind.COMMIT,
+                                "abcdef0123456789abcdef0123456789abcdef01", null, false)),
+                Arguments.of("no ref means master, like r10k", "mod 'a', :git => 'u'",
+                        new ModuleSpec.Git("a", "modules", 1, "u", RefKind.BRANCH, "master", null, false)),
+                Arguments.of("control branch", "mod 'a', :git => 'u', :branch => :control_branch, :default_branch => 'main'",
+                        new ModuleSpec.Git("a", "modules", 1, "u", RefKind.CONTROL_BRANCH, null, "main", false)),
+                Arguments.of("multi-line with comments",
+                        "# header\n\nmod 'apache',\n  :git => 'u', # trailing comment\n\n  :ref => 'x'\n",
+                        new ModuleSpec.Git("apache", "modules", 3, "u", RefKind.REF, "x", null, false)),
+                Arguments.of("parentheses and braces", "mod('a', { :git => 'u',\n :tag => 't' })",
+                        new ModuleSpec.Git("a", "modules", 1, "u", RefKind.TAG, "t", null, false)),
+                Arguments.of("install path", "mod 'a', :git => 'u', :tag => 't', :install_path => 'site/./'",
+                        new ModuleSpec.Git("a", "site", 1, "u", RefKind.TAG, "t", null, false)),
+                Arguments.of("exclude spec", "mod 'a', :git => 'u', :tag => 't', :exclude_spec => true",
+                        new ModuleSpec.Git("a", "modules", 1, "u", RefKind.TAG, "t", null, true)),
+                Arguments.of("forge slash", "mod 'puppetlabs/stdlib', '9.4.1'",
+                        new ModuleSpec.Forge("puppetlabs", "stdlib", "modules", 1, "9.4.1", false)),
+                Arguments.of("forge dash latest", "mod 'puppetlabs-concat', :latest",
+                        new ModuleSpec.Forge("puppetlabs", "concat", "modules", 1, null, false)),
+                Arguments.of("forge no version", "mod 'puppetlabs/concat'",
+                        new ModuleSpec.Forge("puppetlabs", "concat", "modules", 1, null, false)),
+                Arguments.of("forge version label", "mod 'puppetlabs/concat', version: '1.0.0-rc1'",
+                        new ModuleSpec.Forge("puppetlabs", "concat", "modules", 1, "1.0.0-rc1", false)),
+                Arguments.of("local", "mod 'profile', :local => true",
+                        new ModuleSpec.Local("profile", "modules", 1)),
+                Arguments.of("moduledir", "moduledir 'thirdparty'\nmod 'profile', local: true",
+                        new ModuleSpec.Local("profile", "thirdparty", 2)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("valid")
+    void parsesWhatR10kUnderstands(String title, String content, ModuleSpec expected) throws Exception {
+        Puppetfile puppetfile = Puppetfile.parse(content);
+        assertThat(puppetfile.modules()).containsExactly(expected);
+    }
+
+    static Stream<Arguments> invalid() {
+        return Stream.of(
+                Arguments.of("mod 'a', :svn => 'u'", 1, "unsupported module option :svn"),
+                Arguments.of("\n\nif true\n", 3, "unsupported statement 'if'"),
+                Arguments.of("mod 'a',\n :git => 'u',\n :install_path => '../../etc'", 1, "leaves the environment"),
+                Arguments.of("mod 'a', :git => 'u', :install_path => '/etc'", 1, "relative path"),
+                Arguments.of("moduledir '../x'", 1, "leaves the environment"),
+                Arguments.of("mod 'Bad-Name!', :git => 'u'", 1, "is not 'name'"),
+                Arguments.of("mod 'puppetlabs/Std', '1.0.0'", 1, "module name 'Std'"),
+                Arguments.of("mod 'stdlib', '1.0.0'", 1, "needs its author"),
+                Arguments.of("mod 'a/b', 'one'", 1, "not a semantic version"),
+                Arguments.of("mod 'a', :git => 'u', :tag => 'x', :branch => 'y'", 1, "only one of"),
+                Arguments.of("mod 'a', :git => \"#{base}/a.git\"", 1, "interpolation"),
+                Arguments.of("mod 'a', :git => 'u'\nmod 'a', :git => 'v'", 2, "already declared on line 1"),
+                Arguments.of("mod 'a', :git => 'u', :ref => '--upload-pack=x'", 1, "invalid git ref"),
+                Arguments.of("mod 'a', :git => 'u', :commit => 'main'", 1, "not a commit id"),
+                Arguments.of("mod 'a', :git => 'u'\nmod 'b', :git => 'v', :install_path => 'x/.git'", 2, ".git"),
+                Arguments.of("mod 'a', :git => 'u\n", 1, "unterminated string"),
+                Arguments.of("mod 'a', $x", 1, "unsupported syntax"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalid")
+    void refusesWhatItCannotDeployNamingTheLine(String content, int line, String message) {
+        assertThatThrownBy(() -> Puppetfile.parse(content))
+                .isInstanceOf(PuppetfileException.class)
+                .hasMessageContaining("line " + line + ":")
+                .hasMessageContaining(message)
+                .satisfies(e -> assertThat(((PuppetfileException) e).line()).isEqualTo(line));
+    }
+
+    @Test
+    void readsAWholeRealisticPuppetfile() throws Exception {
+        Puppetfile puppetfile = Puppetfile.parse("""
+                forge "https://forgeapi.puppet.com"
+
+                # Forge modules
+                mod 'puppetlabs/stdlib', '9.4.1'
+                mod 'puppetlabs-concat', :latest
+
+                mod 'apache',
+                  :git    => 'https://git.example/apache.git',
+                  :branch => :control_branch,
+                  :default_branch => 'production'
+                mod 'role', :local => true
+                mod 'hieradata', git: 'https://git.example/hiera.git', tag: 'v3', install_path: 'data'
+                """);
+        assertThat(puppetfile.forge()).isEqualTo("https://forgeapi.puppet.com");
+        assertThat(puppetfile.moduledir()).isEqualTo("modules");
+        assertThat(puppetfile.modules()).extracting(ModuleSpec::path)
+                .isEqualTo(List.of("modules/stdlib", "modules/concat", "modules/apache", "modules/role",
+                        "data/hieradata"));
+        assertThat(((ModuleSpec.Git) puppetfile.modules().get(2)).effectiveRef("feature_x")).isEqualTo("feature_x");
+    }
+
+    @Test
+    void anEmptyPuppetfileHasNoModules() throws Exception {
+        assertThat(Puppetfile.parse("# nothing\n").modules()).isEmpty();
+    }
+}
