@@ -23,6 +23,7 @@ final class ForgeStub implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, byte[]> tarballs = new ConcurrentHashMap<>();
     private final Map<String, String> checksums = new ConcurrentHashMap<>();
+    private final Map<String, String> md5s = new ConcurrentHashMap<>();
     private final Map<String, String> latest = new ConcurrentHashMap<>();
     volatile CountDownLatch downloadStarted = new CountDownLatch(1);
     volatile CountDownLatch holdDownloads;
@@ -47,6 +48,7 @@ final class ForgeStub implements AutoCloseable {
         byte[] tarball = tarball(slug + "-" + version, files);
         tarballs.put(slug + "-" + version, tarball);
         checksums.put(slug + "-" + version, sha256(tarball));
+        md5s.put(slug + "-" + version, digest("MD5", tarball));
         latest.put(slug, version);
     }
 
@@ -86,8 +88,12 @@ final class ForgeStub implements AutoCloseable {
     }
 
     static String sha256(byte[] bytes) {
+        return digest("SHA-256", bytes);
+    }
+
+    private static String digest(String algorithm, byte[] bytes) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(bytes));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -99,7 +105,8 @@ final class ForgeStub implements AutoCloseable {
             if (path.startsWith("/v3/releases/") && tarballs.containsKey(path.substring(13))) {
                 String release = path.substring(13);
                 respond(exchange, 200, ("{\"file_uri\":\"/v3/files/" + release + ".tar.gz\",\"file_sha256\":\""
-                        + checksums.get(release) + "\"}").getBytes(StandardCharsets.UTF_8));
+                        + checksums.get(release) + "\",\"file_md5\":\"" + md5s.getOrDefault(release, "")
+                        + "\",\"version\":\"" + release.substring(release.lastIndexOf('-') + 1) + "\"}").getBytes(StandardCharsets.UTF_8));
             } else if (path.startsWith("/v3/modules/") && latest.containsKey(path.substring(12))) {
                 respond(exchange, 200, ("{\"current_release\":{\"version\":\"" + latest.get(path.substring(12))
                         + "\"}}").getBytes(StandardCharsets.UTF_8));

@@ -1,0 +1,156 @@
+package io.momentum.agent.deployer;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.momentum.agent.domain.ControlSource;
+import io.momentum.shared.env.EnvironmentNames;
+import io.momentum.shared.env.InvalidNameException;
+import io.momentum.shared.event.ModuleCounts;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What the r10k and g10k backends share: a generated configuration file in the cache dir, the tool run as an
+ * argument list, and the tool's own deploy file read back to tell what is live.
+ *
+ * <p>These tools write into the live environment directory in place: a failed or killed run can leave an environment
+ * half-updated. That is the price of keeping an operator's existing tool; the native backend does not have it.
+ */
+abstract sealed class ExternalDeployer implements Deployer permits R10kDeployer, G10kDeployer {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    protected final DeployerSettings settings;
+
+    ExternalDeployer(DeployerSettings settings) {
+        this.settings = settings;
+    }
+
+    /** The tool's file inside each environment that names the deployed commit ({@code signature}). */
+    abstract String deployFileName();
+
+    @Override
+    public Map<String, String> deployedEnvironments() {
+        Map<String, String> deployed = new TreeMap<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(settings.environmentsDir())) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                JsonNode info = EnvironmentNames.isValid(name) ? readDeployFile(entry) : null;
+                if (info != null && info.hasNonNull("signature")) {
+                    deployed.put(name, info.get("signature").asText());
+                }
+            }
+        } catch (IOException e) {
+            return deployed;
+        }
+        return deployed;
+    }
+
+    /** Deletes an environment the tool deployed (it has the tool's deploy file); anything else stays. */
+    @Override
+    public void purge(String environment) throws DeployException {
+        Path dir = environmentDir(environment);
+        if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) && Files.exists(dir.resolve(deployFileName()))) {
+            try {
+                FileTrees.delete(dir);
+            } catch (IOException e) {
+                throw new DeployException("cannot purge environment " + environment + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    protected Path environmentDir(String environment) throws DeployException {
+        try {
+            return EnvironmentNames.resolveInside(settings.environmentsDir(), EnvironmentNames.requireValid(environment));
+        } catch (InvalidNameException e) {
+            throw new DeployException("refusing to deploy: " + e.getMessage());
+        }
+    }
+
+    protected JsonNode readDeployFile(Path environmentDir) {
+        try {
+            Path file = environmentDir.resolve(deployFileName());
+            return Files.isRegularFile(file) ? JSON.readTree(file.toFile()) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Runs the tool and turns a non-zero exit into an error carrying the end of its output. */
+    protected void run(List<String> command) throws DeployException {
+        try {
+            Files.createDirectories(settings.cacheDir());
+            Files.createDirectories(settings.environmentsDir());
+        } catch (IOException e) {
+            throw new DeployException("cannot create " + settings.cacheDir() + ": " + e.getMessage(), e);
+        }
+        ExternalCommand.Result result = ExternalCommand.run(command, settings.cacheDir(), settings.commandTimeout());
+        if (result.exitCode() != 0) {
+            throw new DeployException(Path.of(command.get(0)).getFileName() + " failed with exit code "
+                    + result.exitCode() + result.outputTail());
+        }
+    }
+
+    /** The outcome as the tool's deploy file tells it, failing when the file is missing or admits a failure. */
+    protected DeployOutcome outcome(String environment, JsonNode before) throws DeployException {
+        JsonNode after = readDeployFile(environmentDir(environment));
+        if (after == null || !after.hasNonNull("signature")) {
+            throw new DeployException(tool() + " reported success but did not deploy environment " + environment
+                    + " (no " + deployFileName() + "): does its branch exist?");
+        }
+        if (after.has("deploy_success") && !after.get("deploy_success").asBoolean()) {
+            throw new DeployException(tool() + " reports deploy_success: false for " + environment);
+        }
+        int modules = after.path("module_deploys").size();
+        boolean unchanged = before != null && before.path("signature").equals(after.get("signature"))
+                && before.path("module_deploys").equals(after.path("module_deploys"));
+        return new DeployOutcome(environment, after.get("signature").asText(),
+                unchanged ? new ModuleCounts(0, modules) : new ModuleCounts(modules, 0), unchanged);
+    }
+
+    abstract String tool();
+
+    protected String executable() {
+        return settings.executable() == null || settings.executable().isBlank() ? tool() : settings.executable();
+    }
+
+    protected ControlSource source(EnvironmentTarget target) throws DeployException {
+        for (ControlSource source : settings.sources()) {
+            if (source.name().equals(target.source()) || source.remote().equals(target.remote())) {
+                return source;
+            }
+        }
+        throw new DeployException("environment " + target.environment() + ": source '" + target.source()
+                + "' is not configured");
+    }
+
+    /** A YAML scalar that is valid whatever the string holds (JSON strings are YAML). */
+    protected static String yaml(String value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    protected Path writeConfig(String fileName, String content) throws DeployException {
+        try {
+            Files.createDirectories(settings.cacheDir());
+            Path file = settings.cacheDir().resolve(fileName);
+            Path tmp = settings.cacheDir().resolve(fileName + ".tmp");
+            Files.writeString(tmp, content);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return file;
+        } catch (IOException e) {
+            throw new DeployException("cannot write " + fileName + ": " + e.getMessage(), e);
+        }
+    }
+}

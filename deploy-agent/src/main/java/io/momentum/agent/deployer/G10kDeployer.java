@@ -1,0 +1,86 @@
+package io.momentum.agent.deployer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.momentum.agent.domain.ControlSource;
+import io.momentum.shared.env.EnvironmentNames;
+import io.momentum.shared.env.InvalidNameException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs the real {@code g10k} with a generated configuration. g10k exits 0 even for a branch that exists in no
+ * source; this backend checks that the environment's {@code .g10k-deploy.json} was written by this run and names the
+ * expected commit, and fails otherwise. Not atomic: see {@link ExternalDeployer}.
+ */
+public final class G10kDeployer extends ExternalDeployer {
+
+    static final String DEPLOY_FILE = ".g10k-deploy.json";
+
+    public G10kDeployer(DeployerSettings settings) {
+        super(settings);
+    }
+
+    @Override
+    String tool() {
+        return "g10k";
+    }
+
+    @Override
+    String deployFileName() {
+        return DEPLOY_FILE;
+    }
+
+    @Override
+    public DeployOutcome deploy(EnvironmentTarget target) throws DeployException {
+        return run(target, null);
+    }
+
+    @Override
+    public DeployOutcome deployModule(EnvironmentTarget target, String module) throws DeployException {
+        try {
+            EnvironmentNames.requireValidModule(module);
+        } catch (InvalidNameException e) {
+            throw new DeployException("cannot deploy module: " + e.getMessage());
+        }
+        return run(target, readDeployFile(environmentDir(target.environment())) == null ? null : module);
+    }
+
+    private DeployOutcome run(EnvironmentTarget target, String module) throws DeployException {
+        Path dir = environmentDir(target.environment());
+        source(target);
+        String head = new BranchLister().branches(source(target)).get(target.branch());
+        if (head == null) {
+            throw new DeployException("branch '" + target.branch() + "' does not exist in source " + target.source());
+        }
+        JsonNode before = readDeployFile(dir);
+        List<String> command = new ArrayList<>(List.of(executable(), "-config", config().toString(), "-branch",
+                target.branch(), "-maxworker", String.valueOf(Math.max(1, settings.parallelism())), "-quiet"));
+        if (module != null) {
+            command.addAll(List.of("-module", module));
+        }
+        run(command);
+        DeployOutcome outcome = outcome(target.environment(), before);
+        if (!outcome.commit().equals(head)) {
+            throw new DeployException("g10k left environment " + target.environment() + " at " + outcome.commit()
+                    + " instead of " + head);
+        }
+        return outcome;
+    }
+
+    private Path config() throws DeployException {
+        StringBuilder yaml = new StringBuilder("---\n");
+        yaml.append(":cachedir: ").append(yaml(settings.cacheDir().resolve("g10k").toString())).append('\n');
+        yaml.append("forge:\n  baseurl: ").append(yaml(settings.forgeBaseUrl())).append('\n');
+        yaml.append("sources:\n");
+        for (ControlSource source : settings.sources()) {
+            yaml.append("  ").append(yaml(source.name())).append(":\n");
+            yaml.append("    remote: ").append(yaml(source.remote())).append('\n');
+            yaml.append("    basedir: ").append(yaml(settings.environmentsDir() + "/")).append('\n');
+            yaml.append("    prefix: ").append(source.prefix() == null || source.prefix().isEmpty() ? "false"
+                    : yaml(source.prefix())).append('\n');
+            yaml.append("    invalid_branches: correct\n");
+        }
+        return writeConfig("g10k.yaml", yaml.toString());
+    }
+}
