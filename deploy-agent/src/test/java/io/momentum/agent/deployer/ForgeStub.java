@@ -129,6 +129,8 @@ final class ForgeStub implements AutoCloseable {
     }
 
     private static void respond(HttpExchange exchange, int status, byte[] body) throws IOException {
+        boolean json = body.length > 0 && body[0] == '{';
+        exchange.getResponseHeaders().set("Content-Type", json ? "application/json" : "application/octet-stream");
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         if (body.length > 0) {
             try (OutputStream out = exchange.getResponseBody()) {
