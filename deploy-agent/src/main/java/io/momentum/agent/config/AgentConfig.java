@@ -1,0 +1,51 @@
+package io.momentum.agent.config;
+
+import io.momentum.shared.event.MasterIdPattern;
+import io.momentum.shared.event.MasterRole;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Pattern;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Who this agent is and how it announces itself on {@code momentum.masters}. */
+@ConfigMapping(prefix = "momentum.agent")
+public interface AgentConfig {
+
+    /**
+     * This master's id: the key of its announcements and results, and part of its consumer group id
+     * ({@code momentum-agent-<masterId>}), so that every master sees every request.
+     */
+    @Pattern(regexp = MasterIdPattern.REGEX, message = "must match " + MasterIdPattern.REGEX)
+    String masterId();
+
+    @WithDefault("COMPILE")
+    MasterRole role();
+
+    /** This master's Puppet Server, for example {@code https://cm1.example.net:8140}. */
+    Optional<String> puppetServerUrl();
+
+    /** host:port the load balancer should send agents to. */
+    Optional<String> lbAddress();
+
+    @WithDefault("5s")
+    Duration heartbeatInterval();
+
+    /**
+     * On start, also list the control repositories' branches and deploy every environment that is missing or
+     * behind before announcing READY (the compacted requests topic is replayed in any case).
+     */
+    @WithDefault("true")
+    boolean catchUpFromBranches();
+
+    /**
+     * On graceful shutdown, after LEAVING, publish a tombstone for this master on {@code momentum.masters}: set it
+     * when the master is removed for good, so monitors forget it instead of reporting it down.
+     */
+    @WithDefault("false")
+    boolean decommissionOnShutdown();
+
+    /** How long a graceful shutdown waits for running deploys before interrupting them (they stay uncommitted). */
+    @WithDefault("30s")
+    Duration shutdownGracePeriod();
+}

@@ -1,0 +1,239 @@
+package io.momentum.agent.messaging;
+
+import io.momentum.shared.event.DeployRequest;
+import io.momentum.shared.event.Topics;
+import io.momentum.shared.json.EventCodec;
+import io.momentum.shared.json.EventDecodingException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.jboss.logging.Logger;
+
+/**
+ * Consumes {@code momentum.deploy-requests} in this master's own group ({@code momentum-agent-<masterId>}) with a
+ * plain {@link KafkaConsumer} on one thread, and commits an offset only once the request's work is done and its
+ * results are stored (manual {@code commitSync}, auto-commit off). Records are handed to the handler as they come
+ * (so the scheduler can coalesce and parallelize) and finish out of order; each partition is committed up to its
+ * oldest unfinished record. A crash or kill therefore redelivers everything unfinished, which is harmless: deploys
+ * are idempotent and a no-op deploy still publishes its result.
+ *
+ * <p>Tombstones are ignored and malformed records are logged and skipped (and committed). Once the records that
+ * existed when the partitions were first assigned are all finished, {@code onReplayed} runs once: this is how a
+ * new master knows it has caught up with the compacted topic.
+ */
+public final class RequestConsumer implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(RequestConsumer.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+    /** Stop fetching while this many records are unfinished, so a long replay does not fill the heap. */
+    private static final int MAX_IN_FLIGHT = 5_000;
+
+    private record Finished(TopicPartition partition, long offset) {
+    }
+
+    private final String topic;
+    private final Consumer<String, byte[]> consumer;
+    private final Function<DeployRequest, CompletableFuture<Void>> handler;
+    private final Runnable onReplayed;
+    private final OffsetTracker tracker = new OffsetTracker();
+    private final Queue<Finished> finished = new ConcurrentLinkedQueue<>();
+    private final Thread thread;
+    private Map<TopicPartition, Long> replayEnd;
+    private boolean replayed;
+    private volatile boolean stopping;
+    private volatile boolean closed;
+
+    public RequestConsumer(Map<String, Object> kafka, String masterId,
+            Function<DeployRequest, CompletableFuture<Void>> handler, Runnable onReplayed) {
+        this(Topics.DEPLOY_REQUESTS, kafka, masterId, handler, onReplayed);
+    }
+
+    RequestConsumer(String topic, Map<String, Object> kafka, String masterId,
+            Function<DeployRequest, CompletableFuture<Void>> handler, Runnable onReplayed) {
+        this.topic = topic;
+        this.consumer = new KafkaConsumer<>(KafkaSettings.consumer(kafka, masterId));
+        this.handler = handler;
+        this.onReplayed = onReplayed;
+        this.thread = new Thread(this::loop, "momentum-request-consumer");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** True when the polling thread ended without being stopped: this agent no longer consumes requests. */
+    public boolean hasFailed() {
+        return !stopping && thread.getState() == Thread.State.TERMINATED;
+    }
+
+    /** Stops fetching records and waits for the polling thread; finished work can still be committed. */
+    public void stop() {
+        stopping = true;
+        consumer.wakeup();
+        try {
+            thread.join(Duration.ofSeconds(30).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Commits what finished since (after {@link #stop()} and after the scheduler drained) and leaves the group. */
+    @Override
+    public void close() {
+        if (!stopping) {
+            stop();
+        }
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            drainFinished();
+            commit();
+        } finally {
+            consumer.close(Duration.ofSeconds(10));
+        }
+    }
+
+    private void loop() {
+        try {
+            consumer.subscribe(List.of(topic), new Rebalance());
+            while (!stopping) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+                    dispatch(record);
+                }
+                drainFinished();
+                commit();
+                throttle();
+                checkReplayed();
+            }
+        } catch (WakeupException e) {
+            if (!stopping) {
+                LOG.error("request consumer woken up unexpectedly", e);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("request consumer stopped", e);
+        }
+    }
+
+    private void dispatch(ConsumerRecord<String, byte[]> record) {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        long offset = record.offset();
+        tracker.started(partition, offset);
+        if (record.value() == null) {
+            tracker.finished(partition, offset);
+            return;
+        }
+        DeployRequest request;
+        try {
+            request = EventCodec.decode(record.value(), DeployRequest.class);
+            if (request.requestId() == null || request.kind() == null) {
+                throw new EventDecodingException("requestId and kind are required");
+            }
+        } catch (EventDecodingException e) {
+            LOG.warnf("skipping malformed request at %s@%d (key %s): %s", partition, offset, record.key(),
+                    e.getMessage());
+            tracker.finished(partition, offset);
+            return;
+        }
+        CompletableFuture<Void> done;
+        try {
+            done = handler.apply(request);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "request %s could not be scheduled; skipped", request.requestId());
+            tracker.finished(partition, offset);
+            return;
+        }
+        done.whenComplete((ok, error) -> {
+            if (error == null) {
+                finished.add(new Finished(partition, offset));
+            } else {
+                // Only a shutdown fails a request's work: leave it uncommitted so it is redelivered.
+                LOG.debugf("request %s at %s@%d left uncommitted: %s", request.requestId(), partition, offset,
+                        error.getMessage());
+            }
+        });
+    }
+
+    private void drainFinished() {
+        Finished done;
+        while ((done = finished.poll()) != null) {
+            tracker.finished(done.partition(), done.offset());
+        }
+    }
+
+    private void commit() {
+        Map<TopicPartition, OffsetAndMetadata> due = tracker.committable();
+        due.keySet().retainAll(consumer.assignment());
+        if (due.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(due);
+            tracker.committed(due);
+        } catch (WakeupException e) {
+            throw e;
+        } catch (KafkaException e) {
+            LOG.warnf("commit of %s failed (will retry): %s", due, e.getMessage());
+        }
+    }
+
+    private void throttle() {
+        if (tracker.inFlight() >= MAX_IN_FLIGHT) {
+            consumer.pause(consumer.assignment());
+        } else if (!consumer.paused().isEmpty()) {
+            consumer.resume(consumer.paused());
+        }
+    }
+
+    private void checkReplayed() {
+        if (replayed || replayEnd == null) {
+            return;
+        }
+        for (Map.Entry<TopicPartition, Long> end : replayEnd.entrySet()) {
+            TopicPartition partition = end.getKey();
+            if (!consumer.assignment().contains(partition)) {
+                continue;
+            }
+            if (tracker.hasPending(partition) || consumer.position(partition) < end.getValue()) {
+                return;
+            }
+        }
+        replayed = true;
+        LOG.infof("replayed %s up to the offsets present at start-up", topic);
+        onReplayed.run();
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+            drainFinished();
+            commit();
+            tracker.forget(revoked);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+            LOG.infof("assigned %s", assigned);
+            if (replayEnd == null) {
+                replayEnd = new HashMap<>(consumer.endOffsets(assigned));
+            }
+        }
+    }
+}

@@ -1,0 +1,419 @@
+package io.momentum.agent.schedule;
+
+import io.momentum.agent.deployer.BranchLister;
+import io.momentum.agent.deployer.DeployException;
+import io.momentum.agent.deployer.DeployOutcome;
+import io.momentum.agent.deployer.Deployer;
+import io.momentum.agent.deployer.EnvironmentTarget;
+import io.momentum.shared.env.EnvironmentNames;
+import io.momentum.shared.env.InvalidNameException;
+import io.momentum.shared.event.DeployRequest;
+import io.momentum.shared.event.DeployResult;
+import io.momentum.shared.event.DeployStatus;
+import io.momentum.shared.event.ModuleCounts;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs deploy requests against a {@link Deployer}: one deploy per environment at a time, the newest pending request
+ * of an environment next (older pending ones are answered SUPERSEDED), different environments in parallel up to a
+ * bound. Every request gets a result per environment it touched; the future of {@link #submit} completes when all of
+ * them are stored, which is when the request's offset may be committed. A future that completes exceptionally (the
+ * scheduler was closed before the work finished) means: do not commit, the request must be redelivered.
+ */
+public final class DeployScheduler implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(DeployScheduler.class);
+    private static final Duration PUBLISH_RETRY_DELAY = Duration.ofSeconds(5);
+
+    private enum Action {
+        DEPLOY,
+        MODULE,
+        PURGE
+    }
+
+    /** One unit of work on one environment, on behalf of one request. */
+    private record Job(UUID requestId, Action action, String environment, EnvironmentTarget target, String module,
+            String commit, CompletableFuture<Void> done) {
+
+        /** Jobs with the same key in the same environment coalesce: only the newest one runs. */
+        String coalescingKey() {
+            return action == Action.MODULE ? "module:" + module : "environment";
+        }
+    }
+
+    /** The work of one environment: at most one job running, the newest pending job per coalescing key. */
+    private static final class Lane {
+        Job running;
+        final LinkedHashMap<String, Job> pending = new LinkedHashMap<>();
+    }
+
+    private final Deployer deployer;
+    private final Targets targets;
+    private final ResultSink sink;
+    private final AfterDeploy afterDeploy;
+    private final String masterId;
+    private final ExecutorService workers;
+    private final ExecutorService listing;
+    private final Map<String, Lane> lanes = new LinkedHashMap<>();
+    /** The last target deployed per environment, so a MODULE request knows the branch and source. */
+    private final Map<String, EnvironmentTarget> lastTargets = new ConcurrentHashMap<>();
+    private final Duration publishRetryDelay;
+    private volatile boolean closed;
+    private volatile boolean interrupting;
+
+    public DeployScheduler(Deployer deployer, Targets targets, ResultSink sink, AfterDeploy afterDeploy,
+            String masterId, int maxParallelEnvironments) {
+        this(deployer, targets, sink, afterDeploy, masterId, maxParallelEnvironments, PUBLISH_RETRY_DELAY);
+    }
+
+    DeployScheduler(Deployer deployer, Targets targets, ResultSink sink, AfterDeploy afterDeploy, String masterId,
+            int maxParallelEnvironments, Duration publishRetryDelay) {
+        this.publishRetryDelay = publishRetryDelay;
+        this.deployer = deployer;
+        this.targets = targets;
+        this.sink = sink;
+        this.afterDeploy = afterDeploy;
+        this.masterId = masterId;
+        this.workers = Executors.newFixedThreadPool(maxParallelEnvironments, named("momentum-deploy"));
+        this.listing = Executors.newSingleThreadExecutor(named("momentum-branch-listing"));
+    }
+
+    /** Schedules a request; the future completes once every result it causes is stored. */
+    public CompletableFuture<Void> submit(DeployRequest request) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new CancellationException("the scheduler is closed"));
+        }
+        return switch (request.kind()) {
+            case ENVIRONMENT -> submitEnvironment(request);
+            case MODULE -> submitModule(request);
+            case FULL_SYNC -> fromListing(request.requestId(), false);
+        };
+    }
+
+    /**
+     * Deploys every environment the control repositories define that is not deployed at its branch head (missing or
+     * behind), as a new master does before it reports READY. Each of those deploys publishes a result under a fresh
+     * request id.
+     */
+    public CompletableFuture<Void> catchUp() {
+        return fromListing(null, true);
+    }
+
+    /** The environments deployed now, environment -> control-repository commit. */
+    public Map<String, String> deployedEnvironments() {
+        return deployer.deployedEnvironments();
+    }
+
+    /** The environments with a deploy running right now. */
+    public synchronized Set<String> running() {
+        Set<String> running = new TreeSet<>();
+        lanes.forEach((environment, lane) -> {
+            if (lane.running != null) {
+                running.add(environment);
+            }
+        });
+        return running;
+    }
+
+    /**
+     * Stops taking work, lets running deploys finish for up to {@code grace}, then interrupts them (the deployer
+     * leaves the previous version live). Pending and interrupted work completes exceptionally: not committed.
+     */
+    public void close(Duration grace) {
+        List<Job> dropped = new ArrayList<>();
+        synchronized (this) {
+            closed = true;
+            lanes.values().forEach(lane -> dropped.addAll(lane.pending.values()));
+            lanes.values().forEach(lane -> lane.pending.clear());
+        }
+        dropped.forEach(job -> job.done().completeExceptionally(new CancellationException("agent is shutting down")));
+        listing.shutdownNow();
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warnf("interrupting deploys still running after %s: %s", grace, running());
+                interrupting = true;
+                workers.shutdownNow();
+                workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            workers.shutdownNow();
+        }
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+
+    private CompletableFuture<Void> submitEnvironment(DeployRequest request) {
+        if (request.environment() == null) {
+            LOG.warnf("request %s names no environment: ignored", request.requestId());
+            return CompletableFuture.completedFuture(null);
+        }
+        Job job;
+        try {
+            if (request.deleted()) {
+                String environment = EnvironmentNames.requireValid(request.environment());
+                job = new Job(request.requestId(), Action.PURGE, environment, null, null, null,
+                        new CompletableFuture<>());
+            } else {
+                EnvironmentTarget target = targets.forRequest(request);
+                job = new Job(request.requestId(), Action.DEPLOY, target.environment(), target, null,
+                        target.commit(), new CompletableFuture<>());
+            }
+        } catch (InvalidNameException e) {
+            LOG.warnf("refusing request %s: %s", request.requestId(), e.getMessage());
+            Instant now = Instant.now();
+            return publish(DeployResult.of(request.requestId(), masterId, request.environment(), null,
+                    DeployStatus.FAILED, now, now, null, "refused: " + e.getMessage()));
+        }
+        return enqueue(job);
+    }
+
+    private CompletableFuture<Void> submitModule(DeployRequest request) {
+        String module;
+        try {
+            module = EnvironmentNames.requireValidModule(request.module());
+        } catch (InvalidNameException e) {
+            LOG.warnf("refusing module request %s: %s", request.requestId(), e.getMessage());
+            return CompletableFuture.completedFuture(null);
+        }
+        List<CompletableFuture<Void>> jobs = new ArrayList<>();
+        deployer.deployedEnvironments().forEach((environment, commit) -> {
+            EnvironmentTarget known = lastTargets.get(environment);
+            EnvironmentTarget target = known != null
+                    ? new EnvironmentTarget(environment, known.source(), known.remote(), known.branch(), commit)
+                    : targets.forDeployed(environment, commit).orElse(null);
+            if (target == null) {
+                LOG.warnf("module %s: environment %s belongs to no configured source, skipped", module, environment);
+                return;
+            }
+            jobs.add(enqueue(new Job(request.requestId(), Action.MODULE, environment, target, module, commit,
+                    new CompletableFuture<>())));
+        });
+        return CompletableFuture.allOf(jobs.toArray(CompletableFuture[]::new));
+    }
+
+    /** Lists the sources' branches (off the caller's thread) and deploys all of them, or those missing/behind. */
+    private CompletableFuture<Void> fromListing(UUID requestId, boolean onlyMissingOrBehind) {
+        CompletableFuture<BranchLister.Listing> listed;
+        try {
+            listed = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return targets.list();
+                } catch (DeployException e) {
+                    throw new ListingFailed(e.getMessage());
+                }
+            }, listing);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new CancellationException("the scheduler is closed"));
+        }
+        return listed.thenCompose(result -> {
+            result.problems().forEach(problem -> LOG.warnf("control repository: %s", problem));
+            Map<String, String> deployed = onlyMissingOrBehind ? deployer.deployedEnvironments() : Map.of();
+            Collection<EnvironmentTarget> wanted = result.environments().values().stream()
+                    .filter(t -> !onlyMissingOrBehind || !t.commit().equals(deployed.get(t.environment())))
+                    .toList();
+            if (onlyMissingOrBehind) {
+                LOG.infof("catching up %d of %d environments", wanted.size(), result.environments().size());
+            }
+            List<CompletableFuture<Void>> jobs = wanted.stream()
+                    .map(t -> enqueue(new Job(requestId == null ? UUID.randomUUID() : requestId, Action.DEPLOY,
+                            t.environment(), t, null, t.commit(), new CompletableFuture<>())))
+                    .toList();
+            return CompletableFuture.allOf(jobs.toArray(CompletableFuture[]::new));
+        }).exceptionallyCompose(e -> {
+            Throwable cause = e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
+            if (cause instanceof ListingFailed) {
+                // Nothing to key a result on; the next full sync or restart lists again.
+                LOG.errorf("cannot list the control repositories' branches: %s", cause.getMessage());
+                return CompletableFuture.completedFuture(null);
+            }
+            return CompletableFuture.failedFuture(cause);
+        });
+    }
+
+    private CompletableFuture<Void> enqueue(Job job) {
+        Job superseded;
+        synchronized (this) {
+            if (closed) {
+                job.done().completeExceptionally(new CancellationException("agent is shutting down"));
+                return job.done();
+            }
+            Lane lane = lanes.computeIfAbsent(job.environment(), e -> new Lane());
+            superseded = lane.pending.remove(job.coalescingKey());
+            lane.pending.put(job.coalescingKey(), job);
+            if (lane.running == null) {
+                startNext(job.environment(), lane);
+            }
+        }
+        if (superseded != null) {
+            LOG.infof("request %s for %s superseded by %s", superseded.requestId(), job.environment(),
+                    job.requestId());
+            Instant now = Instant.now();
+            complete(superseded, DeployResult.of(superseded.requestId(), masterId, superseded.environment(),
+                    superseded.commit(), DeployStatus.SUPERSEDED, null, now, null, null));
+        }
+        return job.done();
+    }
+
+    /** Called with the lock held. */
+    private void startNext(String environment, Lane lane) {
+        var first = lane.pending.entrySet().iterator();
+        Job next = first.next().getValue();
+        first.remove();
+        lane.running = next;
+        try {
+            workers.execute(() -> run(environment, next));
+        } catch (RejectedExecutionException e) {
+            lane.running = null;
+            next.done().completeExceptionally(new CancellationException("agent is shutting down"));
+        }
+    }
+
+    private void run(String environment, Job job) {
+        try {
+            DeployResult result = execute(job);
+            if (result == null) {
+                job.done().completeExceptionally(new CancellationException("deploy interrupted by shutdown"));
+            } else {
+                complete(job, result);
+            }
+        } finally {
+            synchronized (this) {
+                Lane lane = lanes.get(environment);
+                lane.running = null;
+                if (lane.pending.isEmpty()) {
+                    lanes.remove(environment);
+                } else if (!closed) {
+                    startNext(environment, lane);
+                }
+            }
+        }
+    }
+
+    /** Runs one job; {@code null} when it was interrupted by shutdown (no result: it will be redelivered). */
+    private DeployResult execute(Job job) {
+        Instant startedAt = Instant.now();
+        String environment = job.environment();
+        try {
+            return switch (job.action()) {
+                case DEPLOY -> succeeded(job, startedAt, deployer.deploy(job.target()));
+                case MODULE -> succeeded(job, startedAt, deployer.deployModule(job.target(), job.module()));
+                case PURGE -> {
+                    deployer.purge(environment);
+                    lastTargets.remove(environment);
+                    List<String> postFailures = afterDeploy.run(environment, true);
+                    LOG.infof("purged %s", environment);
+                    yield DeployResult.of(job.requestId(), masterId, environment, null, DeployStatus.PURGED,
+                            startedAt, Instant.now(), null, postFailures.isEmpty() ? null
+                                    : String.join("; ", postFailures));
+                }
+            };
+        } catch (DeployException | RuntimeException e) {
+            if (interrupting) {
+                LOG.warnf("deploy of %s interrupted by shutdown; it will be redelivered", environment);
+                return null;
+            }
+            if (e instanceof RuntimeException) {
+                LOG.errorf(e, "deploy of %s failed unexpectedly", environment);
+            } else {
+                LOG.warnf("deploy of %s failed: %s", environment, e.getMessage());
+            }
+            String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            return DeployResult.of(job.requestId(), masterId, environment, job.commit(), DeployStatus.FAILED,
+                    startedAt, Instant.now(), null, error);
+        }
+    }
+
+    private DeployResult succeeded(Job job, Instant startedAt, DeployOutcome outcome) {
+        if (job.action() == Action.DEPLOY) {
+            lastTargets.put(job.environment(), job.target());
+        }
+        // A no-op (redelivery, replay) changed nothing on disk: nothing to flush or regenerate.
+        List<String> postFailures = outcome.unchanged() ? List.of() : afterDeploy.run(job.environment(), false);
+        ModuleCounts modules = outcome.modules() == null ? ModuleCounts.NONE : outcome.modules();
+        LOG.infof("deployed %s at %s (%s, %d modules deployed, %d reused)", job.environment(), outcome.commit(),
+                outcome.unchanged() ? "unchanged" : "changed", modules.deployed(), modules.reused());
+        return DeployResult.of(job.requestId(), masterId, job.environment(), outcome.commit(),
+                DeployStatus.SUCCEEDED, startedAt, Instant.now(), modules,
+                postFailures.isEmpty() ? null : String.join("; ", postFailures));
+    }
+
+    private void complete(Job job, DeployResult result) {
+        publish(result).whenComplete((ok, error) -> {
+            if (error == null) {
+                job.done().complete(null);
+            } else {
+                job.done().completeExceptionally(error);
+            }
+        });
+    }
+
+    /**
+     * Publishes a result, retrying until it is stored or the scheduler closes: the request's offset is committed
+     * only after its results are stored, so a result is never silently lost.
+     */
+    private CompletableFuture<Void> publish(DeployResult result) {
+        CompletableFuture<Void> stored = new CompletableFuture<>();
+        attemptPublish(result, stored);
+        return stored;
+    }
+
+    private void attemptPublish(DeployResult result, CompletableFuture<Void> stored) {
+        CompletableFuture<Void> attempt;
+        try {
+            attempt = sink.publish(result).toCompletableFuture();
+        } catch (RuntimeException e) {
+            attempt = CompletableFuture.failedFuture(e);
+        }
+        attempt.whenComplete((ok, error) -> {
+            if (error == null) {
+                stored.complete(null);
+            } else if (closed) {
+                stored.completeExceptionally(new CancellationException("result not stored before shutdown"));
+            } else {
+                LOG.errorf("cannot publish the result of %s for %s (retrying): %s", result.requestId(),
+                        result.environment(), error.getMessage());
+                CompletableFuture.delayedExecutor(publishRetryDelay.toMillis(), TimeUnit.MILLISECONDS)
+                        .execute(() -> attemptPublish(result, stored));
+            }
+        });
+    }
+
+    private static java.util.concurrent.ThreadFactory named(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** Listing the branches failed; carried through the future to the place that logs it. */
+    private static final class ListingFailed extends RuntimeException {
+        ListingFailed(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
