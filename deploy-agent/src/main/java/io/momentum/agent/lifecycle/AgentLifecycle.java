@@ -1,0 +1,162 @@
+package io.momentum.agent.lifecycle;
+
+import io.momentum.agent.config.AgentConfig;
+import io.momentum.agent.config.DeployConfig;
+import io.momentum.agent.deployer.Deployer;
+import io.momentum.agent.messaging.EventPublisher;
+import io.momentum.agent.messaging.RequestConsumer;
+import io.momentum.agent.post.PostDeploySteps;
+import io.momentum.agent.schedule.DeployScheduler;
+import io.momentum.agent.schedule.Targets;
+import io.momentum.shared.event.MasterAnnouncement;
+import io.momentum.shared.event.MasterState;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * The agent's life: announce JOINING, replay the requests topic, deploy what the control repositories have that is
+ * missing or behind, announce READY; heartbeat meanwhile; on graceful shutdown announce LEAVING, let running
+ * deploys finish (bounded), commit what finished, and optionally decommission the master with a tombstone.
+ */
+@ApplicationScoped
+public class AgentLifecycle {
+
+    private static final Logger LOG = Logger.getLogger(AgentLifecycle.class);
+
+    @Inject
+    AgentConfig agent;
+
+    @Inject
+    DeployConfig deploy;
+
+    @Inject
+    Deployer deployer;
+
+    @Inject
+    Targets targets;
+
+    @Inject
+    PostDeploySteps postDeploySteps;
+
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafka;
+
+    @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown")
+    String agentVersion;
+
+    private volatile MasterState state = MasterState.JOINING;
+    private MasterAnnouncement announcement;
+    private EventPublisher publisher;
+    private DeployScheduler scheduler;
+    private RequestConsumer consumer;
+    private ScheduledExecutorService heartbeats;
+
+    /** After topic provisioning (default priority), so the topics exist when the consumer subscribes. */
+    void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) StartupEvent event) {
+        String masterId = agent.masterId();
+        announcement = new MasterAnnouncement(masterId, agent.role(), agent.puppetServerUrl().orElse(null),
+                agent.lbAddress().orElse(null), MasterState.JOINING, agentVersion, Instant.now(), Instant.now(),
+                agent.heartbeatInterval().toMillis());
+        publisher = new EventPublisher(kafka, masterId);
+        scheduler = new DeployScheduler(deployer, targets, publisher, postDeploySteps, masterId,
+                deploy.maxParallelEnvironments());
+        LOG.infof("master %s (%s) joining; backend %s, post-deploy steps %s", masterId, agent.role(),
+                deploy.backend(), postDeploySteps.names());
+        announce();
+        heartbeats = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "momentum-heartbeat");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long interval = agent.heartbeatInterval().toMillis();
+        heartbeats.scheduleAtFixedRate(this::announce, interval, interval, TimeUnit.MILLISECONDS);
+        consumer = new RequestConsumer(kafka, masterId, scheduler::submit, this::caughtUpWithRequests);
+        consumer.start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (publisher == null) {
+            return;
+        }
+        state = MasterState.LEAVING;
+        heartbeats.shutdownNow();
+        await(announce(), "LEAVING announcement");
+        consumer.stop();
+        scheduler.close(agent.shutdownGracePeriod());
+        consumer.close();
+        if (agent.decommissionOnShutdown()) {
+            LOG.infof("decommissioning master %s", agent.masterId());
+            await(publisher.tombstone(agent.masterId()), "decommission tombstone");
+        }
+        publisher.close();
+    }
+
+    public MasterState state() {
+        return state;
+    }
+
+    public AgentStatus status() {
+        Set<String> deploying = scheduler == null ? Set.of() : scheduler.running();
+        return new AgentStatus(agent.masterId(), agent.role(), state, agent.puppetServerUrl().orElse(null),
+                agent.lbAddress().orElse(null), deploy.backend().name().toLowerCase(Locale.ROOT), agentVersion,
+                announcement == null ? null : announcement.startedAt(), consuming(), deploying,
+                deployer.deployedEnvironments(), postDeploySteps == null ? List.of() : postDeploySteps.names());
+    }
+
+    /** False when the request consumer died: the agent no longer deploys. */
+    public boolean consuming() {
+        return consumer != null && !consumer.hasFailed();
+    }
+
+    /** Runs on the consumer thread once the requests present at start-up are done: finish joining off it. */
+    private void caughtUpWithRequests() {
+        CompletableFuture<Void> catchUp = agent.catchUpFromBranches() ? scheduler.catchUp()
+                : CompletableFuture.completedFuture(null);
+        catchUp.whenComplete((ok, error) -> {
+            if (error != null) {
+                LOG.warnf("catch-up did not finish: %s", error.getMessage());
+                return;
+            }
+            if (state == MasterState.JOINING) {
+                state = MasterState.READY;
+                LOG.infof("master %s caught up: READY", agent.masterId());
+                announce();
+            }
+        });
+    }
+
+    private synchronized CompletableFuture<Void> announce() {
+        MasterAnnouncement current = announcement.heartbeat(state, Instant.now());
+        return publisher.announce(current).whenComplete((ok, error) -> {
+            if (error != null) {
+                LOG.warnf("cannot announce %s: %s", current.state(), error.getMessage());
+            }
+        });
+    }
+
+    private static void await(CompletableFuture<Void> future, String what) {
+        try {
+            future.get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warnf("%s not confirmed: %s", what, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.momentum.agent.post;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code puppet generate types --environment <env>}: regenerates the resource type metadata Puppet Server needs
+ * for environment isolation, after an environment's code changed.
+ */
+public final class GenerateTypes implements PostDeployStep {
+
+    private final String puppet;
+    private final Path environmentsDir;
+    private final Duration timeout;
+
+    public GenerateTypes(String puppet, Path environmentsDir, Duration timeout) {
+        this.puppet = puppet;
+        this.environmentsDir = environmentsDir;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public String name() {
+        return "generate-types";
+    }
+
+    @Override
+    public boolean runsAfterPurge() {
+        return false;
+    }
+
+    @Override
+    public void run(String environment, boolean purged) throws PostDeployException {
+        CommandRunner.run(command(environment), Map.of(), timeout);
+    }
+
+    List<String> command(String environment) {
+        return List.of(puppet, "generate", "types", "--environment", environment, "--environmentpath",
+                environmentsDir.toAbsolutePath().toString());
+    }
+}

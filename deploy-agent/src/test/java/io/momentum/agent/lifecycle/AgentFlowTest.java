@@ -1,0 +1,192 @@
+package io.momentum.agent.lifecycle;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.momentum.agent.config.TestDeployerProducer;
+import io.momentum.agent.messaging.KafkaSettings;
+import io.momentum.agent.schedule.FakeDeployer;
+import io.momentum.shared.event.DeployRequest;
+import io.momentum.shared.event.DeployResult;
+import io.momentum.shared.event.DeployStatus;
+import io.momentum.shared.event.MasterAnnouncement;
+import io.momentum.shared.event.MasterState;
+import io.momentum.shared.event.Provider;
+import io.momentum.shared.event.Topics;
+import io.momentum.shared.json.EventCodec;
+import io.momentum.testing.EmbeddedKafkaResource;
+import io.momentum.testing.InjectKafkaBroker;
+import io.momentum.testing.KafkaBroker;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The running agent against the embedded broker with the fake deployer: requests in, results out, announcements,
+ * offsets committed only after the deploy, the operator API. Environment names are unique per test: the
+ * application (and its topics) are shared with the other @QuarkusTests.
+ */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedKafkaResource.class)
+class AgentFlowTest {
+
+    private static final String MASTER = "test-master";
+    private static final String A = "a".repeat(40);
+    private static final String B = "b".repeat(40);
+
+    @InjectKafkaBroker
+    KafkaBroker broker;
+
+    private KafkaCompanion companion;
+    private final FakeDeployer deployer = TestDeployerProducer.FAKE;
+
+    @BeforeEach
+    void connect() {
+        companion = new KafkaCompanion(broker.bootstrapServers());
+    }
+
+    @AfterEach
+    void disconnect() {
+        companion.close();
+    }
+
+    private RecordMetadata send(DeployRequest request) {
+        return companion.produceStrings()
+                .fromRecords(new ProducerRecord<>(Topics.DEPLOY_REQUESTS, request.key(),
+                        EventCodec.encodeToString(request)))
+                .awaitCompletion(Duration.ofSeconds(30)).getFirstRecord();
+    }
+
+    private DeployResult awaitResult(DeployRequest request) {
+        ConsumerTask<String, String> results = companion.consumeStrings().fromTopics(Topics.DEPLOY_RESULTS);
+        try {
+            return await().atMost(Duration.ofSeconds(60)).until(() -> results.getRecords().stream()
+                    .map(r -> EventCodec.decode(r.value(), DeployResult.class))
+                    .filter(r -> r.requestId().equals(request.requestId()))
+                    .findFirst().orElse(null), r -> r != null);
+        } finally {
+            results.stop();
+        }
+    }
+
+    private static DeployRequest request(String environment, String commit) {
+        return DeployRequest.environment(environment, environment, "control", null, commit, Provider.GITHUB,
+                Instant.now());
+    }
+
+    @Test
+    void announcesJoiningThenReadyAndKeepsHeartbeating() {
+        ConsumerTask<String, String> masters = companion.consumeStrings().fromTopics(Topics.MASTERS);
+        try {
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                List<MasterAnnouncement> mine = masters.getRecords().stream()
+                        .filter(r -> MASTER.equals(r.key()) && r.value() != null)
+                        .map(r -> EventCodec.decode(r.value(), MasterAnnouncement.class)).toList();
+                assertThat(mine).extracting(MasterAnnouncement::state).startsWith(MasterState.JOINING)
+                        .contains(MasterState.READY);
+                List<MasterAnnouncement> ready = mine.stream().filter(a -> a.state() == MasterState.READY)
+                        .toList();
+                assertThat(ready).as("heartbeats after READY").hasSizeGreaterThanOrEqualTo(2);
+                assertThat(ready.get(0).heartbeatIntervalMs()).isEqualTo(1000);
+                assertThat(ready.get(0).startedAt()).isEqualTo(mine.get(0).startedAt());
+            });
+        } finally {
+            masters.stop();
+        }
+    }
+
+    @Test
+    void deploysARequestAndPublishesItsResultUnderTheMasterKey() {
+        DeployRequest request = request("flow_production", A);
+        send(request);
+
+        DeployResult result = awaitResult(request);
+
+        assertThat(result.status()).isEqualTo(DeployStatus.SUCCEEDED);
+        assertThat(result.masterId()).isEqualTo(MASTER);
+        assertThat(result.commit()).isEqualTo(A);
+        assertThat(result.modules().deployed()).isEqualTo(2);
+        assertThat(deployer.deployedEnvironments()).containsEntry("flow_production", A);
+        ConsumerTask<String, String> keyed = companion.consumeStrings().fromTopics(Topics.DEPLOY_RESULTS);
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> keyed.getRecords().stream()
+                    .map(ConsumerRecord::key).anyMatch((MASTER + "/flow_production")::equals));
+        } finally {
+            keyed.stop();
+        }
+    }
+
+    @Test
+    void aHostileRequestFailsAndTheAgentKeepsConsuming() {
+        DeployRequest hostile = request("../../../etc", A);
+        DeployRequest next = request("flow_after_hostile", B);
+        send(hostile);
+        send(next);
+
+        assertThat(awaitResult(hostile).status()).isEqualTo(DeployStatus.FAILED);
+        assertThat(awaitResult(hostile).error()).startsWith("refused:");
+        assertThat(awaitResult(next).status()).isEqualTo(DeployStatus.SUCCEEDED);
+    }
+
+    @Test
+    void aDeletedBranchIsPurged() {
+        DeployRequest deploy = request("flow_feature", A);
+        send(deploy);
+        assertThat(awaitResult(deploy).status()).isEqualTo(DeployStatus.SUCCEEDED);
+
+        DeployRequest delete = request("flow_feature", null).withDeleted(true);
+        send(delete);
+        assertThat(awaitResult(delete).status()).isEqualTo(DeployStatus.PURGED);
+        assertThat(deployer.deployedEnvironments()).doesNotContainKey("flow_feature");
+    }
+
+    @Test
+    void commitsTheOffsetOnlyAfterTheDeployFinished() throws Exception {
+        FakeDeployer.Gate gate = deployer.gate("flow_slow");
+        DeployRequest request = request("flow_slow", A);
+        RecordMetadata sent = send(request);
+        TopicPartition partition = new TopicPartition(sent.topic(), sent.partition());
+        String group = KafkaSettings.groupId(MASTER);
+
+        assertThat(gate.started.await(60, TimeUnit.SECONDS)).isTrue();
+        OffsetAndMetadata whileRunning = companion.consumerGroups().offsets(group, partition);
+        assertThat(whileRunning == null ? 0 : whileRunning.offset()).isLessThanOrEqualTo(sent.offset());
+
+        gate.release.countDown();
+        assertThat(awaitResult(request).status()).isEqualTo(DeployStatus.SUCCEEDED);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                companion.consumerGroups().offsets(group, partition).offset()).isGreaterThan(sent.offset()));
+    }
+
+    @Test
+    void operatorsSeeStateAndDeployedEnvironments() {
+        DeployRequest request = request("flow_api", B);
+        send(request);
+        awaitResult(request);
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/api/v1/agent").then()
+                .statusCode(200)
+                .body("masterId", equalTo(MASTER))
+                .body("state", equalTo("READY"))
+                .body("role", equalTo("COMPILE"))
+                .body("backend", equalTo("native"))
+                .body("consuming", equalTo(true))
+                .body("environments.flow_api", equalTo(B)));
+        given().get("/q/health/live").then().statusCode(200);
+    }
+}
