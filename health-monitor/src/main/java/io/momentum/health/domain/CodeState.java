@@ -77,6 +77,19 @@ final class CodeState {
         }
     }
 
+    /** A tombstone on the requests topic: nothing is desired of the environment any more. */
+    void forgetEnvironment(String environment) {
+        desired.remove(environment);
+    }
+
+    /** A tombstone on the results topic: nothing is known about the environment on the master any more. */
+    void forgetDeployment(String masterId, String environment) {
+        Map<String, Deployed> envs = deployed.get(masterId);
+        if (envs != null) {
+            envs.remove(environment);
+        }
+    }
+
     /**
      * The environments in which {@code masterId} differs from the desired state, sorted: behind or ahead of the
      * desired commit, missing, or still present after its branch was deleted. Environments whose desired commit is

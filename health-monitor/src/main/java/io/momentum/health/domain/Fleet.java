@@ -94,6 +94,21 @@ public final class Fleet {
         code.apply(result);
     }
 
+    /** A tombstone on {@code momentum.deploy-requests}, keyed {@code env:<environment>} (other keys change nothing). */
+    public synchronized void onDeployRequestRemoved(String key) {
+        if (key != null && key.startsWith(DeployRequest.ENVIRONMENT_KEY_PREFIX)) {
+            code.forgetEnvironment(key.substring(DeployRequest.ENVIRONMENT_KEY_PREFIX.length()));
+        }
+    }
+
+    /** A tombstone on {@code momentum.deploy-results}, keyed {@code <masterId>/<environment>}. */
+    public synchronized void onDeployResultRemoved(String key) {
+        int slash = key == null ? -1 : key.lastIndexOf('/');
+        if (slash > 0) {
+            code.forgetDeployment(key.substring(0, slash), key.substring(slash + 1));
+        }
+    }
+
     /** Records a probe; probes of masters that are gone by now are dropped. */
     public synchronized void onProbe(String masterId, ProbeOutcome outcome) {
         if (!configured.containsKey(masterId) && !announced.containsKey(masterId)) {

@@ -1,0 +1,90 @@
+package io.momentum.health.config;
+
+import io.momentum.shared.event.MasterRole;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** How the health monitor probes masters and decides what the load balancer routes to. */
+@ConfigMapping(prefix = "momentum.health")
+public interface HealthConfig {
+
+    /** Time between two probes of one master. */
+    @WithDefault("2s")
+    Duration interval();
+
+    /** How long one probe may take; must be shorter than the interval. */
+    @WithDefault("1s")
+    Duration timeout();
+
+    /** Consecutive successful probes that turn a master UP. */
+    @WithDefault("2")
+    int rise();
+
+    /** Consecutive failed probes that turn a master DOWN. */
+    @WithDefault("3")
+    int fall();
+
+    /** {@code serve-stale}: healthy masters stay routable while they catch up; {@code strict}: only in-sync ones. */
+    @WithDefault("serve-stale")
+    String policy();
+
+    /** An unchanged status is published again after this long. */
+    @WithDefault("30s")
+    Duration publishInterval();
+
+    /** Ask {@code /status/v1/services?level=critical} which services are not running when a master is not. */
+    @WithDefault("true")
+    boolean serviceDetails();
+
+    Flap flap();
+
+    Tls tls();
+
+    /** Masters known from configuration, merged with those announced on {@code momentum.masters}. */
+    List<Master> masters();
+
+    /** Flap damping: more than {@code max-changes} health changes within {@code window} hold a master out. */
+    interface Flap {
+
+        /** 0 turns damping off. */
+        @WithDefault("4")
+        int maxChanges();
+
+        @WithDefault("5m")
+        Duration window();
+
+        /** A held master returns once its health has not changed for this long. */
+        @WithDefault("2m")
+        Duration stableFor();
+    }
+
+    /** TLS towards Puppet Server: its CA and, where auth.conf wants one, a client certificate. */
+    interface Tls {
+
+        /** PEM CA certificate(s), e.g. {@code /etc/puppetlabs/puppet/ssl/certs/ca.pem}; the JVM's trust otherwise. */
+        Optional<Path> caCert();
+
+        /** PEM client certificate, e.g. {@code ssl/certs/<certname>.pem}. */
+        Optional<Path> clientCert();
+
+        /** PEM private key of the client certificate (PKCS#1 or PKCS#8), e.g. {@code ssl/private_keys/<certname>.pem}. */
+        Optional<Path> clientKey();
+    }
+
+    interface Master {
+
+        String id();
+
+        /** Puppet Server base URL, e.g. {@code https://cm1.example.net:8140}. */
+        Optional<String> url();
+
+        /** host:port the load balancer uses; the URL's host and port otherwise. */
+        Optional<String> lbAddress();
+
+        Optional<MasterRole> role();
+    }
+}

@@ -1,0 +1,35 @@
+package io.momentum.health.rest;
+
+import io.momentum.health.domain.Fleet;
+import io.momentum.shared.event.MasterStatus;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/** The monitor's current view, the same statuses it publishes (masters awaiting their first verdict included). */
+@Path("/api/v1/masters")
+@Produces(MediaType.APPLICATION_JSON)
+public class MastersResource {
+
+    @Inject
+    Fleet fleet;
+
+    @GET
+    @Operation(summary = "Status of every known master: health, code sync, routability and why")
+    public List<MasterStatus> masters() {
+        return fleet.statuses();
+    }
+
+    @GET
+    @Path("{masterId}")
+    @Operation(summary = "Status of one master")
+    public MasterStatus master(@PathParam("masterId") String masterId) {
+        return fleet.status(masterId).orElseThrow(() -> new NotFoundException("unknown master " + masterId));
+    }
+}

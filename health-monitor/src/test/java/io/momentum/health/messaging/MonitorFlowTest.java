@@ -1,0 +1,257 @@
+package io.momentum.health.messaging;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+
+import io.momentum.health.domain.Fleet;
+import io.momentum.health.domain.HealthSettings;
+import io.momentum.health.domain.RoutingPolicy;
+import io.momentum.health.probe.FakePuppetServer;
+import io.momentum.health.probe.FakePuppetServer.Mode;
+import io.momentum.health.probe.ProbeLoop;
+import io.momentum.health.probe.StatusProbe;
+import io.momentum.shared.event.DeployRequest;
+import io.momentum.shared.event.DeployResult;
+import io.momentum.shared.event.DeployStatus;
+import io.momentum.shared.event.Event;
+import io.momentum.shared.event.Health;
+import io.momentum.shared.event.MasterAnnouncement;
+import io.momentum.shared.event.MasterRole;
+import io.momentum.shared.event.MasterState;
+import io.momentum.shared.event.MasterStatus;
+import io.momentum.shared.event.Provider;
+import io.momentum.shared.event.Topics;
+import io.momentum.shared.json.EventCodec;
+import io.momentum.testing.EmbeddedKafkaResource;
+import io.momentum.testing.InjectKafkaBroker;
+import io.momentum.testing.KafkaBroker;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The running service against the embedded broker and real loopback status servers: masters announced on
+ * {@code momentum.masters}, code state from the deploy topics, statuses read back from {@code momentum.master-status}.
+ * Each test announces its own masters and environments and removes them (tombstones) afterwards.
+ */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedKafkaResource.class)
+class MonitorFlowTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String COMMIT_A = "a".repeat(40);
+    private static final String COMMIT_B = "b".repeat(40);
+
+    @InjectKafkaBroker
+    KafkaBroker broker;
+
+    @Inject
+    Fleet fleet;
+
+    @Inject
+    StatusProbe statusProbe;
+
+    private KafkaCompanion companion;
+    private ConsumerTask<String, String> statuses;
+    private final List<FakePuppetServer> servers = new ArrayList<>();
+    private final List<String> masters = new ArrayList<>();
+    private final List<String> environments = new ArrayList<>();
+
+    @BeforeEach
+    void connect() {
+        companion = new KafkaCompanion(broker.bootstrapServers());
+        statuses = companion.consumeStrings().fromTopics(Topics.MASTER_STATUS);
+    }
+
+    @AfterEach
+    void removeWhatTheTestAdded() {
+        masters.forEach(id -> send(Topics.MASTERS, id, null));
+        environments.forEach(env -> send(Topics.DEPLOY_REQUESTS, DeployRequest.ENVIRONMENT_KEY_PREFIX + env, null));
+        await().atMost(WAIT).until(() -> fleet.statuses().stream().noneMatch(s -> masters.contains(s.masterId())));
+        statuses.stop();
+        companion.close();
+        servers.forEach(FakePuppetServer::close);
+    }
+
+    @Test
+    void goesDownAfterFallFailuresAndUpAfterRiseSuccesses() {
+        FakePuppetServer server = server();
+        announce("flow-a", MasterState.READY, server);
+
+        MasterStatus up = awaitStatus("flow-a", s -> s.health() == Health.UP);
+        assertThat(up.routable()).isTrue();
+        assertThat(up.role()).isEqualTo(MasterRole.COMPILE);
+        given().get("/api/v1/masters").then().statusCode(200).body("masterId", hasItem("flow-a"));
+        given().get("/api/v1/masters/flow-a").then().statusCode(200).body("health", is("UP"));
+        given().get("/api/v1/masters/nobody").then().statusCode(404);
+
+        server.mode(Mode.ERROR);
+        MasterStatus down = awaitStatus("flow-a", s -> s.health() == Health.DOWN);
+        assertThat(down.consecutiveFailures()).isEqualTo(3);
+        assertThat(down.routable()).isFalse();
+        assertThat(down.reason()).startsWith("DOWN: HTTP 503: error");
+        assertThat(records("flow-a")).as("warned before going down").anyMatch(s -> s.health() == Health.UP
+                && s.consecutiveFailures() == 1 && s.routable());
+
+        server.mode(Mode.RUNNING);
+        MasterStatus back = awaitStatus("flow-a", s -> s.health() == Health.UP && s.checkedAt().isAfter(
+                down.checkedAt()));
+        assertThat(back.routable()).isTrue();
+    }
+
+    @Test
+    void strictRoutesOnlyInSyncMastersButNeverNone() {
+        announce("flow-s1", MasterState.READY, server());
+        announce("flow-s2", MasterState.READY, server());
+        awaitStatus("flow-s1", s -> s.health() == Health.UP);
+        awaitStatus("flow-s2", s -> s.health() == Health.UP);
+
+        DeployRequest push = push("flow_strict", COMMIT_B);
+        MasterStatus bothLagging = awaitStatus("flow-s1", s -> !s.inSync());
+        assertThat(bothLagging.routable()).as("no master in sync: the healthy ones stay routable").isTrue();
+        assertThat(bothLagging.reason()).contains("rather than none");
+
+        deployed(push, "flow-s1", COMMIT_B);
+        deployed(push, "flow-s2", COMMIT_A);
+        assertThat(awaitStatus("flow-s1", s -> s.inSync() && s.routable()).laggingEnvironments()).isEmpty();
+        MasterStatus lagging = awaitStatus("flow-s2", s -> !s.routable());
+        assertThat(lagging.laggingEnvironments()).containsExactly("flow_strict");
+        assertThat(lagging.health()).isEqualTo(Health.UP);
+
+        servers.get(0).mode(Mode.ERROR);
+        awaitStatus("flow-s1", s -> s.health() == Health.DOWN);
+        assertThat(awaitStatus("flow-s2", MasterStatus::routable).reason()).contains("rather than none");
+    }
+
+    @Test
+    void aJoiningMasterIsNotRoutableUntilReady() {
+        FakePuppetServer server = server();
+        announce("flow-j", MasterState.JOINING, server);
+
+        MasterStatus joining = awaitStatus("flow-j", s -> s.health() == Health.UP);
+        assertThat(joining.routable()).isFalse();
+        assertThat(joining.reason()).contains("JOINING");
+
+        announce("flow-j", MasterState.READY, server);
+        awaitStatus("flow-j", MasterStatus::routable);
+    }
+
+    @Test
+    void aDecommissionedMasterIsTombstoned() {
+        announce("flow-d", MasterState.READY, server());
+        awaitStatus("flow-d", s -> s.health() == Health.UP);
+
+        send(Topics.MASTERS, "flow-d", null);
+
+        await().atMost(WAIT).until(() -> statuses.getRecords().stream()
+                .anyMatch(r -> "flow-d".equals(r.key()) && r.value() == null));
+    }
+
+    @Test
+    void aMonitorRebuiltFromTheSameTopicsReachesTheSameStatuses() {
+        announce("flow-r1", MasterState.READY, server());
+        announce("flow-r2", MasterState.READY, server());
+        announce("flow-r3", MasterState.JOINING, server());
+        DeployRequest push = push("flow_restart", COMMIT_A);
+        deployed(push, "flow-r1", COMMIT_A);
+        deployed(push, "flow-r2", COMMIT_B);
+        deployed(push, "flow-r3", COMMIT_A);
+        send(Topics.DEPLOY_RESULTS, "flow-r1/junk", "not json at all".getBytes());
+        awaitStatus("flow-r1", s -> s.health() == Health.UP && s.routable());
+        awaitStatus("flow-r2", s -> s.health() == Health.UP && !s.routable());
+        awaitStatus("flow-r3", s -> s.health() == Health.UP);
+
+        HealthSettings settings = fleet.settings();
+        Fleet rebuilt = new Fleet(settings, RoutingPolicy.named(fleet.policy().name()), List.of(), Clock.systemUTC());
+        try (FleetFeed feed = new FleetFeed(Map.of("bootstrap.servers", broker.bootstrapServers()), rebuilt, () -> {
+        }).start(); ProbeLoop probes = new ProbeLoop(rebuilt, statusProbe, settings.interval(), () -> {
+        }, Clock.systemUTC()).start()) {
+            await().atMost(WAIT).until(feed::caughtUp);
+            await().atMost(WAIT).untilAsserted(() -> assertThat(view(rebuilt.statuses()))
+                    .isEqualTo(view(fleet.statuses())));
+        }
+        assertThat(view(rebuilt.statuses())).filteredOn(s -> s.masterId().startsWith("flow-r")).hasSize(3);
+    }
+
+    /** What a restart must reproduce: everything but probe timing. */
+    private static List<MasterStatus> view(List<MasterStatus> statuses) {
+        return statuses.stream().map(s -> new MasterStatus(s.masterId(), s.role(), s.lbAddress(), s.health(),
+                s.inSync(), s.laggingEnvironments(), s.routable(), s.draining(), s.reason(), 0, null,
+                Instant.EPOCH)).toList();
+    }
+
+    private FakePuppetServer server() {
+        FakePuppetServer server = FakePuppetServer.http();
+        servers.add(server);
+        return server;
+    }
+
+    private void announce(String id, MasterState state, FakePuppetServer server) {
+        if (!masters.contains(id)) {
+            masters.add(id);
+        }
+        Instant now = Instant.now();
+        publish(Topics.MASTERS, id, new MasterAnnouncement(id, MasterRole.COMPILE, server.url(), null, state, "test",
+                now, now, 60_000));
+    }
+
+    private DeployRequest push(String environment, String commit) {
+        environments.add(environment);
+        DeployRequest request = DeployRequest.environment(environment, environment, "control",
+                "https://git.example.net/control.git", commit, Provider.GITHUB, Instant.now());
+        publish(Topics.DEPLOY_REQUESTS, request.key(), request);
+        return request;
+    }
+
+    private void deployed(DeployRequest request, String masterId, String commit) {
+        DeployResult result = DeployResult.of(request.requestId(), masterId, request.environment(), commit,
+                DeployStatus.SUCCEEDED, Instant.now(), Instant.now(), null, null);
+        publish(Topics.DEPLOY_RESULTS, result.key(), result);
+    }
+
+    private void publish(String topic, String key, Event event) {
+        send(topic, key, EventCodec.encode(event));
+    }
+
+    private void send(String topic, String key, byte[] value) {
+        companion.produce(String.class, byte[].class).fromRecords(new ProducerRecord<>(topic, key, value))
+                .awaitCompletion(WAIT);
+    }
+
+    private List<MasterStatus> records(String masterId) {
+        return statuses.getRecords().stream()
+                .filter(r -> masterId.equals(r.key()) && r.value() != null)
+                .map(ConsumerRecord::value)
+                .map(json -> EventCodec.decode(json, MasterStatus.class))
+                .toList();
+    }
+
+    /** Waits until the latest status of {@code masterId} on the topic matches {@code condition}, and returns it. */
+    private MasterStatus awaitStatus(String masterId, Predicate<MasterStatus> condition) {
+        return await().atMost(WAIT).until(() -> latestMatching(masterId, condition), Optional::isPresent).get();
+    }
+
+    private Optional<MasterStatus> latestMatching(String masterId, Predicate<MasterStatus> condition) {
+        List<MasterStatus> all = records(masterId);
+        return all.isEmpty() || !condition.test(all.get(all.size() - 1)) ? Optional.empty()
+                : Optional.of(all.get(all.size() - 1));
+    }
+}
