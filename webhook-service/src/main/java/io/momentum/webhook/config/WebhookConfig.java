@@ -1,0 +1,127 @@
+package io.momentum.webhook.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Everything an operator sets for the webhook endpoints ({@code momentum.webhook.*}). */
+@ConfigMapping(prefix = "momentum.webhook")
+public interface WebhookConfig {
+
+    ProviderSettings github();
+
+    ProviderSettings gitlab();
+
+    /** Bitbucket Cloud. */
+    ProviderSettings bitbucket();
+
+    /** Bitbucket Server / Data Center. */
+    @WithName("bitbucket-server")
+    ProviderSettings bitbucketServer();
+
+    /** Gitea and Forgejo. */
+    ProviderSettings gitea();
+
+    ProviderSettings gogs();
+
+    /** Azure DevOps service hooks: the secret is the basic-auth password set on the subscription. */
+    @WithName("azure-devops")
+    ProviderSettings azureDevops();
+
+    /**
+     * Secrets per repository, keyed by the repository's full name as the git host spells it
+     * ({@code owner/name}, GitLab {@code group/sub/name}, Bitbucket Server {@code PROJECT/slug}, Azure
+     * {@code project/repo}). A repository secret replaces the provider secret for that repository.
+     */
+    Map<String, RepositorySettings> repositories();
+
+    /** Optional HTTP authentication in front of the webhook endpoints, as puppet_webhook's {@code protected}. */
+    Auth auth();
+
+    /**
+     * Control repositories, as r10k's {@code sources}. With none configured every repository is accepted as one
+     * source named {@code puppet} without prefix.
+     */
+    Map<String, Source> sources();
+
+    /** How long a publish may take before the hook is answered 503. */
+    @WithDefault("10s")
+    Duration publishTimeout();
+
+    Dedup dedup();
+
+    Module module();
+
+    Poll poll();
+
+    interface ProviderSettings {
+        /** HMAC secret (or token) shared with the git host; verification is off while unset. */
+        Optional<String> secret();
+
+        @WithDefault("true")
+        boolean enabled();
+    }
+
+    interface RepositorySettings {
+        Optional<String> secret();
+    }
+
+    interface Auth {
+        Optional<String> username();
+
+        Optional<String> password();
+
+        /** Accept {@code Authorization: Bearer <token>} instead of (or besides) basic auth. */
+        Optional<String> bearerToken();
+    }
+
+    interface Source {
+        /** Full name of the control repository ({@code owner/name}); matched case-insensitively. */
+        Optional<String> repository();
+
+        /** Clone URL of the control repository (as in r10k.yaml); also what the poller lists. */
+        Optional<String> remote();
+
+        /** r10k's prefix: {@code true} uses the source name, any other text is used as is. */
+        Optional<String> prefix();
+
+        /** Only branches matching one of these regular expressions deploy (all when unset). */
+        Optional<List<String>> allow();
+
+        /** Branches matching one of these regular expressions never deploy. */
+        Optional<List<String>> ignore();
+
+        /** Deploy tag pushes as environments too (off: r10k deploys branches). */
+        @WithDefault("false")
+        boolean deployTags();
+    }
+
+    interface Dedup {
+        /** A delivery id seen within this window is answered from memory and not published again. */
+        @WithDefault("24h")
+        Duration window();
+
+        /** Upper bound of remembered deliveries; the oldest are forgotten first. */
+        @WithDefault("100000")
+        int maxEntries();
+    }
+
+    interface Module {
+        /** Repository name prefixes stripped to get the module name, first match wins. */
+        @WithDefault("puppetlabs-,puppet-")
+        List<String> stripPrefixes();
+    }
+
+    interface Poll {
+        /** Safety net for lost webhooks: list each source's remote with ls-remote and publish changed heads. */
+        @WithDefault("false")
+        boolean enabled();
+
+        @WithDefault("60s")
+        Duration interval();
+    }
+}

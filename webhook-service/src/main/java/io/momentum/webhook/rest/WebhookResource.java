@@ -1,0 +1,74 @@
+package io.momentum.webhook.rest;
+
+import io.momentum.webhook.domain.HttpAuth;
+import io.momentum.webhook.domain.Outcome;
+import io.momentum.webhook.domain.WebhookIntake;
+import io.momentum.webhook.provider.WebhookHeaders;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestQuery;
+
+/**
+ * The git hosts' webhook endpoints. The raw body is taken as bytes (signatures cover exactly those bytes) and the
+ * answer is produced asynchronously, so an HTTP thread never waits for Kafka, let alone for a deploy. The body
+ * limit ({@code quarkus.http.limits.max-body-size}) answers 413 before the body is read; media types other than
+ * JSON and GitHub/Gitea's form encoding get 415.
+ */
+@Path("/")
+@Produces(MediaType.APPLICATION_JSON)
+public class WebhookResource {
+
+    @Inject
+    WebhookIntake intake;
+
+    @Inject
+    HttpAuth auth;
+
+    @POST
+    @Path("payload")
+    @Consumes({MediaType.APPLICATION_JSON, MediaType.APPLICATION_FORM_URLENCODED})
+    @Operation(summary = "Push webhook of a control repository: deploys the pushed branches' environments")
+    public Uni<Response> payload(byte[] body, @Context HttpHeaders headers) {
+        return receive(WebhookIntake.Target.ENVIRONMENTS, body, headers, Optional.empty());
+    }
+
+    @POST
+    @Path("module")
+    @Consumes({MediaType.APPLICATION_JSON, MediaType.APPLICATION_FORM_URLENCODED})
+    @Operation(summary = "Push webhook of a module repository: redeploys that module wherever it is used")
+    public Uni<Response> module(byte[] body, @Context HttpHeaders headers,
+            @RestQuery("module_name") String moduleName) {
+        return receive(WebhookIntake.Target.MODULE, body, headers,
+                Optional.ofNullable(moduleName).filter(m -> !m.isBlank()));
+    }
+
+    private Uni<Response> receive(WebhookIntake.Target target, byte[] body, HttpHeaders headers,
+            Optional<String> moduleName) {
+        if (!auth.permits(Optional.ofNullable(headers.getHeaderString(HttpHeaders.AUTHORIZATION)))) {
+            return Uni.createFrom().item(Responses.unauthorized("webhook authentication required"));
+        }
+        Map<String, String> flat = new HashMap<>();
+        headers.getRequestHeaders().forEach((name, values) -> {
+            if (!values.isEmpty()) {
+                flat.put(name, values.get(0));
+            }
+        });
+        MediaType type = headers.getMediaType();
+        boolean form = type != null && type.isCompatible(MediaType.APPLICATION_FORM_URLENCODED_TYPE);
+        WebhookIntake.Delivery delivery = new WebhookIntake.Delivery(target, WebhookHeaders.of(flat),
+                body == null ? new byte[0] : body, form, moduleName);
+        return Uni.createFrom().completionStage(() -> intake.receive(delivery)).map(Responses::of);
+    }
+}
