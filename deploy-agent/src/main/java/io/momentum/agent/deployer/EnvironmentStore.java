@@ -138,16 +138,46 @@ final class EnvironmentStore {
             name = System.currentTimeMillis() + "-" + shortCommit + "-" + n;
         }
         Files.move(staging, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        swap(environment, name);
+        Files.deleteIfExists(dir.resolve(LAST_ATTEMPT));
+        retain(environment, name, previousVersion);
+        return name;
+    }
+
+    /**
+     * Makes the kept previous version live again (one-step rollback); the version it replaces is kept in turn, so a
+     * second rollback rolls forward. Returns the version now live, or empty when there is nothing to roll back to.
+     */
+    Optional<Version> rollback(String environment) throws IOException {
+        String live = versionName(environment);
+        if (live == null) {
+            return Optional.empty();
+        }
+        String previous = null;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(stateDir(environment))) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (!name.equals(live) && !name.startsWith(".") && Files.isRegularFile(entry.resolve(MANIFEST))
+                        && (previous == null || name.compareTo(previous) > 0)) {
+                    previous = name;
+                }
+            }
+        }
+        if (previous == null) {
+            return Optional.empty();
+        }
+        swap(environment, previous);
+        return live(environment);
+    }
+
+    private void swap(String environment, String version) throws IOException {
         Path tmpLink = state.resolve(".link-" + environment + "-" + UUID.randomUUID());
-        Files.createSymbolicLink(tmpLink, Paths.get(STATE_DIR, environment, name, CODE));
+        Files.createSymbolicLink(tmpLink, Paths.get(STATE_DIR, environment, version, CODE));
         try {
             Files.move(tmpLink, link(environment), StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmpLink);
         }
-        Files.deleteIfExists(dir.resolve(LAST_ATTEMPT));
-        retain(environment, name, previousVersion);
-        return name;
     }
 
     /** Deletes every version but the live one and the one before it. */

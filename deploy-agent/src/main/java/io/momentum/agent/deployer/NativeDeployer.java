@@ -138,6 +138,22 @@ public final class NativeDeployer implements Deployer, AutoCloseable {
         }
     }
 
+    /**
+     * One-step rollback: makes the version that was live before the current one live again, atomically. Calling it
+     * again rolls forward. Not part of {@link Deployer}: only this backend keeps versions.
+     *
+     * @return the control commit now live
+     */
+    public String rollback(String environment) throws DeployException {
+        String valid = validEnvironment(environment);
+        try {
+            return store.rollback(valid).map(v -> v.manifest().commit()).orElseThrow(() -> new DeployException(
+                    "environment " + valid + " has no previous version to roll back to"));
+        } catch (IOException e) {
+            throw new DeployException("cannot roll back environment " + valid + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void purge(String environment) throws DeployException {
         String valid = validEnvironment(environment);

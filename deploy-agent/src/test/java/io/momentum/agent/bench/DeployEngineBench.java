@@ -58,7 +58,16 @@ public final class DeployEngineBench {
             bench.generate();
             Map<String, Map<String, List<Double>>> results = new LinkedHashMap<>();
             for (String engine : engines) {
-                results.put(engine, bench.measure(engine, rounds));
+                results.put(engine, new LinkedHashMap<>());
+                for (String c : CASES) {
+                    results.get(engine).put(c, new ArrayList<>());
+                }
+            }
+            // Engines take turns within each round, so that load from elsewhere on the machine hits them alike.
+            for (int round = 0; round <= rounds; round++) {
+                for (String engine : engines) {
+                    bench.measure(engine, round, results.get(engine));
+                }
             }
             System.out.printf("%n%d environments x %d git modules, %d rounds after 1 warm-up, median seconds%n",
                     environments, modules, rounds);
@@ -112,31 +121,24 @@ public final class DeployEngineBench {
         }
     }
 
-    private Map<String, List<Double>> measure(String engine, int rounds) throws Exception {
-        Map<String, List<Double>> times = new LinkedHashMap<>();
-        for (String c : CASES) {
-            times.put(c, new ArrayList<>());
-        }
-        for (int round = 0; round <= rounds; round++) {
-            Path run = root.resolve(engine + "-" + round);
-            Engine deployer = engine(engine, run.resolve("environments"), run.resolve("cache"));
-            try {
-                double cold = time(deployer::deployAll);
-                double unchanged = time(deployer::deployAll);
-                control.amend(branches.get(0), Map.of("manifests/site.pp", "node default { } # " + (++commits) + "\n"));
-                double one = time(() -> deployer.deployOne(branches.get(0)));
-                System.out.printf("%-12s round %d%s: cold %.3f s, no-change %.3f s, one-env %.3f s%n", engine, round,
-                        round == 0 ? " (warm-up)" : "", cold, unchanged, one);
-                if (round > 0) {
-                    times.get(CASES[0]).add(cold);
-                    times.get(CASES[1]).add(unchanged);
-                    times.get(CASES[2]).add(one);
-                }
-            } finally {
-                deployer.close();
+    private void measure(String engine, int round, Map<String, List<Double>> times) throws Exception {
+        Path run = root.resolve(engine + "-" + round);
+        Engine deployer = engine(engine, run.resolve("environments"), run.resolve("cache"));
+        try {
+            double cold = time(deployer::deployAll);
+            double unchanged = time(deployer::deployAll);
+            control.amend(branches.get(0), Map.of("manifests/site.pp", "node default { } # " + (++commits) + "\n"));
+            double one = time(() -> deployer.deployOne(branches.get(0)));
+            System.out.printf("%-14s round %d%s: cold %.3f s, no-change %.3f s, one-env %.3f s%n", engine, round,
+                    round == 0 ? " (warm-up)" : "", cold, unchanged, one);
+            if (round > 0) {
+                times.get(CASES[0]).add(cold);
+                times.get(CASES[1]).add(unchanged);
+                times.get(CASES[2]).add(one);
             }
+        } finally {
+            deployer.close();
         }
-        return times;
     }
 
     private Engine engine(String name, Path environmentsDir, Path cacheDir) throws IOException {

@@ -152,6 +152,21 @@ class NativeDeployerTest {
     }
 
     @Test
+    void rollbackSwitchesBackToThePreviousVersionAndForwardAgain() throws Exception {
+        String first = control.commit("production", Map.of("Puppetfile", "", "v", "1"));
+        deployer.deploy(target("production"));
+        assertThatThrownBy(() -> deployer.rollback("production")).hasMessageContaining("no previous version");
+        String second = control.commit("production", Map.of("Puppetfile", "", "v", "2"));
+        deployer.deploy(target("production"));
+
+        assertThat(deployer.rollback("production")).isEqualTo(first);
+        assertThat(read("production/v")).isEqualTo("1");
+        assertThat(deployer.deployedEnvironments()).isEqualTo(Map.of("production", first));
+        assertThat(deployer.rollback("production")).isEqualTo(second);
+        assertThat(read("production/v")).isEqualTo("2");
+    }
+
+    @Test
     void deployModuleRedeploysOnlyThatModule() throws Exception {
         String commit = control.commit("production", Map.of("Puppetfile", puppetfile("v1.0.0")));
         deployer.deploy(target("production"));
