@@ -1,0 +1,183 @@
+package io.momentum.webhook.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+
+import io.momentum.shared.event.DeployKind;
+import io.momentum.shared.event.DeployRequest;
+import io.momentum.shared.event.DeployResult;
+import io.momentum.shared.event.DeployStatus;
+import io.momentum.shared.event.MasterAnnouncement;
+import io.momentum.shared.event.MasterRole;
+import io.momentum.shared.event.MasterState;
+import io.momentum.shared.event.ModuleCounts;
+import io.momentum.shared.event.Topics;
+import io.momentum.shared.json.EventCodec;
+import io.momentum.webhook.TopicRecords;
+import io.momentum.testing.EmbeddedKafkaResource;
+import io.momentum.testing.InjectKafkaBroker;
+import io.momentum.testing.KafkaBroker;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The deploy API against two simulated agents that announce themselves and publish results via Kafka. */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedKafkaResource.class)
+class DeployApiTest {
+
+    private static final String TOKEN = "Bearer api-test-token";
+    private static final String SHA = "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c";
+
+    @InjectKafkaBroker
+    KafkaBroker broker;
+
+    private KafkaCompanion companion;
+    private final String cmA = "cm-a-" + UUID.randomUUID().toString().substring(0, 6);
+    private final String cmB = "cm-b-" + UUID.randomUUID().toString().substring(0, 6);
+
+    @BeforeEach
+    void agentsAnnounceThemselves() {
+        companion = new KafkaCompanion(broker.bootstrapServers());
+        announce(cmA, MasterState.READY);
+        announce(cmB, MasterState.READY);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().header("Authorization", TOKEN)
+                .get("/api/v1/environments").then().statusCode(200).body("readyMasters", hasItems(cmA, cmB)));
+    }
+
+    @AfterEach
+    void agentsAreDecommissioned() {
+        produce(Topics.MASTERS, cmA, null);
+        produce(Topics.MASTERS, cmB, null);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(given().header("Authorization", TOKEN)
+                .get("/api/v1/environments").jsonPath().getList("readyMasters", String.class))
+                .doesNotContain(cmA, cmB));
+        companion.close();
+    }
+
+    @Test
+    void waitAnswersWithEveryReadyMastersResult() {
+        String environment = "api_" + UUID.randomUUID().toString().substring(0, 8);
+        CompletableFuture<JsonPath> answer = CompletableFuture.supplyAsync(() -> given()
+                .header("Authorization", TOKEN).contentType("application/json")
+                .body("{\"environments\": [\"" + environment + "\"], \"wait\": true, \"timeout\": 60}")
+                .post("/api/v1/deploys").then().statusCode(200).extract().jsonPath());
+
+        DeployRequest request = await().atMost(Duration.ofSeconds(30)).until(() -> requestFor(environment),
+                r -> r != null);
+        assertThat(request.kind()).isEqualTo(DeployKind.ENVIRONMENT);
+        assertThat(request.provider().id()).isEqualTo("manual");
+        result(request, cmA, DeployStatus.SUCCEEDED, null);
+        assertThat(answer).isNotDone();
+        result(request, cmB, DeployStatus.FAILED, "Puppetfile: module stdlib not found");
+
+        JsonPath body = answer.join();
+        assertThat(body.getBoolean("complete")).isTrue();
+        assertThat(body.getString("requestId")).isEqualTo(request.requestId().toString());
+        assertThat(body.getList("requests[0].results.masterId", String.class)).containsExactlyInAnyOrder(cmA, cmB);
+        assertThat(body.getList("requests[0].results.status", String.class))
+                .containsExactlyInAnyOrder("SUCCEEDED", "FAILED");
+
+        given().header("Authorization", TOKEN).get("/api/v1/deploys/" + request.requestId()).then()
+                .statusCode(200).body("complete", equalTo(true))
+                .body("request.environment", equalTo(environment))
+                .body("results.error", hasItems("Puppetfile: module stdlib not found"));
+
+        JsonPath matrix = given().header("Authorization", TOKEN).get("/api/v1/environments").then()
+                .statusCode(200).extract().jsonPath();
+        Map<String, Object> row = matrix.getMap("environments.find { it.environment == '" + environment + "' }");
+        assertThat(row).containsEntry("desiredRequestId", request.requestId().toString());
+        List<Map<String, Object>> cells = matrix.getList(
+                "environments.find { it.environment == '" + environment + "' }.masters");
+        assertThat(cells).anySatisfy(c -> {
+            assertThat(c).containsEntry("masterId", cmA).containsEntry("deployedCommit", SHA)
+                    .containsEntry("status", "SUCCEEDED").containsEntry("inSync", true);
+        });
+        assertThat(cells).anySatisfy(c -> assertThat(c).containsEntry("masterId", cmB)
+                .containsEntry("status", "FAILED").containsEntry("inSync", false));
+    }
+
+    @Test
+    void waitThatTimesOutSaysWhoIsMissing() {
+        String environment = "slow_" + UUID.randomUUID().toString().substring(0, 8);
+        CompletableFuture<JsonPath> answer = CompletableFuture.supplyAsync(() -> given()
+                .header("Authorization", TOKEN).contentType("application/json")
+                .body("{\"environments\": [\"" + environment + "\"], \"wait\": true, \"timeout\": \"PT3S\"}")
+                .post("/api/v1/deploys").then().statusCode(202).extract().jsonPath());
+        DeployRequest request = await().atMost(Duration.ofSeconds(30)).until(() -> requestFor(environment),
+                r -> r != null);
+        result(request, cmA, DeployStatus.SUCCEEDED, null);
+        JsonPath body = answer.join();
+        assertThat(body.getBoolean("complete")).isFalse();
+        assertThat(body.getList("requests[0].pendingMasters", String.class)).containsExactly(cmB);
+    }
+
+    @Test
+    void fullSyncWithoutWaitIsAcceptedAtOnce() {
+        String requestId = given().header("Authorization", TOKEN).contentType("application/json")
+                .body("{\"all\": true}").post("/api/v1/deploys").then().statusCode(202).extract().path("requestId");
+        List<ConsumerRecord<String, String>> records = TopicRecords.deployRequests(broker.bootstrapServers(),
+                r -> r.value() != null && r.value().contains(requestId));
+        assertThat(records).singleElement().satisfies(r -> {
+            assertThat(r.key()).isEqualTo(DeployRequest.FULL_SYNC_KEY);
+            assertThat(TopicRecords.decode(r).kind()).isEqualTo(DeployKind.FULL_SYNC);
+        });
+    }
+
+    @Test
+    void refusesWithoutTokenAndBadCommands() {
+        given().contentType("application/json").body("{\"all\": true}").post("/api/v1/deploys")
+                .then().statusCode(401);
+        given().header("Authorization", "Bearer nope").get("/api/v1/environments").then().statusCode(401);
+        given().header("Authorization", TOKEN).contentType("application/json")
+                .body("{\"environments\": [\"../etc\"]}").post("/api/v1/deploys")
+                .then().statusCode(400).body("error", containsString("environment name"));
+        given().header("Authorization", TOKEN).contentType("application/json")
+                .body("{\"environments\": [\"production\"], \"all\": true}").post("/api/v1/deploys")
+                .then().statusCode(400).body("error", containsString("either"));
+        given().header("Authorization", TOKEN).contentType("application/json").body("{nope")
+                .post("/api/v1/deploys").then().statusCode(400).body("error", containsString("malformed JSON"));
+        given().header("Authorization", TOKEN).get("/api/v1/deploys/" + UUID.randomUUID()).then().statusCode(404);
+    }
+
+    private DeployRequest requestFor(String environment) {
+        return TopicRecords.deployRequests(broker.bootstrapServers(), r -> ("env:" + environment).equals(r.key()))
+                .stream().map(TopicRecords::decode).findFirst().orElse(null);
+    }
+
+    private void announce(String masterId, MasterState state) {
+        Instant now = Instant.now();
+        produce(Topics.MASTERS, masterId, EventCodec.encodeToString(new MasterAnnouncement(masterId,
+                MasterRole.COMPILE, "https://" + masterId + ".example.net:8140", masterId + ":8140", state, "test",
+                now, now, 10_000)));
+    }
+
+    private void result(DeployRequest request, String masterId, DeployStatus status, String error) {
+        Instant now = Instant.now();
+        DeployResult result = DeployResult.of(request.requestId(), masterId, request.environment(),
+                status == DeployStatus.SUCCEEDED ? SHA : null, status, now.minusSeconds(2), now,
+                new ModuleCounts(3, 1), error);
+        produce(Topics.DEPLOY_RESULTS, result.key(), EventCodec.encodeToString(result));
+    }
+
+    private void produce(String topic, String key, String value) {
+        companion.produceStrings().fromRecords(new ProducerRecord<>(topic, key, value))
+                .awaitCompletion(Duration.ofSeconds(30));
+    }
+}
