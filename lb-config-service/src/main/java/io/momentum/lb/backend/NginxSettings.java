@@ -1,0 +1,55 @@
+package io.momentum.lb.backend;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How nginx is run and where the generated file lives.
+ *
+ * @param prefix the {@code -p} prefix, when nginx runs with a non-default one
+ * @param mainConfig the operator's nginx.conf; it includes {@code outputFile} by its literal path
+ * @param errorLog the {@code -e} error log, needed when nginx runs unprivileged
+ * @param reloadCommand replaces {@code nginx -s reload} (for example {@code systemctl reload nginx}) when not empty
+ * @param listen what the generated server listens on ({@code 8140}, {@code 10.0.0.5:8140})
+ * @param upstream name of the generated upstream
+ */
+public record NginxSettings(String binary, Optional<Path> prefix, Path mainConfig, Path outputFile,
+        Optional<Path> errorLog, List<String> reloadCommand, String mode, String listen, String upstream,
+        Duration connectTimeout) {
+
+    public NginxSettings {
+        if (!mode.equals("stream") && !mode.equals("http")) {
+            throw new IllegalArgumentException("nginx mode must be stream or http, not " + mode);
+        }
+        reloadCommand = List.copyOf(reloadCommand);
+    }
+
+    /** {@code nginx [-p prefix] -c <config> [-e errorlog]} followed by {@code extra}. */
+    List<String> nginx(Path config, String... extra) {
+        List<String> command = new ArrayList<>();
+        command.add(binary);
+        prefix.ifPresent(p -> {
+            command.add("-p");
+            command.add(p.toString().endsWith("/") ? p.toString() : p + "/");
+        });
+        command.add("-c");
+        command.add(config.toString());
+        errorLog.ifPresent(e -> {
+            command.add("-e");
+            command.add(e.toString());
+        });
+        command.addAll(List.of(extra));
+        return command;
+    }
+
+    List<String> reload() {
+        return reloadCommand.isEmpty() ? nginx(mainConfig, "-s", "reload") : reloadCommand;
+    }
+
+    String defaultTemplate() {
+        return "templates/nginx-" + mode + ".conf";
+    }
+}

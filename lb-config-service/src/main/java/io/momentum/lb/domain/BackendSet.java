@@ -1,0 +1,40 @@
+package io.momentum.lb.domain;
+
+import io.momentum.shared.event.LbBackend;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The servers a load balancer should have, sorted by master id so that the same fleet always renders the same
+ * bytes.
+ *
+ * @param caServer where {@code /puppet-ca/} goes in http mode: the MoM, or the configured CA address
+ */
+public record BackendSet(List<LbServer> servers, Optional<LbAddress> caServer) {
+
+    public static final BackendSet EMPTY = new BackendSet(List.of(), Optional.empty());
+
+    public BackendSet {
+        servers = servers.stream().sorted(Comparator.comparing(LbServer::masterId)).toList();
+        caServer = caServer == null ? Optional.empty() : caServer;
+    }
+
+    /** A set without an ACTIVE server would take every agent offline: it is never applied. */
+    public boolean canServe() {
+        return servers.stream().anyMatch(LbServer::active);
+    }
+
+    public long activeCount() {
+        return servers.stream().filter(LbServer::active).count();
+    }
+
+    /** The servers that take or finish traffic, as published in LbConfigApplied. */
+    public List<LbBackend> routed() {
+        return servers.stream().filter(s -> s.state() != ServerState.MAINT).map(LbServer::toLbBackend).toList();
+    }
+
+    public Optional<LbServer> server(String masterId) {
+        return servers.stream().filter(s -> s.masterId().equals(masterId)).findFirst();
+    }
+}
