@@ -45,6 +45,11 @@ public record NginxSettings(String binary, Optional<Path> prefix, Path mainConfi
         return command;
     }
 
+    /** {@code nginx [-p prefix] -c <main config> [-e errorlog]} followed by {@code extra}. */
+    public List<String> command(String... extra) {
+        return nginx(mainConfig, extra);
+    }
+
     List<String> reload() {
         return reloadCommand.isEmpty() ? nginx(mainConfig, "-s", "reload") : reloadCommand;
     }
