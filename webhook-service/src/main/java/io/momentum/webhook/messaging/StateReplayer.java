@@ -65,6 +65,8 @@ public class StateReplayer {
         });
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // Topics are created by provisioning with compaction; a metadata request must never create them plainly.
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "momentum-webhook-state");
         consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         thread = new Thread(this::run, "momentum-state-replayer");

@@ -2,11 +2,14 @@ package io.momentum.webhook.rest;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.momentum.shared.event.DeployKind;
 import io.momentum.shared.event.DeployRequest;
+import io.momentum.shared.event.Topics;
+import io.momentum.shared.json.EventCodec;
 import io.momentum.webhook.Deliveries;
 import io.momentum.webhook.TopicRecords;
 import io.momentum.testing.EmbeddedKafkaResource;
@@ -15,12 +18,15 @@ import io.momentum.testing.KafkaBroker;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -102,6 +108,25 @@ class WebhookEndpointTest {
         String first = post("/payload", headers, body).then().statusCode(202).extract().path("requestId");
         post("/payload", headers, body).then().statusCode(200)
                 .body("status", equalTo("duplicate")).body("requestId", equalTo(first));
+        assertThat(TopicRecords.withDelivery(broker.bootstrapServers(), deliveryId)).hasSize(1);
+    }
+
+    /** What a restarted service (or another instance) sees: the delivery is only known from the topic. */
+    @Test
+    void deliveryPublishedBeforeARestartIsStillADuplicate() {
+        String deliveryId = UUID.randomUUID().toString();
+        String branch = unique("restart_");
+        DeployRequest earlier = DeployRequest.environment(branch, branch, "puppet", null, Deliveries.COMMIT,
+                io.momentum.shared.event.Provider.GITLAB, java.time.Instant.now().minusSeconds(3600))
+                .withDelivery(deliveryId, "alice");
+        try (KafkaCompanion companion = new KafkaCompanion(broker.bootstrapServers())) {
+            companion.produceStrings().fromRecords(new ProducerRecord<>(Topics.DEPLOY_REQUESTS, earlier.key(),
+                    EventCodec.encodeToString(earlier))).awaitCompletion(Duration.ofSeconds(30));
+        }
+        byte[] body = Deliveries.payload("gitlab", "push", branch, deliveryId).getBytes(StandardCharsets.UTF_8);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                post("/payload", Deliveries.headers("gitlab", "push", body, deliveryId), body).then()
+                        .statusCode(200).body("requestId", equalTo(earlier.requestId().toString())));
         assertThat(TopicRecords.withDelivery(broker.bootstrapServers(), deliveryId)).hasSize(1);
     }
 
