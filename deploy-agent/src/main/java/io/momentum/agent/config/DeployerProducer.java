@@ -51,7 +51,8 @@ public class DeployerProducer {
     }
 
     public static DeployerSettings settings(DeployConfig config) {
-        String executable = config.executable().orElse(config.backend().name().toLowerCase(java.util.Locale.ROOT));
+        String executable = config.backend() == DeployConfig.Backend.NATIVE ? null
+                : config.executable().orElse(config.backend().name().toLowerCase(java.util.Locale.ROOT));
         return new DeployerSettings(config.environmentsDir(), config.cacheDir(), controlSources(config),
                 config.forgeBaseUrl(), config.parallelism(), config.commandTimeout(), executable);
     }
