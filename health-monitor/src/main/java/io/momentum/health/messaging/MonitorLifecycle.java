@@ -32,20 +32,31 @@ public class MonitorLifecycle {
     @Identifier("default-kafka-broker")
     Map<String, Object> kafkaConfig;
 
-    private FleetFeed feed;
+    private volatile FleetFeed feed;
+    private volatile PublishLoop publishing;
     private ProbeLoop probes;
 
     void onStart(@Observes StartupEvent event) {
-        feed = new FleetFeed(kafkaConfig, fleet, publisher::nudge).start();
-        publisher.start(feed::caughtUp);
-        probes = new ProbeLoop(fleet, statusProbe, fleet.settings().interval(), publisher::nudge, clock).start();
+        FleetFeed fleetFeed = new FleetFeed(kafkaConfig, fleet, this::nudge);
+        publishing = new PublishLoop(fleet, publisher, fleetFeed::caughtUp).start();
+        feed = fleetFeed.start();
+        probes = new ProbeLoop(fleet, statusProbe, fleet.settings().interval(), this::nudge, clock).start();
+    }
+
+    private void nudge() {
+        PublishLoop current = publishing;
+        if (current != null) {
+            current.nudge();
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {
         if (probes != null) {
             probes.close();
         }
-        publisher.stop();
+        if (publishing != null) {
+            publishing.close();
+        }
         if (feed != null) {
             feed.close();
         }

@@ -1,0 +1,103 @@
+package io.momentum.health.messaging;
+
+import io.momentum.health.domain.Fleet;
+import io.momentum.health.domain.Publication;
+import io.momentum.shared.event.MasterStatus;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Writes what the {@link Fleet} says is due: at once after a probe or a consumed record changed something
+ * ({@link #nudge()}), and on a one-second tick that catches silent agents, expired hold-downs and the periodic
+ * re-publication. Nothing is written before {@code ready} says the fleet state is complete. A write the broker
+ * refuses is offered again.
+ */
+public final class PublishLoop implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(PublishLoop.class);
+    private static final long TICK_MS = 1000;
+
+    private final Fleet fleet;
+    private final StatusSink sink;
+    private final BooleanSupplier ready;
+    private final AtomicBoolean pending = new AtomicBoolean();
+    private final Map<String, MasterStatus> lastLogged = new HashMap<>();
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "health-status-publisher");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public PublishLoop(Fleet fleet, StatusSink sink, BooleanSupplier ready) {
+        this.fleet = fleet;
+        this.sink = sink;
+        this.ready = ready;
+    }
+
+    public PublishLoop start() {
+        executor.scheduleWithFixedDelay(this::publishDue, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** Something changed: publish what is due now rather than at the next tick. Bursts coalesce. */
+    public void nudge() {
+        if (pending.compareAndSet(false, true)) {
+            try {
+                executor.execute(() -> {
+                    pending.set(false);
+                    publishDue();
+                });
+            } catch (RejectedExecutionException e) {
+                pending.set(false);
+            }
+        }
+    }
+
+    private void publishDue() {
+        if (!ready.getAsBoolean()) {
+            return;
+        }
+        try {
+            for (Publication publication : fleet.publications()) {
+                logTransition(publication);
+                sink.write(publication).whenComplete((ignored, failure) -> {
+                    if (failure != null) {
+                        LOG.warnf("could not publish the status of %s, will retry: %s", publication.masterId(),
+                                failure.getMessage());
+                        fleet.publicationFailed(publication);
+                    }
+                });
+            }
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "publishing master status failed");
+        }
+    }
+
+    /** One log line per change an operator cares about: health, routability, draining, lagging environments. */
+    private void logTransition(Publication publication) {
+        MasterStatus now = publication.status();
+        MasterStatus before = publication.tombstone() ? lastLogged.remove(publication.masterId())
+                : lastLogged.put(publication.masterId(), now);
+        if (now == null) {
+            LOG.infof("%s decommissioned: status tombstoned", publication.masterId());
+        } else if (before == null || before.health() != now.health() || before.routable() != now.routable()
+                || before.draining() != now.draining()
+                || !Objects.equals(before.laggingEnvironments(), now.laggingEnvironments())) {
+            LOG.infof("%s %s routable=%s inSync=%s: %s", now.masterId(), now.health(), now.routable(), now.inSync(),
+                    now.reason());
+        }
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}
