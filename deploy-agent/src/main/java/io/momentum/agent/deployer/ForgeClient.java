@@ -166,6 +166,9 @@ final class ForgeClient {
                     throw new InterruptedException("interrupted while extracting " + tarball.getFileName());
                 }
                 String name = entry.getName();
+                while (name.startsWith("./")) {
+                    name = name.substring(2);
+                }
                 int slash = name.indexOf('/');
                 String relative = slash < 0 ? "" : name.substring(slash + 1);
                 if (relative.isEmpty() || excludeSpec && (relative.equals("spec") || relative.startsWith("spec/"))) {

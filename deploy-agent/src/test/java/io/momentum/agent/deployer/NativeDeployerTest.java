@@ -167,6 +167,32 @@ class NativeDeployerTest {
     }
 
     @Test
+    void environmentsDeployInParallelSharingTheirMirrors() throws Exception {
+        List<String> branches = List.of("production", "develop", "staging", "qa");
+        for (String branch : branches) {
+            control.commit(branch, Map.of("Puppetfile", puppetfile("v1.0.0"), "name", branch));
+        }
+        List<java.util.concurrent.Future<DeployOutcome>> deploys = new java.util.ArrayList<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(branches.size());
+        try {
+            for (String branch : branches) {
+                deploys.add(pool.submit(() -> deployer.deploy(target(branch))));
+            }
+            for (java.util.concurrent.Future<DeployOutcome> deploy : deploys) {
+                assertThat(deploy.get(60, TimeUnit.SECONDS).modules()).isEqualTo(new ModuleCounts(3, 0));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (String branch : branches) {
+            assertThat(read(branch + "/name")).isEqualTo(branch);
+            assertThat(read(branch + "/modules/apache/VERSION")).isEqualTo("1");
+            assertThat(read(branch + "/modules/thing/manifests/init.pp")).isEqualTo("class thing {}");
+        }
+        assertThat(deployer.deployedEnvironments()).containsOnlyKeys(branches);
+    }
+
+    @Test
     void deployModuleRedeploysOnlyThatModule() throws Exception {
         String commit = control.commit("production", Map.of("Puppetfile", puppetfile("v1.0.0")));
         deployer.deploy(target("production"));
