@@ -54,7 +54,7 @@ public record NginxSettings(String binary, Optional<Path> prefix, Path mainConfi
         return reloadCommand.isEmpty() ? nginx(mainConfig, "-s", "reload") : reloadCommand;
     }
 
-    String defaultTemplate() {
+    public String defaultTemplate() {
         return "templates/nginx-" + mode + ".conf";
     }
 }

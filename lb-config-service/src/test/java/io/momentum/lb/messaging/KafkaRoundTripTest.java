@@ -2,8 +2,10 @@ package io.momentum.lb.messaging;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 
+import io.momentum.lb.testing.NginxTestResource;
 import io.momentum.shared.event.Topics;
 import io.momentum.testing.EmbeddedKafkaResource;
 import io.momentum.testing.InjectKafkaBroker;
@@ -16,9 +18,10 @@ import java.time.Duration;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
-/** The service starts against a real broker, provisions the SPEC topics, and records really travel through it. */
+/** The service starts against a real broker (and beside a real nginx, sharing the end-to-end test's boot), provisions the SPEC topics, and records really travel through it. */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedKafkaResource.class)
+@QuarkusTestResource(NginxTestResource.class)
 class KafkaRoundTripTest {
 
     @InjectKafkaBroker
@@ -40,7 +43,9 @@ class KafkaRoundTripTest {
 
     @Test
     void reportsHealthAndMetrics() {
-        given().get("/q/health/ready").then().statusCode(200).body(containsString("UP"));
+        // ready once Kafka is reachable and the status topic has been replayed
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200).body(containsString("UP")));
         given().get("/q/health/live").then().statusCode(200);
         given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_"));
     }

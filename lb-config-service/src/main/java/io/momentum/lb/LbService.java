@@ -1,0 +1,128 @@
+package io.momentum.lb;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.momentum.lb.backend.BackendFactory;
+import io.momentum.lb.config.LbConfig;
+import io.momentum.lb.domain.BackendSet;
+import io.momentum.lb.domain.Debouncer;
+import io.momentum.lb.domain.Fleet;
+import io.momentum.lb.domain.LbAddress;
+import io.momentum.lb.domain.Reconciler;
+import io.momentum.lb.domain.RevisionCounter;
+import io.momentum.lb.domain.TaskScheduler;
+import io.momentum.lb.messaging.LbChangesPublisher;
+import io.momentum.shared.event.LbConfigApplied;
+import io.momentum.shared.event.MasterStatus;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.jboss.logging.Logger;
+
+/**
+ * Ties the pieces together: status records update the fleet; once the compacted topic has been replayed to its
+ * end, every change of the backend set is debounced and applied to the configured load balancers on one thread,
+ * and each attempt is published.
+ */
+@ApplicationScoped
+public class LbService {
+
+    private static final Logger LOG = Logger.getLogger(LbService.class);
+
+    @Inject
+    LbConfig config;
+
+    @Inject
+    LbChangesPublisher publisher;
+
+    @Inject
+    MeterRegistry registry;
+
+    private Fleet fleet;
+    private Reconciler reconciler;
+    private Debouncer debouncer;
+    private ScheduledExecutorService executor;
+    private volatile boolean caughtUp;
+
+    /** The desired set and what every backend has live. */
+    public record Snapshot(boolean caughtUp, BackendSet desired, Map<String, Reconciler.BackendView> backends) {
+    }
+
+    @PostConstruct
+    void init() {
+        Optional<LbAddress> ca = config.nginx().caMasterAddress().map(address -> LbAddress.parse(address)
+                .orElseThrow(() -> new IllegalArgumentException("momentum.lb.nginx.ca-master-address is not "
+                        + "host:port: " + address)));
+        fleet = new Fleet(ca);
+        reconciler = new Reconciler(config.lbId(), BackendFactory.create(config),
+                new RevisionCounter(config.stateDir()), Clock.systemUTC());
+        executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "lb-apply");
+            thread.setDaemon(true);
+            return thread;
+        });
+        debouncer = new Debouncer(TaskScheduler.of(executor), config.debounce(), config.maxWait(), this::apply);
+    }
+
+    @PreDestroy
+    void shutdown() {
+        executor.shutdownNow();
+    }
+
+    /** One record of momentum.master-status; {@code status} is null for a tombstone. */
+    public void onStatus(String key, MasterStatus status) {
+        boolean changed;
+        synchronized (this) {
+            changed = fleet.update(key, status);
+        }
+        if (changed && caughtUp) {
+            debouncer.trigger();
+        }
+    }
+
+    /** The replay reached the end of the topic: apply what it built, even if identical (then nothing is written). */
+    public void onCaughtUp() {
+        if (!caughtUp) {
+            synchronized (this) {
+                LOG.infof("replayed momentum.master-status: %d masters known", fleet.size());
+            }
+            caughtUp = true;
+            debouncer.trigger();
+        }
+    }
+
+    public boolean caughtUp() {
+        return caughtUp;
+    }
+
+    public Snapshot snapshot() {
+        BackendSet desired;
+        synchronized (this) {
+            desired = fleet.desired();
+        }
+        return new Snapshot(caughtUp, desired, reconciler.views());
+    }
+
+    private void apply() {
+        BackendSet desired;
+        synchronized (this) {
+            desired = fleet.desired();
+        }
+        try {
+            List<LbConfigApplied> events = reconciler.reconcile(desired);
+            for (LbConfigApplied event : events) {
+                registry.counter("momentum.lb.apply", "backend", event.backend(), "result", event.result().name())
+                        .increment();
+                publisher.publish(event);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("applying the backend set failed unexpectedly", e);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.momentum.lb.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Configuration of the lb-config-service. */
+@ConfigMapping(prefix = "momentum.lb")
+public interface LbConfig {
+
+    /** Names this load balancer in LbConfigApplied (the record key of momentum.lb-changes). */
+    @WithDefault("lb1")
+    String lbId();
+
+    /** Which load balancers to drive: nginx, haproxy, or both. */
+    @WithDefault("nginx")
+    List<String> backends();
+
+    /** Quiet period after the last status change before applying. */
+    @WithDefault("500ms")
+    Duration debounce();
+
+    /** Longest a burst of changes may delay an apply. */
+    @WithDefault("5s")
+    Duration maxWait();
+
+    /** Holds the revision counter. Not needed to render: a wiped directory renders the same configuration. */
+    @WithDefault("/var/lib/momentum/lb")
+    Path stateDir();
+
+    /** Timeout of validation and reload commands. */
+    @WithDefault("30s")
+    Duration commandTimeout();
+
+    Nginx nginx();
+
+    Haproxy haproxy();
+
+    interface Nginx {
+
+        @WithDefault("nginx")
+        String binary();
+
+        /** stream: TCP passthrough of 8140 (recommended); http: HTTP proxy with /puppet-ca/ pinned to the CA. */
+        @WithDefault("stream")
+        String mode();
+
+        /** The generated include file; nginx.conf includes it by this literal path. */
+        @WithDefault("/etc/nginx/momentum/puppet.conf")
+        Path outputFile();
+
+        @WithDefault("/etc/nginx/nginx.conf")
+        Path mainConfig();
+
+        /** nginx's -p prefix, when not the compiled-in one. */
+        Optional<Path> prefix();
+
+        /** nginx's -e error log, needed when nginx runs unprivileged. */
+        Optional<Path> errorLog();
+
+        /** An operator's Qute template; the defaults are templates/nginx-stream.conf and nginx-http.conf. */
+        Optional<Path> template();
+
+        /** Replaces 'nginx -s reload', as an argument list (e.g. systemctl,reload,nginx). */
+        Optional<List<String>> reloadCommand();
+
+        /** What the generated server block listens on. */
+        @WithDefault("8140")
+        String listen();
+
+        @WithDefault("puppet_masters")
+        String upstream();
+
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        /** http mode: where /puppet-ca/ goes (host:port); defaults to the master announced as MOM. */
+        Optional<String> caMasterAddress();
+    }
+
+    interface Haproxy {
+
+        @WithDefault("haproxy")
+        String binary();
+
+        /** The generated file, loaded by HAProxy as its last -f file. */
+        @WithDefault("/etc/haproxy/momentum.cfg")
+        Path configFile();
+
+        /** HAProxy's other -f files, in order, used when validating the candidate. */
+        @WithDefault("/etc/haproxy/haproxy.cfg")
+        List<Path> baseConfigs();
+
+        /** Master CLI (haproxy -W -S <path>,level,admin): reloads and their confirmation. */
+        @WithDefault("/run/haproxy-master.sock")
+        Path masterSocket();
+
+        /** Stats socket at level admin: Runtime API changes without reload. */
+        @WithDefault("/run/haproxy/admin.sock")
+        Path adminSocket();
+
+        @WithDefault("puppet_masters")
+        String backendName();
+
+        Optional<Path> template();
+
+        /** Replaces the master CLI reload, as an argument list. */
+        Optional<List<String>> reloadCommand();
+
+        @WithDefault("10s")
+        Duration reloadTimeout();
+    }
+}
