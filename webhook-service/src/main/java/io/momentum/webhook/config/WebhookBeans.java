@@ -84,7 +84,7 @@ public class WebhookBeans {
         }
     }
 
-    static List<SourceRule> sources(WebhookConfig config) {
+    public static List<SourceRule> sources(WebhookConfig config) {
         List<SourceRule> rules = new ArrayList<>();
         config.sources().forEach((name, source) -> rules.add(new SourceRule(name, source.repository(),
                 source.remote(), SourceRule.prefixFor(name, source.prefix()),

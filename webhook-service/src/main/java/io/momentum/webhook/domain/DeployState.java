@@ -161,6 +161,11 @@ public final class DeployState {
         return Optional.ofNullable(desired.get(environment));
     }
 
+    /** Every environment that has a request. */
+    public synchronized Set<String> desiredEnvironments() {
+        return Set.copyOf(desired.keySet());
+    }
+
     private static boolean inSync(DeployRequest want, DeployResult result) {
         if (want == null || result == null) {
             return false;
