@@ -67,13 +67,24 @@ final class EnvironmentStore {
         return EnvironmentNames.resolveInside(state, environment);
     }
 
-    /** Refuses to deploy over a directory or link Momentum did not create. */
+    /**
+     * Refuses to deploy over a directory or link Momentum did not create, except an environment directory r10k or
+     * g10k deployed (it holds their deploy file): that one is taken over, so that switching an existing master from
+     * r10k or g10k to the native backend needs no manual step.
+     */
     void requireManageable(String environment) throws DeployException {
         Path link = link(environment);
-        if (Files.exists(link, LinkOption.NOFOLLOW_LINKS) && versionName(environment) == null) {
+        if (Files.exists(link, LinkOption.NOFOLLOW_LINKS) && versionName(environment) == null
+                && !deployedByAnotherTool(link)) {
             throw new DeployException(link + " exists and is not managed by Momentum; move it away to deploy "
                     + environment + " here");
         }
+    }
+
+    private static boolean deployedByAnotherTool(Path dir) {
+        return !Files.isSymbolicLink(dir) && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
+                && (Files.isRegularFile(dir.resolve(R10kDeployFile.NAME), LinkOption.NOFOLLOW_LINKS)
+                        || Files.isRegularFile(dir.resolve(G10kDeployer.DEPLOY_FILE), LinkOption.NOFOLLOW_LINKS));
     }
 
     Optional<Version> live(String environment) {
@@ -138,9 +149,17 @@ final class EnvironmentStore {
             name = System.currentTimeMillis() + "-" + shortCommit + "-" + n;
         }
         Files.move(staging, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        String kept = previousVersion;
+        Path link = link(environment);
+        if (deployedByAnotherTool(link)) {
+            // Taking over from r10k/g10k: a directory cannot be replaced by a symlink in one rename, so for a moment
+            // between these two renames the environment is absent. Its old content stays (for one deploy) beside ours.
+            kept = "taken-over-" + System.currentTimeMillis();
+            Files.move(link, dir.resolve(kept), StandardCopyOption.ATOMIC_MOVE);
+        }
         swap(environment, name);
         Files.deleteIfExists(dir.resolve(LAST_ATTEMPT));
-        retain(environment, name, previousVersion);
+        retain(environment, name, kept);
         return name;
     }
 

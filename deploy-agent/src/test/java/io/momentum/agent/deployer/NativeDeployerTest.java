@@ -193,6 +193,22 @@ class NativeDeployerTest {
     }
 
     @Test
+    void anEnvironmentDeployedByR10kIsTakenOver() throws Exception {
+        Path r10kEnvironment = environments.resolve("production");
+        Files.createDirectories(r10kEnvironment.resolve("manifests"));
+        Files.writeString(r10kEnvironment.resolve(".r10k-deploy.json"), "{}");
+        Files.writeString(r10kEnvironment.resolve("manifests/old.pp"), "old");
+        String commit = control.commit("production", Map.of("Puppetfile", "", "manifests/site.pp", "new"));
+
+        assertThat(deployer.deploy(target("production")).commit()).isEqualTo(commit);
+
+        assertThat(Files.isSymbolicLink(r10kEnvironment)).isTrue();
+        assertThat(read("production/manifests/site.pp")).isEqualTo("new");
+        assertThat(environments.resolve("production/manifests/old.pp")).doesNotExist();
+        assertThat(deployer.deployedEnvironments()).isEqualTo(Map.of("production", commit));
+    }
+
+    @Test
     void deployModuleRedeploysOnlyThatModule() throws Exception {
         String commit = control.commit("production", Map.of("Puppetfile", puppetfile("v1.0.0")));
         deployer.deploy(target("production"));
