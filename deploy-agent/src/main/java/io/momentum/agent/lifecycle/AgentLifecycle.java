@@ -1,5 +1,6 @@
 package io.momentum.agent.lifecycle;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.momentum.agent.config.AgentConfig;
 import io.momentum.agent.config.DeployConfig;
 import io.momentum.agent.deployer.Deployer;
@@ -59,6 +60,9 @@ public class AgentLifecycle {
     @Identifier("default-kafka-broker")
     Map<String, Object> kafka;
 
+    @Inject
+    MeterRegistry registry;
+
     @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown")
     String agentVersion;
 
@@ -76,10 +80,13 @@ public class AgentLifecycle {
                 agent.lbAddress().orElse(null), MasterState.JOINING, agentVersion, Instant.now(), Instant.now(),
                 agent.heartbeatInterval().toMillis());
         publisher = new EventPublisher(kafka, masterId);
-        scheduler = new DeployScheduler(deployer, targets, publisher, postDeploySteps, masterId,
-                deploy.maxParallelEnvironments());
+        scheduler = new DeployScheduler(deployer, targets, new DeployMetrics(publisher, registry), postDeploySteps,
+                masterId, deploy.maxParallelEnvironments());
         LOG.infof("master %s (%s) joining; backend %s, post-deploy steps %s", masterId, agent.role(),
                 deploy.backend(), postDeploySteps.names());
+        registry.gauge("momentum.agent.ready", this, lifecycle -> lifecycle.state == MasterState.READY ? 1 : 0);
+        registry.gauge("momentum.agent.environments", this, lifecycle -> lifecycle.deployer.deployedEnvironments()
+                .size());
         announce();
         heartbeats = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "momentum-heartbeat");

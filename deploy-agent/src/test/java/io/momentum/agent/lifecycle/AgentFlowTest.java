@@ -3,6 +3,7 @@ package io.momentum.agent.lifecycle;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.momentum.agent.config.TestDeployerProducer;
@@ -25,7 +26,9 @@ import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -73,7 +76,7 @@ class AgentFlowTest {
     }
 
     private DeployResult awaitResult(DeployRequest request) {
-        ConsumerTask<String, String> results = companion.consumeStrings().fromTopics(Topics.DEPLOY_RESULTS);
+        ConsumerTask<String, String> results = fromStart(companion, Topics.DEPLOY_RESULTS);
         try {
             return await().atMost(Duration.ofSeconds(60)).until(() -> results.getRecords().stream()
                     .map(r -> EventCodec.decode(r.value(), DeployResult.class))
@@ -84,6 +87,15 @@ class AgentFlowTest {
         }
     }
 
+    /** Reads a topic from its start by assigning its partitions: no consumer group to join, so no rebalance wait. */
+    static ConsumerTask<String, String> fromStart(KafkaCompanion companion, String topic) {
+        Map<TopicPartition, Long> start = new HashMap<>();
+        for (int partition = 0; partition < 3; partition++) {
+            start.put(new TopicPartition(topic, partition), 0L);
+        }
+        return companion.consumeStrings().fromOffsets(start);
+    }
+
     private static DeployRequest request(String environment, String commit) {
         return DeployRequest.environment(environment, environment, "control", null, commit, Provider.GITHUB,
                 Instant.now());
@@ -91,7 +103,7 @@ class AgentFlowTest {
 
     @Test
     void announcesJoiningThenReadyAndKeepsHeartbeating() {
-        ConsumerTask<String, String> masters = companion.consumeStrings().fromTopics(Topics.MASTERS);
+        ConsumerTask<String, String> masters = fromStart(companion, Topics.MASTERS);
         try {
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 List<MasterAnnouncement> mine = masters.getRecords().stream()
@@ -122,7 +134,7 @@ class AgentFlowTest {
         assertThat(result.commit()).isEqualTo(A);
         assertThat(result.modules().deployed()).isEqualTo(2);
         assertThat(deployer.deployedEnvironments()).containsEntry("flow_production", A);
-        ConsumerTask<String, String> keyed = companion.consumeStrings().fromTopics(Topics.DEPLOY_RESULTS);
+        ConsumerTask<String, String> keyed = fromStart(companion, Topics.DEPLOY_RESULTS);
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> keyed.getRecords().stream()
                     .map(ConsumerRecord::key).anyMatch((MASTER + "/flow_production")::equals));
@@ -188,5 +200,8 @@ class AgentFlowTest {
                 .body("consuming", equalTo(true))
                 .body("environments.flow_api", equalTo(B)));
         given().get("/q/health/live").then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("momentum_agent_deploys_total{status=\"SUCCEEDED\""))
+                .body(containsString("momentum_agent_ready 1.0"));
     }
 }

@@ -45,7 +45,7 @@ class NativeAgentTest {
     private DeployResult resultOf(KafkaCompanion companion, DeployRequest request) {
         companion.produceStrings().fromRecords(new ProducerRecord<>(Topics.DEPLOY_REQUESTS, request.key(),
                 EventCodec.encodeToString(request))).awaitCompletion(Duration.ofSeconds(30));
-        ConsumerTask<String, String> results = companion.consumeStrings().fromTopics(Topics.DEPLOY_RESULTS);
+        ConsumerTask<String, String> results = AgentFlowTest.fromStart(companion, Topics.DEPLOY_RESULTS);
         try {
             return await().atMost(Duration.ofSeconds(90)).until(() -> results.getRecords().stream()
                     .map(r -> EventCodec.decode(r.value(), DeployResult.class))
