@@ -54,6 +54,7 @@ public final class Fleet {
     private final CodeState code = new CodeState();
     private final Map<String, Published> published = new HashMap<>();
     private final Set<String> decommissioned = new TreeSet<>();
+    private final Set<String> onStatusTopic = new TreeSet<>();
 
     public Fleet(HealthSettings settings, RoutingPolicy policy, List<StaticMaster> staticMasters, Clock clock) {
         this.settings = settings;
@@ -109,6 +110,19 @@ public final class Fleet {
         }
     }
 
+    /**
+     * A record on {@code momentum.master-status} (ours, or one from before a restart). A status of a master this
+     * monitor does not know, e.g. one removed from the static configuration while the monitor was down, is
+     * tombstoned at the next {@link #publications()}, so the load balancer cannot keep routing to it.
+     */
+    public synchronized void onStatusRecord(String masterId, boolean tombstone) {
+        if (tombstone) {
+            onStatusTopic.remove(masterId);
+        } else {
+            onStatusTopic.add(masterId);
+        }
+    }
+
     /** Records a probe; probes of masters that are gone by now are dropped. */
     public synchronized void onProbe(String masterId, ProbeOutcome outcome) {
         if (!configured.containsKey(masterId) && !announced.containsKey(masterId)) {
@@ -137,13 +151,19 @@ public final class Fleet {
     }
 
     /**
-     * What to publish now: tombstones of decommissioned masters, and the status of every master with a verdict
-     * whose status changed since it was last published or was last published a publish interval ago. The
+     * What to publish now: tombstones of decommissioned (or unknown but still published) masters, and the status
+     * of every master with a verdict whose status changed since it was last published or was last published a publish interval ago. The
      * returned records count as published; call {@link #publicationFailed} for any that could not be written.
      */
     public synchronized List<Publication> publications() {
         Instant now = clock.instant();
         List<Publication> due = new ArrayList<>();
+        for (String masterId : onStatusTopic) {
+            if (!configured.containsKey(masterId) && !announced.containsKey(masterId)) {
+                decommissioned.add(masterId);
+            }
+        }
+        onStatusTopic.removeAll(decommissioned);
         decommissioned.forEach(masterId -> due.add(new Publication(masterId, null)));
         decommissioned.clear();
         for (MasterStatus status : evaluate().values()) {

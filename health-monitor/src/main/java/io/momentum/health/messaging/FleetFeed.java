@@ -29,7 +29,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Reads {@code momentum.masters}, {@code momentum.deploy-requests} and {@code momentum.deploy-results} from the
- * beginning into the {@link Fleet}, then follows them. It assigns every partition itself instead of joining a
+ * beginning into the {@link Fleet}, then follows them; from {@code momentum.master-status} it only notes which
+ * masters have a status there, so that statuses of masters nobody knows any more get tombstoned. It assigns every partition itself instead of joining a
  * consumer group and commits nothing: every monitor instance sees every record, and every start rebuilds the
  * whole state from the compacted topics. It counts as caught up once it has read up to the end offsets it saw at
  * start-up; until then the monitor publishes nothing, so a restart never publishes a half-rebuilt view.
@@ -37,7 +38,8 @@ import org.jboss.logging.Logger;
 public final class FleetFeed implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(FleetFeed.class);
-    static final List<String> TOPICS = List.of(Topics.MASTERS, Topics.DEPLOY_REQUESTS, Topics.DEPLOY_RESULTS);
+    static final List<String> TOPICS = List.of(Topics.MASTERS, Topics.DEPLOY_REQUESTS, Topics.DEPLOY_RESULTS,
+            Topics.MASTER_STATUS);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration RETRY = Duration.ofSeconds(2);
 
@@ -161,6 +163,11 @@ public final class FleetFeed implements AutoCloseable {
                             throw new EventDecodingException("masterId, environment and status are required");
                         }
                         fleet.onDeployResult(result);
+                    }
+                }
+                case Topics.MASTER_STATUS -> {
+                    if (record.key() != null) {
+                        fleet.onStatusRecord(record.key(), record.value() == null);
                     }
                 }
                 default -> LOG.debugf("ignoring record of %s", record.topic());

@@ -274,6 +274,18 @@ class FleetTest {
     class Publishing {
 
         @Test
+        void tombstonesStatusesOfMastersNobodyKnowsAnyMore() {
+            Fleet fleet = fleet("serve-stale", configured("cm1"));
+            fleet.onStatusRecord("cm1", false);
+            fleet.onStatusRecord("removed-from-config", false);
+            fleet.onStatusRecord("already-gone", false);
+            fleet.onStatusRecord("already-gone", true);
+
+            assertThat(fleet.publications()).containsExactly(new Publication("removed-from-config", null));
+            assertThat(fleet.publications()).isEmpty();
+        }
+
+        @Test
         void publishesOnChangeAndAgainAfterThePublishInterval() {
             Fleet fleet = fleet("serve-stale", configured("cm1"));
             probe(fleet, "cm1", true, 2);
@@ -307,7 +319,7 @@ class FleetTest {
     }
 
     @Nested
-    class FlapDampingTest {
+    class Flapping {
 
         @Test
         void aFlappingMasterIsHeldDownUntilStable() {

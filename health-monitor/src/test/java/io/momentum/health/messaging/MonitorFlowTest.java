@@ -3,6 +3,7 @@ package io.momentum.health.messaging;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 
@@ -102,6 +103,7 @@ class MonitorFlowTest {
         given().get("/api/v1/masters").then().statusCode(200).body("masterId", hasItem("flow-a"));
         given().get("/api/v1/masters/flow-a").then().statusCode(200).body("health", is("UP"));
         given().get("/api/v1/masters/nobody").then().statusCode(404);
+        given().get("/q/metrics").then().statusCode(200).body(containsString("momentum_health_masters_routable"));
 
         server.mode(Mode.ERROR);
         MasterStatus down = awaitStatus("flow-a", s -> s.health() == Health.DOWN);
@@ -163,6 +165,17 @@ class MonitorFlowTest {
 
         await().atMost(WAIT).until(() -> statuses.getRecords().stream()
                 .anyMatch(r -> "flow-d".equals(r.key()) && r.value() == null));
+    }
+
+    @Test
+    void aStatusOfAMasterNobodyKnowsIsTombstoned() {
+        MasterStatus ghost = new MasterStatus("flow-ghost", MasterRole.COMPILE, "10.9.9.9:8140", Health.UP, true,
+                List.of(), true, false, "published by a monitor configured differently", 0, 3L, Instant.now());
+
+        publish(Topics.MASTER_STATUS, "flow-ghost", ghost);
+
+        await().atMost(WAIT).until(() -> statuses.getRecords().stream()
+                .anyMatch(r -> "flow-ghost".equals(r.key()) && r.value() == null));
     }
 
     @Test
