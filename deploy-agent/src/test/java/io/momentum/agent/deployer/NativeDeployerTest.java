@@ -209,6 +209,23 @@ class NativeDeployerTest {
     }
 
     @Test
+    void prefixedSourcesDeployIntoPrefixedEnvironments() throws Exception {
+        try (GitRepo team = GitRepo.createBare(tmp.resolve("team.git"));
+                NativeDeployer twoSources = new NativeDeployer(settings(List.of(
+                        new ControlSource("control", control.url(), null),
+                        new ControlSource("team", team.url(), "team"))))) {
+            String production = control.commit("production", Map.of("Puppetfile", ""));
+            String dev = team.commit("dev", Map.of("Puppetfile", "", "team", "yes"));
+
+            twoSources.deploy(target("production"));
+            twoSources.deploy(new EnvironmentTarget("team_dev", "team", team.url(), "dev", null));
+
+            assertThat(read("team_dev/team")).isEqualTo("yes");
+            assertThat(twoSources.deployedEnvironments()).isEqualTo(Map.of("production", production, "team_dev", dev));
+        }
+    }
+
+    @Test
     void deployModuleRedeploysOnlyThatModule() throws Exception {
         String commit = control.commit("production", Map.of("Puppetfile", puppetfile("v1.0.0")));
         deployer.deploy(target("production"));
