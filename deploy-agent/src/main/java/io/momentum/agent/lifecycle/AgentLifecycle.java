@@ -104,11 +104,17 @@ public class AgentLifecycle {
             return;
         }
         state = MasterState.LEAVING;
-        heartbeats.shutdownNow();
+        if (heartbeats != null) {
+            heartbeats.shutdownNow();
+        }
         await(announce(), "LEAVING announcement");
-        consumer.stop();
+        if (consumer != null) {
+            consumer.stop();
+        }
         scheduler.close(agent.shutdownGracePeriod());
-        consumer.close();
+        if (consumer != null) {
+            consumer.close();
+        }
         if (agent.decommissionOnShutdown()) {
             LOG.infof("decommissioning master %s", agent.masterId());
             await(publisher.tombstone(agent.masterId()), "decommission tombstone");
