@@ -80,7 +80,7 @@ public final class HaproxyBackend implements LoadBalancerBackend {
                 return ApplyOutcome.failed("haproxy -c rejected the candidate: " + check.summary(),
                         ConfigFiles.sha256OfFile(output));
             }
-            Optional<List<String>> runtimeChanges = runtimeChanges(set);
+            Optional<RuntimePlan> runtimeChanges = runtimeChanges(set);
             if (runtimeChanges.isPresent() && applyAtRuntime(runtimeChanges.get())) {
                 ConfigFiles.moveIntoPlace(candidate, output);
                 candidate = null;
@@ -106,10 +106,21 @@ public final class HaproxyBackend implements LoadBalancerBackend {
     }
 
     /**
+     * Runtime API commands in two steps, so that the backend never runs out of usable servers in between:
+     * {@code enable} (address changes, servers made ready) first, {@code disable} (drain, maintenance) once the
+     * servers in {@code enabled} are up.
+     */
+    record RuntimePlan(List<String> enable, List<String> enabled, List<String> disable) {
+        boolean isEmpty() {
+            return enable.isEmpty() && disable.isEmpty();
+        }
+    }
+
+    /**
      * The Runtime API commands that turn what HAProxy runs into {@code set}, or empty when that takes a reload
      * (HAProxy unreachable, servers added or removed, a hostname address).
      */
-    Optional<List<String>> runtimeChanges(BackendSet set) {
+    Optional<RuntimePlan> runtimeChanges(BackendSet set) {
         Optional<List<RuntimeServer>> running = runtime.servers(settings.backendName());
         if (running.isEmpty()) {
             return Optional.empty();
@@ -121,7 +132,9 @@ public final class HaproxyBackend implements LoadBalancerBackend {
             return Optional.empty();
         }
         String be = settings.backendName();
-        List<String> changes = new ArrayList<>();
+        List<String> enable = new ArrayList<>();
+        List<String> enabled = new ArrayList<>();
+        List<String> disable = new ArrayList<>();
         for (LbServer server : set.servers()) {
             RuntimeServer now = byName.get(server.masterId());
             String ref = be + "/" + server.masterId();
@@ -131,46 +144,73 @@ public final class HaproxyBackend implements LoadBalancerBackend {
                 if (!server.address().isIpLiteral()) {
                     return Optional.empty();
                 }
-                changes.add("set server " + ref + " addr " + server.address().host() + " port "
+                enable.add("set server " + ref + " addr " + server.address().host() + " port "
                         + server.address().port());
             }
             switch (server.state()) {
                 case ACTIVE -> {
                     if (now.maint() || now.drainFlag()) {
-                        changes.add("set server " + ref + " state ready");
+                        enable.add("set server " + ref + " state ready");
                     }
                     if (now.userWeight() == 0) {
-                        changes.add("set weight " + ref + " " + ACTIVE_WEIGHT);
+                        enable.add("set weight " + ref + " " + ACTIVE_WEIGHT);
+                    }
+                    if (now.maint() || now.drainFlag() || now.userWeight() == 0) {
+                        enabled.add(server.masterId());
                     }
                 }
                 case DRAINING -> {
                     if (now.maint() || !(now.drainFlag() || now.userWeight() == 0)) {
-                        changes.add("set server " + ref + " state drain");
+                        disable.add("set server " + ref + " state drain");
                     }
                 }
                 case MAINT -> {
                     if (!now.maint()) {
-                        changes.add("set server " + ref + " state maint");
+                        disable.add("set server " + ref + " state maint");
                     }
                 }
             }
         }
-        return Optional.of(changes);
+        return Optional.of(new RuntimePlan(enable, enabled, disable));
     }
 
-    private boolean applyAtRuntime(List<String> changes) {
-        for (String change : changes) {
-            try {
+    private boolean applyAtRuntime(RuntimePlan plan) {
+        try {
+            for (String change : plan.enable()) {
                 runtime.command(change, "IP changed", "port changed", "no need to change");
-            } catch (IOException e) {
-                LOG.warnf("Runtime API change failed, falling back to a reload: %s", e.getMessage());
-                return false;
             }
+            if (!plan.disable().isEmpty() && !plan.enabled().isEmpty()) {
+                awaitRunning(plan.enabled());
+            }
+            for (String change : plan.disable()) {
+                runtime.command(change);
+            }
+        } catch (IOException e) {
+            LOG.warnf("Runtime API change failed, falling back to a reload: %s", e.getMessage());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
-        if (!changes.isEmpty()) {
-            LOG.infof("haproxy: applied without reload: %s", changes);
+        if (!plan.isEmpty()) {
+            LOG.infof("haproxy: applied without reload: %s then %s", plan.enable(), plan.disable());
         }
         return true;
+    }
+
+    /** Waits (bounded) until HAProxy reports the servers just made ready as running: checks bring them up. */
+    private void awaitRunning(List<String> servers) throws InterruptedException {
+        long deadline = System.nanoTime() + settings.reloadTimeout().toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<List<RuntimeServer>> now = runtime.servers(settings.backendName());
+            if (now.isPresent() && now.get().stream().filter(s -> servers.contains(s.name()))
+                    .allMatch(RuntimeServer::running)) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        LOG.warnf("haproxy: %s not running after %s; draining the others anyway", servers,
+                settings.reloadTimeout());
     }
 
     /** Reloads HAProxy; the error when it could not be confirmed. */

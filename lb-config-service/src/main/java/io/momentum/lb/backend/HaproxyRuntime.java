@@ -16,7 +16,14 @@ final class HaproxyRuntime {
     static final int ADMIN_FORCED_DRAIN = 0x08;
 
     /** One line of {@code show servers state}. */
-    record RuntimeServer(String name, String address, int port, int adminState, int userWeight) {
+    record RuntimeServer(String name, String address, int port, int operationalState, int adminState,
+            int userWeight) {
+
+        /** srv_op_state SRV_ST_RUNNING: up and taking traffic. */
+        boolean running() {
+            return operationalState == 2;
+        }
+
         boolean maint() {
             return (adminState & ADMIN_FORCED_MAINT) != 0;
         }
@@ -62,6 +69,7 @@ final class HaproxyRuntime {
                 String[] fields = line.trim().split("\\s+");
                 servers.add(new RuntimeServer(field(header, fields, "srv_name"), field(header, fields, "srv_addr"),
                         Integer.parseInt(field(header, fields, "srv_port")),
+                        Integer.parseInt(field(header, fields, "srv_op_state")),
                         Integer.parseInt(field(header, fields, "srv_admin_state")),
                         Integer.parseInt(field(header, fields, "srv_uweight"))));
             }
