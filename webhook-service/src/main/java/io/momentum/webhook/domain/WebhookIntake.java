@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.momentum.shared.env.EnvironmentNames;
 import io.momentum.shared.env.InvalidNameException;
 import io.momentum.shared.event.DeployKind;
 import io.momentum.shared.event.DeployRequest;
@@ -209,7 +210,7 @@ public final class WebhookIntake {
     private List<DeployRequest> moduleRequests(Delivery delivery, Provider provider, WebhookEvent.Push push,
             Optional<String> deliveryId, List<String> skipped) {
         String module = delivery.moduleName().isPresent()
-                ? io.momentum.shared.env.EnvironmentNames.requireValidModule(delivery.moduleName().get())
+                ? EnvironmentNames.requireValidModule(delivery.moduleName().get())
                 : moduleNames.fromRepository(push.repository().name());
         Optional<RefChange> live = push.changes().stream().filter(c -> !c.deleted()).findFirst();
         if (live.isEmpty()) {

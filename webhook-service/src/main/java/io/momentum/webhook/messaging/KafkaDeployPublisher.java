@@ -89,7 +89,9 @@ public class KafkaDeployPublisher implements DeployPublisher {
         } catch (RejectedExecutionException e) {
             all.completeExceptionally(e);
         }
-        return all.orTimeout(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS).thenRun(() -> requests.forEach(state::onRequest));
+        // The producer gives up at delivery.timeout.ms; the extra second only guards against a lost callback.
+        return all.orTimeout(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS)
+                .thenRun(() -> requests.forEach(state::onRequest));
     }
 
     private void send(List<DeployRequest> requests, CompletableFuture<Void> all) {

@@ -1,7 +1,6 @@
 package io.momentum.webhook.rest;
 
 import io.momentum.webhook.domain.HttpAuth;
-import io.momentum.webhook.domain.Outcome;
 import io.momentum.webhook.domain.WebhookIntake;
 import io.momentum.webhook.provider.WebhookHeaders;
 import io.smallrye.mutiny.Uni;
