@@ -7,12 +7,25 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One command per connection on a HAProxy CLI socket (admin socket or master CLI): send the line, half-close so
  * that HAProxy answers and closes, read everything.
  */
 final class UnixSocketClient {
+
+    /** A HAProxy that stops answering must not block the apply thread forever: the channel is closed. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "haproxy-cli-watchdog");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final Path socket;
 
@@ -29,16 +42,34 @@ final class UnixSocketClient {
             throw new IllegalArgumentException("one command per call: " + command);
         }
         try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-            channel.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.US_ASCII)));
-            channel.shutdownOutput();
-            ByteArrayOutputStream response = new ByteArrayOutputStream();
-            ByteBuffer buffer = ByteBuffer.allocate(8192);
-            while (channel.read(buffer) >= 0) {
-                buffer.flip();
-                response.write(buffer.array(), 0, buffer.limit());
-                buffer.clear();
+            ScheduledFuture<?> guard = WATCHDOG.schedule(() -> closeQuietly(channel), TIMEOUT.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            try {
+                return exchange(channel, command);
+            } finally {
+                guard.cancel(false);
             }
-            return response.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String exchange(SocketChannel channel, String command) throws IOException {
+        channel.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.US_ASCII)));
+        channel.shutdownOutput();
+        ByteArrayOutputStream response = new ByteArrayOutputStream();
+        ByteBuffer buffer = ByteBuffer.allocate(8192);
+        while (channel.read(buffer) >= 0) {
+            buffer.flip();
+            response.write(buffer.array(), 0, buffer.limit());
+            buffer.clear();
+        }
+        return response.toString(StandardCharsets.UTF_8);
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // the pending read fails with AsynchronousCloseException, which is what we want
         }
     }
 }
