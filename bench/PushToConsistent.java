@@ -1,0 +1,118 @@
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Push to consistent, against a running quickstart fleet: commits a one-line change to the sample control
+ * repository (its webhook hook switched off for the push), then itself POSTs the signed GitHub webhook and measures
+ * until every READY master has reported SUCCEEDED for that request ({@code GET /api/v1/deploys/<id>} says
+ * complete). Prints median, p99 and max over N pushes.
+ *
+ * <p>Usage: {@code java bench/PushToConsistent.java <stateDir> <pushes>}
+ */
+public final class PushToConsistent {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    public static void main(String[] args) throws Exception {
+        Path state = Path.of(args[0]).toAbsolutePath();
+        int pushes = Integer.parseInt(args[1]);
+        String secret = Files.readString(state.resolve("webhook-secret")).trim();
+        String token = Files.readString(state.resolve("api-token")).trim();
+        Path clone = Files.createTempDirectory("momentum-bench-clone");
+        git(clone.getParent(), "clone", "-q", "-b", "production", state.resolve("git/control.git").toString(),
+                clone.toString());
+
+        List<Long> millis = new ArrayList<>();
+        for (int i = 0; i <= pushes; i++) {
+            Files.writeString(clone.resolve("manifests/site.pp"), "# bench push " + i + " " + System.nanoTime() + "\n",
+                    java.nio.file.StandardOpenOption.APPEND);
+            git(clone, "commit", "-q", "-am", "bench push " + i);
+            git(clone, "push", "-q", "origin", "production");
+            String commit = git(clone, "rev-parse", "HEAD").trim();
+            String previous = git(clone, "rev-parse", "HEAD~1").trim();
+
+            long start = System.nanoTime();
+            String requestId = postWebhook(state, secret, previous, commit);
+            awaitComplete(requestId, token);
+            long elapsed = (System.nanoTime() - start) / 1_000_000;
+            if (i > 0) { // the first push warms up
+                millis.add(elapsed);
+            }
+        }
+        Collections.sort(millis);
+        System.out.printf("push-to-consistent  pushes=%d  median=%d ms  p99=%d ms  max=%d ms%n", millis.size(),
+                percentile(millis, 50), percentile(millis, 99), millis.get(millis.size() - 1));
+    }
+
+    private static String postWebhook(Path state, String secret, String before, String after) throws Exception {
+        String body = "{\"ref\":\"refs/heads/production\",\"before\":\"" + before + "\",\"after\":\"" + after
+                + "\",\"created\":false,\"deleted\":false,\"forced\":false,"
+                + "\"repository\":{\"name\":\"control\",\"full_name\":\"local/control\",\"clone_url\":\"file://"
+                + state.resolve("git/control.git") + "\"},\"pusher\":{\"name\":\"bench\",\"email\":\"bench@localhost\"},"
+                + "\"sender\":{\"login\":\"bench\"},\"head_commit\":{\"id\":\"" + after + "\"},\"commits\":[]}";
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        String signature = "sha256=" + HexFormat.of().formatHex(mac.doFinal(bytes));
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:8088/payload"))
+                .header("Content-Type", "application/json").header("X-GitHub-Event", "push")
+                .header("X-GitHub-Delivery", UUID.randomUUID().toString()).header("X-Hub-Signature-256", signature)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
+        Matcher m = Pattern.compile("\"requestId\"\\s*:\\s*\"([0-9a-f-]{36})\"").matcher(response.body());
+        if (response.statusCode() != 202 || !m.find()) {
+            throw new IllegalStateException("webhook answered " + response.statusCode() + ": " + response.body());
+        }
+        return m.group(1);
+    }
+
+    private static void awaitComplete(String requestId, String token) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:8088/api/v1/deploys/" + requestId))
+                .header("Authorization", "Bearer " + token).build();
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200 && response.body().contains("\"complete\":true")) {
+                if (response.body().contains("\"FAILED\"")) {
+                    throw new IllegalStateException("a master failed: " + response.body());
+                }
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new IllegalStateException("request " + requestId + " was not complete within 120 s");
+    }
+
+    private static String git(Path dir, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("git", "-c", "user.name=bench", "-c", "user.email=bench@localhost"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().put("MOMENTUM_HOOK_DISABLED", "1");
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException(command + ": " + output);
+        }
+        return output;
+    }
+
+    private static long percentile(List<Long> sorted, int p) {
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
+    }
+}

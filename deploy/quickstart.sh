@@ -1,0 +1,414 @@
+#!/usr/bin/env bash
+# Momentum local fleet: Kafka, the four services, three deploy agents with demo compile masters, and nginx,
+# all on 127.0.0.1 with every bit of state under .momentum-local/.
+#
+#   deploy/quickstart.sh up [--masters N]   start everything (N compile masters besides the MoM; default 2)
+#   deploy/quickstart.sh status             environment x master table, health, routable
+#   deploy/quickstart.sh add-master ID      start one more compile master (agent + demo Puppet Server)
+#   deploy/quickstart.sh down               stop everything this script started (by PID)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+STATE="${MOMENTUM_LOCAL_DIR:-$ROOT/.momentum-local}"
+PIDS="$STATE/pids"
+LOGS="$STATE/logs"
+KAFKA_PORT=9092
+KAFKA_CONTROLLER_PORT=9093
+WEBHOOK_PORT=8088
+HEALTH_PORT=8089
+LB_PORT=8090
+NGINX_PORT=18140
+AGENT_BASE_PORT=8100      # agent i serves its API on 8100+i
+DEMO_BASE_PORT=18150      # demo compile master i listens on 18150+i
+JAVA_OPTS_SERVICE=(-Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1)
+
+say() { printf 'quickstart: %s\n' "$*"; }
+die() { printf 'quickstart: error: %s\n' "$*" >&2; exit 1; }
+
+app_jar() { echo "$ROOT/$1/target/quarkus-app/quarkus-run.jar"; }
+
+build_if_needed() {
+  local missing=0
+  for m in webhook-service deploy-agent health-monitor lb-config-service; do
+    [ -f "$(app_jar "$m")" ] || missing=1
+  done
+  [ -f "$ROOT/local-kafka/target/momentum-local-kafka-0.1.0-SNAPSHOT.jar" ] || missing=1
+  if [ "$missing" = 1 ]; then
+    say "building (first run only): ./mvnw -B -q install -DskipTests"
+    (cd "$ROOT" && ./mvnw -B -q install -DskipTests)
+  fi
+}
+
+ensure_tools() {
+  command -v java >/dev/null || die "java (JDK 17) is not installed"
+  command -v git >/dev/null || die "git is not installed"
+  command -v curl >/dev/null || die "curl is not installed"
+  command -v openssl >/dev/null || die "openssl is not installed"
+  if ! command -v nginx >/dev/null || [ ! -f /usr/lib/nginx/modules/ngx_stream_module.so ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      say "installing nginx and its stream module (apt-get)"
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx libnginx-mod-stream >/dev/null
+      # The package starts a system nginx; the quickstart runs its own.
+      nginx -s stop 2>/dev/null || true
+    else
+      die "nginx is missing: run  sudo apt-get install -y nginx libnginx-mod-stream"
+    fi
+  fi
+}
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+require_port() {
+  port_free "$1" || die "port $1 ($2) is already taken on 127.0.0.1; stop what uses it (ss -ltnp 'sport = :$1') or run deploy/quickstart.sh down"
+}
+
+is_running() { [ -f "$PIDS/$1.pid" ] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; }
+
+# start NAME COMMAND...: runs COMMAND in the background, logs to logs/NAME.log, remembers its PID.
+start() {
+  local name="$1"; shift
+  if is_running "$name"; then say "$name already running"; return; fi
+  nohup "$@" >"$LOGS/$name.log" 2>&1 &
+  echo $! >"$PIDS/$name.pid"
+}
+
+wait_http() { # URL WHAT [SECONDS]
+  local deadline=$((SECONDS + ${3:-90}))
+  until curl -fsS -o /dev/null "$1" 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || die "$2 did not become ready ($1); see $LOGS"
+    sleep 0.5
+  done
+}
+
+wait_port() { # PORT WHAT [SECONDS]
+  local deadline=$((SECONDS + ${3:-60}))
+  until ! port_free "$1"; do
+    [ $SECONDS -lt $deadline ] || die "$2 did not open port $1; see $LOGS"
+    sleep 0.5
+  done
+}
+
+create_layout() {
+  mkdir -p "$PIDS" "$LOGS" "$STATE/kafka" "$STATE/git/modules" "$STATE/masters" "$STATE/nginx" "$STATE/state"
+  if [ ! -f "$STATE/webhook-secret" ]; then
+    openssl rand -hex 24 >"$STATE/webhook-secret"
+    chmod 600 "$STATE/webhook-secret"
+  fi
+  if [ ! -f "$STATE/api-token" ]; then
+    openssl rand -hex 24 >"$STATE/api-token"
+    chmod 600 "$STATE/api-token"
+  fi
+}
+
+# A module repository with one manifest, branch main.
+create_module_repo() { # NAME
+  local name="$1" bare="$STATE/git/modules/$1.git" work
+  [ -d "$bare" ] && return
+  work="$(mktemp -d)"
+  git init -q -b main "$work"
+  mkdir -p "$work/manifests"
+  printf 'class %s {\n  notify { "%s from Momentum quickstart": }\n}\n' "$name" "$name" >"$work/manifests/init.pp"
+  printf '{\n  "name": "demo-%s",\n  "version": "1.0.0",\n  "author": "demo",\n  "summary": "quickstart module",\n  "license": "Apache-2.0",\n  "source": "local",\n  "dependencies": []\n}\n' "$name" >"$work/metadata.json"
+  git -C "$work" add -A
+  git -C "$work" -c user.name=quickstart -c user.email=quickstart@localhost commit -q -m "$name 1.0.0"
+  git clone -q --bare "$work" "$bare"
+  rm -rf "$work"
+}
+
+create_control_repo() {
+  local bare="$STATE/git/control.git" work
+  [ -d "$bare" ] && return
+  create_module_repo motd
+  create_module_repo ntp
+  work="$(mktemp -d)"
+  git init -q -b production "$work"
+  mkdir -p "$work/manifests"
+  cat >"$work/Puppetfile" <<PUPPETFILE
+# Modules from local git repositories (file URLs), the way r10k reads a Puppetfile.
+mod 'motd', :git => 'file://$STATE/git/modules/motd.git', :branch => 'main'
+mod 'ntp',  :git => 'file://$STATE/git/modules/ntp.git',  :branch => 'main'
+PUPPETFILE
+  printf 'modulepath = modules:site:$basemodulepath\n' >"$work/environment.conf"
+  printf 'node default {\n  include motd\n}\n' >"$work/manifests/site.pp"
+  git -C "$work" add -A
+  git -C "$work" -c user.name=quickstart -c user.email=quickstart@localhost commit -q -m "production"
+  git -C "$work" branch development
+  git clone -q --bare "$work" "$bare"
+  rm -rf "$work"
+  install_post_receive_hook "$bare"
+}
+
+# The hook sends a GitHub-format push webhook, signed with the quickstart's secret, for every updated branch.
+install_post_receive_hook() {
+  cat >"$1/hooks/post-receive" <<HOOK
+#!/usr/bin/env bash
+# Benchmarks push without the hook and send the webhook themselves, to time exactly that request.
+[ -n "\${MOMENTUM_HOOK_DISABLED:-}" ] && exit 0
+secret="\$(cat '$STATE/webhook-secret')"
+zero=0000000000000000000000000000000000000000
+while read -r old new ref; do
+  case "\$ref" in refs/heads/*) ;; *) continue ;; esac
+  deleted=false; [ "\$new" = "\$zero" ] && deleted=true
+  body=\$(printf '{"ref":"%s","before":"%s","after":"%s","created":%s,"deleted":%s,"forced":false,"repository":{"name":"control","full_name":"local/control","clone_url":"file://%s","html_url":"file://%s"},"pusher":{"name":"%s","email":"%s@localhost"},"sender":{"login":"%s"},"head_commit":{"id":"%s"},"commits":[]}' \\
+    "\$ref" "\$old" "\$new" "\$([ "\$old" = "\$zero" ] && echo true || echo false)" "\$deleted" \\
+    '$STATE/git/control.git' '$STATE/git/control.git' "\${USER:-quickstart}" "\${USER:-quickstart}" "\${USER:-quickstart}" "\$new")
+  sig=\$(printf '%s' "\$body" | openssl dgst -sha256 -hmac "\$secret" | sed 's/^.*= //')
+  code=\$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$WEBHOOK_PORT/payload" \\
+    -H 'Content-Type: application/json' -H 'X-GitHub-Event: push' \\
+    -H "X-GitHub-Delivery: \$(cat /proc/sys/kernel/random/uuid)" -H "X-Hub-Signature-256: sha256=\$sig" \\
+    --data-binary "\$body")
+  echo "momentum: webhook for \$ref answered \$code"
+done
+HOOK
+  chmod +x "$1/hooks/post-receive"
+}
+
+start_kafka() {
+  require_port "$KAFKA_PORT" "Kafka"
+  require_port "$KAFKA_CONTROLLER_PORT" "Kafka controller"
+  start kafka "$ROOT/local-kafka/run.sh" --port "$KAFKA_PORT" --controller-port "$KAFKA_CONTROLLER_PORT" \
+    --data-dir "$STATE/kafka"
+  local deadline=$((SECONDS + 60))
+  until grep -q "local-kafka: ready" "$LOGS/kafka.log" 2>/dev/null; do
+    is_running kafka || die "Kafka stopped; see $LOGS/kafka.log"
+    [ $SECONDS -lt $deadline ] || die "Kafka did not start; see $LOGS/kafka.log"
+    sleep 0.5
+  done
+}
+
+# service_cmd MODULE SYSTEM_PROPERTIES...: sets CMD to the java command line of a service.
+service_cmd() {
+  local module="$1"; shift
+  CMD=(java "${JAVA_OPTS_SERVICE[@]}" -Dkafka.bootstrap.servers="127.0.0.1:$KAFKA_PORT"
+    -Dquarkus.http.host=127.0.0.1 "$@" -jar "$(app_jar "$module")")
+}
+
+start_webhook() {
+  require_port "$WEBHOOK_PORT" "webhook-service"
+  # Secrets go in through the environment, not the command line (ps shows arguments).
+  service_cmd webhook-service \
+    -Dquarkus.http.port="$WEBHOOK_PORT" \
+    -Dmomentum.webhook.sources.control.repository=local/control \
+    -Dmomentum.webhook.sources.control.remote="file://$STATE/git/control.git"
+  MOMENTUM_WEBHOOK_GITHUB_SECRET="$(cat "$STATE/webhook-secret")" MOMENTUM_API_TOKEN="$(cat "$STATE/api-token")" \
+    start webhook-service "${CMD[@]}"
+}
+
+# The index of a master: mom is 0, cmN is N.
+master_index() { case "$1" in mom) echo 0 ;; cm*) echo "${1#cm}" ;; *) die "master ids are mom or cmN (N a number): $1" ;; esac; }
+
+start_master() { # ID
+  local id="$1" index role=COMPILE lb_address
+  index="$(master_index "$id")"
+  [ "$id" = mom ] && role=MOM
+  local demo_port=$((DEMO_BASE_PORT + index)) agent_port=$((AGENT_BASE_PORT + index))
+  # The MoM serves the CA and its own catalogs but is not in the compile pool: it announces no lb-address.
+  lb_address="127.0.0.1:$demo_port"
+  [ "$id" = mom ] && lb_address=""
+  local dir="$STATE/masters/$id"
+  mkdir -p "$dir/environments" "$dir/cache"
+  require_port "$demo_port" "demo compile master $id"
+  require_port "$agent_port" "deploy agent $id"
+  # DEMO ONLY: stands in for Puppet Server (status API + which commit each environment has).
+  start "demo-$id" java -Xmx48m -XX:+UseSerialGC "$ROOT/deploy/demo/DemoCompileMaster.java" \
+    "$demo_port" "$dir/environments" "$id"
+  service_cmd deploy-agent \
+    -Dquarkus.http.port="$agent_port" \
+    -Dmomentum.agent.master-id="$id" \
+    -Dmomentum.agent.role="$role" \
+    -Dmomentum.agent.puppet-server-url="http://127.0.0.1:$demo_port" \
+    ${lb_address:+-Dmomentum.agent.lb-address="$lb_address"} \
+    -Dmomentum.agent.heartbeat-interval=2s \
+    -Dmomentum.deploy.environments-dir="$dir/environments" \
+    -Dmomentum.deploy.cache-dir="$dir/cache" \
+    -Dmomentum.deploy.sources.control.remote="file://$STATE/git/control.git"
+  start "agent-$id" "${CMD[@]}"
+  echo "$id" >>"$STATE/masters.list"
+  sort -u -o "$STATE/masters.list" "$STATE/masters.list"
+}
+
+start_health() {
+  require_port "$HEALTH_PORT" "health-monitor"
+  # Masters come from the agents' announcements; a 1 s interval makes the demo react quickly.
+  service_cmd health-monitor \
+    -Dquarkus.http.port="$HEALTH_PORT" \
+    -Dmomentum.health.interval=1s \
+    -Dmomentum.health.timeout=500ms
+  start health-monitor "${CMD[@]}"
+}
+
+write_nginx_config() {
+  cat >"$STATE/nginx/nginx.conf" <<NGINX
+# Quickstart nginx: TCP passthrough on $NGINX_PORT to the compile masters. lb-config-service writes the
+# included file (upstream + server) and reloads nginx; nothing listens until it has a routable master.
+load_module /usr/lib/nginx/modules/ngx_stream_module.so;
+pid $STATE/nginx/nginx.pid;
+error_log $LOGS/nginx-error.log warn;
+worker_processes 1;
+events { worker_connections 256; }
+stream {
+    include $STATE/nginx/momentum-upstream.conf;
+}
+NGINX
+}
+
+start_nginx() {
+  require_port "$NGINX_PORT" "nginx"
+  write_nginx_config
+  [ -f "$STATE/nginx/momentum-upstream.conf" ] || : >"$STATE/nginx/momentum-upstream.conf"
+  nginx -p "$STATE/nginx/" -c "$STATE/nginx/nginx.conf" -e "$LOGS/nginx-error.log" -t -q \
+    || die "nginx rejected $STATE/nginx/nginx.conf"
+  nginx -p "$STATE/nginx/" -c "$STATE/nginx/nginx.conf" -e "$LOGS/nginx-error.log"
+  local deadline=$((SECONDS + 10))
+  until [ -s "$STATE/nginx/nginx.pid" ]; do
+    [ $SECONDS -lt $deadline ] || die "nginx did not start; see $LOGS/nginx-error.log"
+    sleep 0.2
+  done
+  cp "$STATE/nginx/nginx.pid" "$PIDS/nginx.pid"
+}
+
+start_lb() {
+  require_port "$LB_PORT" "lb-config-service"
+  mkdir -p "$STATE/state/lb-config-service"
+  service_cmd lb-config-service \
+    -Dquarkus.http.port="$LB_PORT" \
+    -Dmomentum.lb.lb-id=quickstart \
+    -Dmomentum.lb.backends=nginx \
+    -Dmomentum.lb.state-dir="$STATE/state/lb-config-service" \
+    -Dmomentum.lb.nginx.mode=stream \
+    -Dmomentum.lb.nginx.listen="127.0.0.1:$NGINX_PORT" \
+    -Dmomentum.lb.nginx.output-file="$STATE/nginx/momentum-upstream.conf" \
+    -Dmomentum.lb.nginx.main-config="$STATE/nginx/nginx.conf" \
+    -Dmomentum.lb.nginx.prefix="$STATE/nginx/" \
+    -Dmomentum.lb.nginx.error-log="$LOGS/nginx-error.log" \
+    -Dmomentum.lb.nginx.connect-timeout=2s
+  start lb-config-service "${CMD[@]}"
+}
+
+stop_pid() { # NAME
+  local name="$1" pid
+  [ -f "$PIDS/$name.pid" ] || return 0
+  pid="$(cat "$PIDS/$name.pid")"
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$PIDS/$name.pid"
+}
+
+wait_ready() { # NAME PORT
+  wait_http "http://127.0.0.1:$2/q/health/ready" "$1" 120
+}
+
+start_all_masters() {
+  local id
+  for id in "$@"; do start_master "$id"; done
+  for id in "$@"; do wait_ready "agent-$id" $((AGENT_BASE_PORT + $(master_index "$id"))); done
+}
+
+cmd_up() {
+  local compile_masters=2
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --masters) compile_masters="${2:?--masters needs a number}"; shift 2 ;;
+      *) die "unknown option $1 (up [--masters N])" ;;
+    esac
+  done
+  [[ "$compile_masters" =~ ^[1-9]$ ]] || die "--masters takes 1 to 9"
+  ensure_tools
+  build_if_needed
+  create_layout
+  create_control_repo
+  say "starting Kafka on 127.0.0.1:$KAFKA_PORT"
+  start_kafka
+  say "starting webhook-service :$WEBHOOK_PORT, health-monitor :$HEALTH_PORT, lb-config-service :$LB_PORT"
+  start_nginx
+  start_webhook
+  start_health
+  start_lb
+  wait_ready webhook-service "$WEBHOOK_PORT"
+  wait_ready health-monitor "$HEALTH_PORT"
+  wait_ready lb-config-service "$LB_PORT"
+  local masters=(mom) i
+  for i in $(seq 1 "$compile_masters"); do masters+=("cm$i"); done
+  say "starting masters ${masters[*]} (deploy agent + demo compile master each)"
+  start_all_masters "${masters[@]}"
+  say "waiting for the first deploy to be served through nginx on 127.0.0.1:$NGINX_PORT"
+  local deadline=$((SECONDS + 120))
+  until curl -fsS "http://127.0.0.1:$NGINX_PORT/code/production" >/dev/null 2>&1; do
+    [ $SECONDS -lt $deadline ] || die "nothing is served through nginx yet; see deploy/quickstart.sh status and $LOGS"
+    sleep 1
+  done
+  cat <<DONE
+
+Momentum is up. Everything lives in $STATE.
+  control repository   git clone $STATE/git/control.git  (a push deploys it: the post-receive hook sends a signed webhook)
+  through nginx        curl http://127.0.0.1:$NGINX_PORT/code/production
+  status               deploy/quickstart.sh status
+  one more master      deploy/quickstart.sh add-master cm$((compile_masters + 1))
+  stop                 deploy/quickstart.sh down
+DONE
+}
+
+cmd_add_master() {
+  local id="${1:?add-master needs an id such as cm4}"
+  [[ "$id" =~ ^cm[0-9]{1,2}$ ]] || die "compile master ids are cmN (N a number): $id"
+  is_running "agent-$id" && die "$id is already running"
+  is_running kafka || die "the fleet is not up: deploy/quickstart.sh up"
+  start_all_masters "$id"
+  say "$id started: it catches up on every environment, then the health monitor lets it into the upstream"
+}
+
+cmd_restart() { # NAME [--wipe-state]
+  local name="${1:?restart needs a name: kafka, webhook-service, health-monitor, lb-config-service}" wipe="${2:-}"
+  case "$name" in
+    kafka) stop_pid kafka; start_kafka ;;
+    webhook-service) stop_pid "$name"; start_webhook; wait_ready "$name" "$WEBHOOK_PORT" ;;
+    health-monitor)
+      stop_pid "$name"
+      [ "$wipe" = --wipe-state ] && rm -rf "$STATE/state/health-monitor"
+      start_health; wait_ready "$name" "$HEALTH_PORT" ;;
+    lb-config-service)
+      stop_pid "$name"
+      [ "$wipe" = --wipe-state ] && rm -rf "$STATE/state/lb-config-service"
+      start_lb; wait_ready "$name" "$LB_PORT" ;;
+    *) die "cannot restart $name" ;;
+  esac
+}
+
+cmd_down() {
+  local name
+  if [ -f "$STATE/masters.list" ]; then
+    while read -r name; do stop_pid "agent-$name"; stop_pid "demo-$name"; done <"$STATE/masters.list"
+    rm -f "$STATE/masters.list"
+  fi
+  for name in lb-config-service health-monitor webhook-service; do stop_pid "$name"; done
+  if [ -f "$PIDS/nginx.pid" ] && kill -0 "$(cat "$PIDS/nginx.pid")" 2>/dev/null; then
+    nginx -p "$STATE/nginx/" -c "$STATE/nginx/nginx.conf" -e "$LOGS/nginx-error.log" -s quit 2>/dev/null || true
+    sleep 0.5
+  fi
+  stop_pid nginx
+  stop_pid kafka
+  say "stopped (state kept in $STATE; delete it for a fresh start)"
+}
+
+api_get() { curl -fsS -H "Authorization: Bearer $(cat "$STATE/api-token" 2>/dev/null)" "$1" 2>/dev/null || true; }
+
+cmd_status() {
+  [ -d "$STATE" ] || die "nothing here yet: deploy/quickstart.sh up"
+  local environments masters backends
+  environments="$(api_get "http://127.0.0.1:$WEBHOOK_PORT/api/v1/environments")"
+  masters="$(api_get "http://127.0.0.1:$HEALTH_PORT/api/v1/masters")"
+  backends="$(api_get "http://127.0.0.1:$LB_PORT/api/v1/backends")"
+  ENVIRONMENTS="$environments" MASTERS="$masters" BACKENDS="$backends" java "$ROOT/deploy/StatusTable.java"
+}
+
+case "${1:-}" in
+  up) shift; cmd_up "$@" ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  add-master) shift; cmd_add_master "$@" ;;
+  restart) shift; cmd_restart "$@" ;;
+  *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac

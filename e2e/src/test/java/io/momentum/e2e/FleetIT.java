@@ -1,0 +1,191 @@
+package io.momentum.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The three user stories on the real local fleet: Kafka, webhook-service, health-monitor, lb-config-service,
+ * three deploy agents with demo compile masters, and nginx, all started by {@code deploy/quickstart.sh up}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FleetIT {
+
+    static final Duration DEPLOYED = Duration.ofSeconds(90);
+    static Fleet fleet;
+
+    @TempDir
+    static Path work;
+
+    @BeforeAll
+    static void startFleet() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/nginx")) || onPath("nginx"),
+                "nginx is not installed (.ci/run installs it)");
+        fleet = Fleet.fromSystemProperties();
+        fleet.quickstart("down");
+        deleteRecursively(fleet.state);
+        System.out.println(fleet.quickstart("up"));
+    }
+
+    @AfterAll
+    static void stopFleet() {
+        if (fleet != null) {
+            System.out.println(fleet.quickstart("status"));
+            fleet.quickstart("down");
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aPushIsLiveOnEveryMasterAndNginxServesOnlyTheNewCommit() throws Exception {
+        String initial = fleet.git(fleet.state, "--git-dir", "git/control.git", "rev-parse", "production").trim();
+        awaitEveryMasterAt(List.of("mom", "cm1", "cm2"), "production", initial);
+
+        long pushed = System.nanoTime();
+        String commit = pushChange("production", "e2e push");
+        awaitEveryMasterAt(List.of("mom", "cm1", "cm2"), "production", commit);
+        await().atMost(DEPLOYED).untilAsserted(() -> assertThat(servedCommits("production", 12)).containsOnly(commit));
+        System.out.printf("push-to-served through nginx: %d ms%n", (System.nanoTime() - pushed) / 1_000_000);
+    }
+
+    @Test
+    @Order(2)
+    void aNewMasterCatchesUpOnEveryEnvironmentBeforeItJoinsTheUpstream() {
+        String production = head("production");
+        String development = head("development");
+        fleet.quickstart("add-master", "cm3");
+
+        // Until cm3 serves, it must never be in the upstream with old or missing code.
+        await().atMost(DEPLOYED).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            boolean routed = upstream().contains(demoAddress(3));
+            if (routed) {
+                assertThat(fleet.deployedCommit("cm3", "production")).isEqualTo(production);
+                assertThat(fleet.deployedCommit("cm3", "development")).isEqualTo(development);
+            }
+            assertThat(routed).isTrue();
+        });
+        await().atMost(DEPLOYED).untilAsserted(() ->
+                assertThat(servedBy("production", 30)).contains("cm3"));
+    }
+
+    @Test
+    @Order(3)
+    void aMasterWhoseStatusFailsLeavesTheUpstreamAndComesBack() throws Exception {
+        Path downFlag = fleet.state.resolve("masters/cm1/demo-down");
+        Files.writeString(downFlag, "e2e");
+        try {
+            await().atMost(DEPLOYED).untilAsserted(() -> assertThat(upstream()).doesNotContain(demoAddress(1)));
+            assertThat(servedBy("production", 20)).doesNotContain("cm1");
+        } finally {
+            Files.delete(downFlag);
+        }
+        await().atMost(DEPLOYED).untilAsserted(() -> assertThat(upstream()).contains(demoAddress(1)));
+    }
+
+    @Test
+    @Order(4)
+    void wipedMonitorAndLoadBalancerStateIsRebuiltIdenticallyFromKafka() {
+        String before = upstream();
+        fleet.quickstart("restart", "health-monitor", "--wipe-state");
+        fleet.quickstart("restart", "lb-config-service", "--wipe-state");
+        await().atMost(DEPLOYED).untilAsserted(() -> {
+            assertThat(fleet.get("http://127.0.0.1:8090/api/v1/backends").status()).isEqualTo(200);
+            assertThat(upstream()).isEqualTo(before);
+        });
+        assertThat(servedBy("production", 20)).isNotEmpty();
+    }
+
+    @Test
+    @Order(5)
+    void aBrokerRestartMidFlowLosesNoDeploy() {
+        String commit = pushChange("development", "e2e push before a broker restart");
+        fleet.quickstart("restart", "kafka");
+        awaitEveryMasterAt(List.of("mom", "cm1", "cm2", "cm3"), "development", commit);
+    }
+
+    private static String pushChange(String branch, String message) {
+        Path clone = work.resolve("clone-" + System.nanoTime());
+        fleet.git(work, "clone", "-q", "-b", branch, fleet.state.resolve("git/control.git").toString(), clone.toString());
+        try {
+            Files.writeString(clone.resolve("manifests/site.pp"), "# " + message + " " + System.nanoTime() + "\n",
+                    java.nio.file.StandardOpenOption.APPEND);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        fleet.git(clone, "commit", "-q", "-am", message);
+        String output = fleet.git(clone, "push", "-q", "origin", branch);
+        assertThat(output).contains("answered 202");
+        return fleet.git(clone, "rev-parse", "HEAD").trim();
+    }
+
+    private static String head(String branch) {
+        return fleet.git(fleet.state, "--git-dir", "git/control.git", "rev-parse", branch).trim();
+    }
+
+    private static void awaitEveryMasterAt(List<String> masters, String environment, String commit) {
+        await().atMost(DEPLOYED).untilAsserted(() -> {
+            for (String master : masters) {
+                assertThat(fleet.deployedCommit(master, environment)).as(master).isEqualTo(commit);
+            }
+        });
+    }
+
+    /** The commits that {@code requests} requests through nginx saw. */
+    private static Set<String> servedCommits(String environment, int requests) {
+        Set<String> commits = new TreeSet<>();
+        for (int i = 0; i < requests; i++) {
+            Fleet.Response response = fleet.get(Fleet.NGINX + "/code/" + environment);
+            commits.add(response.status() == 200 ? response.body().split(" ")[0] : "HTTP " + response.status());
+        }
+        return commits;
+    }
+
+    /** The masters that answered {@code requests} requests through nginx. */
+    private static Set<String> servedBy(String environment, int requests) {
+        Set<String> masters = new TreeSet<>();
+        for (int i = 0; i < requests; i++) {
+            Fleet.Response response = fleet.get(Fleet.NGINX + "/code/" + environment);
+            if (response.status() == 200) {
+                masters.add(response.body().trim().split(" ")[1]);
+            }
+        }
+        return masters;
+    }
+
+    private static String upstream() {
+        return fleet.readState("nginx/momentum-upstream.conf");
+    }
+
+    private static String demoAddress(int index) {
+        return "127.0.0.1:" + (18150 + index);
+    }
+
+    private static boolean onPath(String binary) {
+        return System.getenv("PATH") != null
+                && java.util.Arrays.stream(System.getenv("PATH").split(":"))
+                        .anyMatch(dir -> Files.isExecutable(Path.of(dir, binary)));
+    }
+
+    private static void deleteRecursively(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
