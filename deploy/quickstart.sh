@@ -12,14 +12,17 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 STATE="${MOMENTUM_LOCAL_DIR:-$ROOT/.momentum-local}"
 PIDS="$STATE/pids"
 LOGS="$STATE/logs"
-KAFKA_PORT=9092
-KAFKA_CONTROLLER_PORT=9093
-WEBHOOK_PORT=8088
-HEALTH_PORT=8089
-LB_PORT=8090
-NGINX_PORT=18140
-AGENT_BASE_PORT=8100      # agent i serves its API on 8100+i
-DEMO_BASE_PORT=18150      # demo compile master i listens on 18150+i
+# MOMENTUM_PORT_OFFSET shifts every port, so a second fleet (the end-to-end tests) can run beside this one.
+OFFSET="${MOMENTUM_PORT_OFFSET:-0}"
+[[ "$OFFSET" =~ ^[0-9]{1,5}$ ]] || { echo "quickstart: error: MOMENTUM_PORT_OFFSET must be a number" >&2; exit 1; }
+KAFKA_PORT=$((9092 + OFFSET))
+KAFKA_CONTROLLER_PORT=$((9093 + OFFSET))
+WEBHOOK_PORT=$((8088 + OFFSET))
+HEALTH_PORT=$((8089 + OFFSET))
+LB_PORT=$((8090 + OFFSET))
+NGINX_PORT=$((18140 + OFFSET))
+AGENT_BASE_PORT=$((8100 + OFFSET))   # agent i serves its API on 8100+i
+DEMO_BASE_PORT=$((18150 + OFFSET))   # demo compile master i listens on 18150+i
 JAVA_OPTS_SERVICE=(-Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1)
 
 say() { printf 'quickstart: %s\n' "$*"; }
@@ -68,7 +71,8 @@ is_running() { [ -f "$PIDS/$1.pid" ] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/n
 start() {
   local name="$1"; shift
   if is_running "$name"; then say "$name already running"; return; fi
-  nohup "$@" >"$LOGS/$name.log" 2>&1 &
+  # Appends, so a restart keeps what happened before it.
+  nohup "$@" >>"$LOGS/$name.log" 2>&1 &
   echo $! >"$PIDS/$name.pid"
 }
 
@@ -166,10 +170,12 @@ HOOK
 start_kafka() {
   require_port "$KAFKA_PORT" "Kafka"
   require_port "$KAFKA_CONTROLLER_PORT" "Kafka controller"
+  local seen=0
+  [ -f "$LOGS/kafka.log" ] && seen="$(wc -l <"$LOGS/kafka.log")"
   start kafka "$ROOT/local-kafka/run.sh" --port "$KAFKA_PORT" --controller-port "$KAFKA_CONTROLLER_PORT" \
     --data-dir "$STATE/kafka"
   local deadline=$((SECONDS + 60))
-  until grep -q "local-kafka: ready" "$LOGS/kafka.log" 2>/dev/null; do
+  until tail -n +$((seen + 1)) "$LOGS/kafka.log" 2>/dev/null | grep -q "local-kafka: ready"; do
     is_running kafka || die "Kafka stopped; see $LOGS/kafka.log"
     [ $SECONDS -lt $deadline ] || die "Kafka did not start; see $LOGS/kafka.log"
     sleep 0.5
@@ -202,9 +208,8 @@ start_master() { # ID
   index="$(master_index "$id")"
   [ "$id" = mom ] && role=MOM
   local demo_port=$((DEMO_BASE_PORT + index)) agent_port=$((AGENT_BASE_PORT + index))
-  # The MoM serves the CA and its own catalogs but is not in the compile pool: it announces no lb-address.
+  # As in small fleets, the MoM compiles too and sits in the pool (and, in http mode, gets /puppet-ca/).
   lb_address="127.0.0.1:$demo_port"
-  [ "$id" = mom ] && lb_address=""
   local dir="$STATE/masters/$id"
   mkdir -p "$dir/environments" "$dir/cache"
   require_port "$demo_port" "demo compile master $id"
@@ -217,7 +222,7 @@ start_master() { # ID
     -Dmomentum.agent.master-id="$id" \
     -Dmomentum.agent.role="$role" \
     -Dmomentum.agent.puppet-server-url="http://127.0.0.1:$demo_port" \
-    ${lb_address:+-Dmomentum.agent.lb-address="$lb_address"} \
+    -Dmomentum.agent.lb-address="$lb_address" \
     -Dmomentum.agent.heartbeat-interval=2s \
     -Dmomentum.deploy.environments-dir="$dir/environments" \
     -Dmomentum.deploy.cache-dir="$dir/cache" \
@@ -334,6 +339,11 @@ cmd_up() {
   for i in $(seq 1 "$compile_masters"); do masters+=("cm$i"); done
   say "starting masters ${masters[*]} (deploy agent + demo compile master each)"
   start_all_masters "${masters[@]}"
+  # First deploy of every branch, as an operator runs after installing (r10k deploy environment --modules).
+  say "deploying every branch of the control repository (POST /api/v1/deploys {\"all\": true})"
+  curl -fsS -o /dev/null -X POST "http://127.0.0.1:$WEBHOOK_PORT/api/v1/deploys" \
+    -H "Authorization: Bearer $(cat "$STATE/api-token")" -H 'Content-Type: application/json' \
+    --data '{"all": true}' || die "the webhook-service refused the first deploy; see $LOGS/webhook-service.log"
   say "waiting for the first deploy to be served through nginx on 127.0.0.1:$NGINX_PORT"
   local deadline=$((SECONDS + 120))
   until curl -fsS "http://127.0.0.1:$NGINX_PORT/code/production" >/dev/null 2>&1; do

@@ -2,10 +2,9 @@ package io.momentum.e2e;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,11 +16,13 @@ import java.util.concurrent.TimeUnit;
 /** Drives the local fleet the way a user does: through deploy/quickstart.sh, git and HTTP. */
 final class Fleet {
 
-    static final String NGINX = "http://127.0.0.1:18140";
+    /** Shifts every quickstart port, so the tests run beside a developer's own fleet. */
+    static final int PORT_OFFSET = 1000;
+    static final String NGINX = "http://127.0.0.1:" + (18140 + PORT_OFFSET);
+    static final String LB_API = "http://127.0.0.1:" + (8090 + PORT_OFFSET);
 
     final Path root;
     final Path state;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     Fleet(Path root, Path state) {
         this.root = root;
@@ -52,6 +53,7 @@ final class Fleet {
             ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             builder.environment().put("MOMENTUM_LOCAL_DIR", state.toString());
+            builder.environment().put("MOMENTUM_PORT_OFFSET", Integer.toString(PORT_OFFSET));
             Process process = builder.start();
             if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
                 process.destroyForcibly();
@@ -71,18 +73,26 @@ final class Fleet {
         }
     }
 
-    /** GET url: the status and body, or status -1 when nothing answers. */
+    /**
+     * GET url on a new connection every time (HTTP/1.0), so nginx balances each request anew: the status and
+     * body, or status -1 when nothing answers.
+     */
     Response get(String url) {
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(3)).header("Connection", "close").GET().build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            return new Response(response.statusCode(), response.body());
-        } catch (IOException e) {
+        URI uri = URI.create(url);
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 2000);
+            socket.setSoTimeout(3000);
+            socket.getOutputStream().write(("GET " + uri.getRawPath() + " HTTP/1.0\r\nHost: " + uri.getHost()
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String raw = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int headerEnd = raw.indexOf("\r\n\r\n");
+            String[] statusLine = raw.split(" ", 3);
+            if (headerEnd < 0 || statusLine.length < 2) {
+                return new Response(-1, raw);
+            }
+            return new Response(Integer.parseInt(statusLine[1]), raw.substring(headerEnd + 4));
+        } catch (IOException | NumberFormatException e) {
             return new Response(-1, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Response(-1, "interrupted");
         }
     }
 
