@@ -39,6 +39,8 @@ public final class LocalKafka {
                     props.put("controlled.shutdown.enable", "true");
                     props.put("auto.create.topics.enable", "false");
                     props.put("log.cleaner.enable", "true");
+                    // One broker, few members: a joining consumer group need not wait 3 s for more members.
+                    props.put("group.initial.rebalance.delay.ms", "0");
                 });
 
         CountDownLatch stopped = new CountDownLatch(1);

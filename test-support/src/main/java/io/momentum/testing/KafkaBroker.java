@@ -53,6 +53,8 @@ public final class KafkaBroker implements AutoCloseable {
                         // Tests rely on compaction-shaped topics but never on the cleaner running.
                         props.put("log.cleaner.enable", "true");
                         props.put("auto.create.topics.enable", "true");
+                        // One broker, few members: a joining consumer group need not wait 3 s for more members.
+                        props.put("group.initial.rebalance.delay.ms", "0");
                     })
                     .start();
         }
