@@ -21,9 +21,10 @@ import javax.crypto.spec.SecretKeySpec;
  * Push to consistent, against a running quickstart fleet: commits a one-line change to the sample control
  * repository (its webhook hook switched off for the push), then itself POSTs the signed GitHub webhook and measures
  * until every READY master has reported SUCCEEDED for that request ({@code GET /api/v1/deploys/<id>} says
- * complete). Prints median, p99 and max over N pushes.
+ * complete). One warm-up push, then N measured ones; prints min, median, p99 and max.
  *
- * <p>Usage: {@code java bench/PushToConsistent.java <stateDir> <pushes>}
+ * <p>Usage: {@code java bench/PushToConsistent.java <stateDir> <pushes> [webhookBaseUrl]}; the base URL defaults to
+ * {@code http://127.0.0.1:8088} (the quickstart's webhook-service without a port offset).
  */
 public final class PushToConsistent {
 
@@ -32,35 +33,41 @@ public final class PushToConsistent {
     public static void main(String[] args) throws Exception {
         Path state = Path.of(args[0]).toAbsolutePath();
         int pushes = Integer.parseInt(args[1]);
+        String webhook = args.length > 2 ? args[2].replaceAll("/+$", "") : "http://127.0.0.1:8088";
         String secret = Files.readString(state.resolve("webhook-secret")).trim();
         String token = Files.readString(state.resolve("api-token")).trim();
         Path clone = Files.createTempDirectory("momentum-bench-clone");
-        git(clone.getParent(), "clone", "-q", "-b", "production", state.resolve("git/control.git").toString(),
-                clone.toString());
+        try {
+            git(clone.getParent(), "clone", "-q", "-b", "production", state.resolve("git/control.git").toString(),
+                    clone.toString());
+            List<Long> millis = new ArrayList<>();
+            for (int i = 0; i <= pushes; i++) {
+                Files.writeString(clone.resolve("manifests/site.pp"), "# bench push " + i + " " + System.nanoTime()
+                        + "\n", java.nio.file.StandardOpenOption.APPEND);
+                git(clone, "commit", "-q", "-am", "bench push " + i);
+                git(clone, "push", "-q", "origin", "production");
+                String commit = git(clone, "rev-parse", "HEAD").trim();
+                String previous = git(clone, "rev-parse", "HEAD~1").trim();
 
-        List<Long> millis = new ArrayList<>();
-        for (int i = 0; i <= pushes; i++) {
-            Files.writeString(clone.resolve("manifests/site.pp"), "# bench push " + i + " " + System.nanoTime() + "\n",
-                    java.nio.file.StandardOpenOption.APPEND);
-            git(clone, "commit", "-q", "-am", "bench push " + i);
-            git(clone, "push", "-q", "origin", "production");
-            String commit = git(clone, "rev-parse", "HEAD").trim();
-            String previous = git(clone, "rev-parse", "HEAD~1").trim();
-
-            long start = System.nanoTime();
-            String requestId = postWebhook(state, secret, previous, commit);
-            awaitComplete(requestId, token);
-            long elapsed = (System.nanoTime() - start) / 1_000_000;
-            if (i > 0) { // the first push warms up
-                millis.add(elapsed);
+                long start = System.nanoTime();
+                String requestId = postWebhook(webhook, state, secret, previous, commit);
+                awaitComplete(webhook, requestId, token);
+                long elapsed = (System.nanoTime() - start) / 1_000_000;
+                if (i > 0) { // the first push warms up
+                    millis.add(elapsed);
+                }
             }
+            Collections.sort(millis);
+            System.out.printf("push-to-consistent  pushes=%d  min=%d ms  median=%d ms  p99=%d ms  max=%d ms%n",
+                    millis.size(), millis.get(0), percentile(millis, 50), percentile(millis, 99),
+                    millis.get(millis.size() - 1));
+        } finally {
+            new ProcessBuilder("rm", "-rf", "--", clone.toString()).inheritIO().start().waitFor();
         }
-        Collections.sort(millis);
-        System.out.printf("push-to-consistent  pushes=%d  median=%d ms  p99=%d ms  max=%d ms%n", millis.size(),
-                percentile(millis, 50), percentile(millis, 99), millis.get(millis.size() - 1));
     }
 
-    private static String postWebhook(Path state, String secret, String before, String after) throws Exception {
+    private static String postWebhook(String webhook, Path state, String secret, String before, String after)
+            throws Exception {
         String body = "{\"ref\":\"refs/heads/production\",\"before\":\"" + before + "\",\"after\":\"" + after
                 + "\",\"created\":false,\"deleted\":false,\"forced\":false,"
                 + "\"repository\":{\"name\":\"control\",\"full_name\":\"local/control\",\"clone_url\":\"file://"
@@ -70,7 +77,7 @@ public final class PushToConsistent {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         String signature = "sha256=" + HexFormat.of().formatHex(mac.doFinal(bytes));
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:8088/payload"))
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(webhook + "/payload"))
                 .header("Content-Type", "application/json").header("X-GitHub-Event", "push")
                 .header("X-GitHub-Delivery", UUID.randomUUID().toString()).header("X-Hub-Signature-256", signature)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
@@ -81,9 +88,9 @@ public final class PushToConsistent {
         return m.group(1);
     }
 
-    private static void awaitComplete(String requestId, String token) throws Exception {
+    private static void awaitComplete(String webhook, String requestId, String token) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:8088/api/v1/deploys/" + requestId))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(webhook + "/api/v1/deploys/" + requestId))
                 .header("Authorization", "Bearer " + token).build();
         while (System.nanoTime() < deadline) {
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());

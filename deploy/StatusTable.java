@@ -39,7 +39,8 @@ public final class StatusTable {
         table.add(header);
         for (Object row : rows) {
             Map<?, ?> r = map(row);
-            String desired = shortSha(r.get("desiredCommit"));
+            // A full sync ({"all": true}) names no commit: each master deploys the branch head it fetches.
+            String desired = r.get("desiredCommit") == null ? "(head)" : shortSha(r.get("desiredCommit"));
             List<String> line = new ArrayList<>(List.of(String.valueOf(r.get("environment")),
                     Boolean.TRUE.equals(r.get("deleted")) ? "(deleted)" : desired));
             Map<String, Map<?, ?>> cells = new LinkedHashMap<>();
