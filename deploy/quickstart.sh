@@ -322,6 +322,20 @@ cmd_up() {
   done
   [[ "$compile_masters" =~ ^[1-9]$ ]] || die "--masters takes 1 to 9"
   ensure_tools
+  local masters=(mom) i
+  for i in $(seq 1 "$compile_masters"); do masters+=("cm$i"); done
+  # Every port up front, so a taken one stops the start before anything runs.
+  is_running kafka && die "the fleet is already up (deploy/quickstart.sh status, or down)"
+  require_port "$KAFKA_PORT" "Kafka"
+  require_port "$KAFKA_CONTROLLER_PORT" "Kafka controller"
+  require_port "$WEBHOOK_PORT" "webhook-service"
+  require_port "$HEALTH_PORT" "health-monitor"
+  require_port "$LB_PORT" "lb-config-service"
+  require_port "$NGINX_PORT" "nginx"
+  for i in "${masters[@]}"; do
+    require_port $((DEMO_BASE_PORT + $(master_index "$i"))) "demo compile master $i"
+    require_port $((AGENT_BASE_PORT + $(master_index "$i"))) "deploy agent $i"
+  done
   build_if_needed
   create_layout
   create_control_repo
@@ -335,8 +349,6 @@ cmd_up() {
   wait_ready webhook-service "$WEBHOOK_PORT"
   wait_ready health-monitor "$HEALTH_PORT"
   wait_ready lb-config-service "$LB_PORT"
-  local masters=(mom) i
-  for i in $(seq 1 "$compile_masters"); do masters+=("cm$i"); done
   say "starting masters ${masters[*]} (deploy agent + demo compile master each)"
   start_all_masters "${masters[@]}"
   # First deploy of every branch, as an operator runs after installing (r10k deploy environment --modules).
