@@ -12,27 +12,37 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Deploy-engine benchmark (a main(), not a test): native JGit vs g10k vs r10k with the rugged provider, on a
- * generated control repository of E environments x M git modules.
+ * Deploy-engine benchmark (a main(), not a test): native JGit vs g10k vs r10k (rugged and shellgit providers), on
+ * a generated control repository of E environments x M git modules.
  *
  * <p>Cases: cold full deploy of every environment into fresh environment and cache directories; no-change redeploy
- * of every environment; redeploy of one environment after one control-repository commit. One warm-up round, then
- * N measured rounds; prints medians. Fresh directories are never deleted between rounds (deleting a big tree right
- * before a cold run slows it on this disk); the whole work directory is removed at the end.
+ * of every environment; redeploy of one environment after one control-repository commit. One warm-up round (for the
+ * engines named in {@code warmup}), then N measured rounds; engines take turns within each round. Prints one table
+ * per case: min, median and max seconds per engine and the ratio of its median to native's. Fresh directories are
+ * never deleted between rounds (deleting a big tree right before a cold run slows it on this disk); the whole work
+ * directory is removed at the end.
  *
- * <p>Usage: {@code DeployEngineBench [environments=3] [modules=20] [rounds=5] [engines=native,g10k,r10k-rugged]}
+ * <p>Usage: {@code DeployEngineBench [environments=3] [modules=20] [rounds=5]
+ * [engines=native,g10k,r10k-rugged,r10k-shellgit] [warmup=all]}. An engine written {@code name:K} is measured in at
+ * most K rounds (for the slow ones on big sizes); {@code warmup} is {@code all}, {@code none} or a list of engines.
  */
 public final class DeployEngineBench {
 
     private static final String[] CASES = {"cold", "no-change", "one-env"};
+    private static final Map<String, String> DESCRIPTIONS = Map.of(
+            "cold", "every environment into empty environment and cache directories",
+            "no-change", "every environment again, nothing changed",
+            "one-env", "one environment after one control-repository commit");
 
     private final Path root;
     private final int environments;
@@ -51,13 +61,26 @@ public final class DeployEngineBench {
         int environments = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         int modules = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
-        List<String> engines = List.of((args.length > 3 ? args[3] : "native,g10k,r10k-rugged").split(","));
+        Map<String, Integer> engines = new LinkedHashMap<>();
+        for (String spec : (args.length > 3 ? args[3] : "native,g10k,r10k-rugged,r10k-shellgit").split(",")) {
+            String[] parts = spec.split(":", 2);
+            engines.put(parts[0], parts.length > 1 ? Math.min(rounds, Integer.parseInt(parts[1])) : rounds);
+        }
+        String warmupSpec = args.length > 4 ? args[4] : "all";
+        Set<String> warmup = switch (warmupSpec) {
+            case "all" -> engines.keySet();
+            case "none" -> Set.of();
+            default -> new LinkedHashSet<>(List.of(warmupSpec.split(",")));
+        };
         Path root = Files.createTempDirectory("momentum-bench");
         DeployEngineBench bench = new DeployEngineBench(root, environments, modules);
         try {
+            long generating = System.nanoTime();
             bench.generate();
+            System.out.printf("generated %d environments x %d git modules in %.1f s%n", environments, modules,
+                    (System.nanoTime() - generating) / 1e9);
             Map<String, Map<String, List<Double>>> results = new LinkedHashMap<>();
-            for (String engine : engines) {
+            for (String engine : engines.keySet()) {
                 results.put(engine, new LinkedHashMap<>());
                 for (String c : CASES) {
                     results.get(engine).put(c, new ArrayList<>());
@@ -65,21 +88,46 @@ public final class DeployEngineBench {
             }
             // Engines take turns within each round, so that load from elsewhere on the machine hits them alike.
             for (int round = 0; round <= rounds; round++) {
-                for (String engine : engines) {
-                    bench.measure(engine, round, results.get(engine));
+                for (Map.Entry<String, Integer> engine : engines.entrySet()) {
+                    boolean measured = round > 0 && round <= engine.getValue();
+                    if (measured || (round == 0 && warmup.contains(engine.getKey()))) {
+                        bench.measure(engine.getKey(), round, results.get(engine.getKey()));
+                    }
                 }
             }
-            System.out.printf("%n%d environments x %d git modules, %d rounds after 1 warm-up, median seconds%n",
-                    environments, modules, rounds);
-            System.out.printf("%-14s %10s %10s %10s%n", "engine", CASES[0], CASES[1], CASES[2]);
-            results.forEach((engine, cases) -> System.out.printf("%-14s %10.3f %10.3f %10.3f%n", engine,
-                    median(cases.get(CASES[0])), median(cases.get(CASES[1])), median(cases.get(CASES[2]))));
+            bench.print(engines, warmup, results);
         } finally {
             if (bench.control != null) {
                 bench.control.close();
             }
             new ProcessBuilder("rm", "-rf", "--", root.toString()).inheritIO().start().waitFor();
         }
+    }
+
+    private void print(Map<String, Integer> engines, Set<String> warmup,
+            Map<String, Map<String, List<Double>>> results) {
+        System.out.printf("%n%d environments x %d git modules; rounds measured per engine: %s; warm-up round: %s%n",
+                environments, modules, engines, warmup.isEmpty() ? "none" : String.join(",", warmup));
+        for (String c : CASES) {
+            System.out.printf("%ncase %s (%s), seconds%n", c, DESCRIPTIONS.get(c));
+            System.out.printf("%-14s %6s %8s %8s %8s   %s%n", "engine", "rounds", "min", "median", "max",
+                    "median vs native");
+            List<Double> nativeTimes = results.containsKey("native") ? results.get("native").get(c) : List.of();
+            double nativeMedian = nativeTimes.isEmpty() ? Double.NaN : median(nativeTimes);
+            results.forEach((engine, cases) -> {
+                List<Double> times = cases.get(c);
+                System.out.printf("%-14s %6d %8.3f %8.3f %8.3f   %s%n", engine, times.size(), min(times),
+                        median(times), max(times), engine.equals("native") ? "-" : ratio(median(times), nativeMedian));
+            });
+        }
+    }
+
+    private static String ratio(double time, double nativeTime) {
+        if (Double.isNaN(nativeTime) || nativeTime <= 0) {
+            return "n/a";
+        }
+        double r = time / nativeTime;
+        return r >= 1 ? String.format("%.1fx slower", r) : String.format("%.1fx faster", 1 / r);
     }
 
     private void generate() {
@@ -271,9 +319,20 @@ public final class DeployEngineBench {
     }
 
     private static double median(List<Double> values) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
         List<Double> sorted = new ArrayList<>(values);
         sorted.sort(Double::compare);
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static double min(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+    }
+
+    private static double max(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
     }
 }

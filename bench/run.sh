@@ -1,0 +1,291 @@
+#!/usr/bin/env bash
+# Benchmarks Momentum with one command. Generates its own inputs (control repositories, a local fleet) and removes
+# them afterwards; prints one table per case and writes everything it prints to bench/results/<UTC timestamp>.txt.
+#
+#   bench/run.sh           full run (about 12 minutes on 2 cores)
+#   bench/run.sh --quick   smaller: 3x20 deploys without r10k-shellgit, fewer rounds and samples (about 3.5 minutes)
+#
+# Cases:
+#   1. deploy engines: native (JGit) vs g10k vs r10k (rugged, shellgit) on generated control repositories
+#   2. push to consistent: signed webhook until every master of a local fleet deployed the commit
+#   3. webhook intake: signed GitHub pushes per second at saturation (acks=all): webhook-service alone with an
+#      embedded broker (WebhookLoadBench), and the fleet's webhook-service while its agents consume the requests
+#   4. load balancer: MasterStatus on the topic -> nginx / HAProxy serving it; and a fleet master failing and
+#      recovering -> nginx (health-monitor + lb-config-service end to end)
+#   5. memory: peak RSS (VmHWM) of every process of the fleet after cases 2-4
+#
+# Maven runs as ./mvnw -B -q: pass more flags through MAVEN_ARGS (MAVEN_ARGS=-o to stay offline). The fleet uses
+# port offset BENCH_PORT_OFFSET (default 2000: Kafka 11092, webhook 10088, nginx 20140, ...). Needs JDK 17, git,
+# nginx with the stream module, HAProxy, g10k and r10k (with ruby-rugged); .ci/run installs them.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+QUICK=0
+case "${1:-}" in
+  --quick) QUICK=1 ;;
+  "") ;;
+  -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) echo "bench: unknown option $1 (--quick)" >&2; exit 2 ;;
+esac
+
+OFFSET="${BENCH_PORT_OFFSET:-2000}"
+WEBHOOK_URL="http://127.0.0.1:$((8088 + OFFSET))"
+NGINX_PORT=$((18140 + OFFSET))
+BUDGET=870 # seconds; a full run must stay under 15 minutes
+if [ "$QUICK" = 1 ]; then
+  MODE=quick; LB_SAMPLES=10; PUSHES=10; INTAKE_REQUESTS=1000; FAILOVER_CYCLES=1
+else
+  MODE=full; LB_SAMPLES=20; PUSHES=50; INTAKE_REQUESTS=5000; FAILOVER_CYCLES=4
+fi
+INTAKE_CONCURRENCY=32
+
+STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$ROOT/bench/results"
+RESULT="$ROOT/bench/results/$STAMP.txt"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/momentum-bench.XXXXXX")"
+LOGS="$WORK/logs"
+FLEET="$WORK/fleet"
+mkdir -p "$LOGS"
+FLEET_UP=0
+OK=0
+
+exec > >(tee -a "$RESULT") 2>&1
+TEE_PID=$!
+
+fleet() { MOMENTUM_LOCAL_DIR="$FLEET" MOMENTUM_PORT_OFFSET="$OFFSET" "$ROOT/deploy/quickstart.sh" "$@"; }
+
+cleanup() {
+  local code=$?
+  if [ "$FLEET_UP" = 1 ]; then
+    fleet down >>"$LOGS/quickstart.log" 2>&1 || echo "bench: quickstart down failed; see $LOGS/quickstart.log"
+    FLEET_UP=0
+  fi
+  if [ "$OK" = 1 ]; then
+    rm -rf "$WORK"
+  else
+    echo "bench: FAILED (exit $code); logs kept in $LOGS"
+  fi
+  exec 1>&- 2>&-
+  wait "$TEE_PID" 2>/dev/null || true
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+START=$SECONDS
+say() { printf '%s\n' "$*"; }
+die() { say "bench: error: $*"; exit 1; }
+elapsed() { echo $((SECONDS - START)); }
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+section() { printf '\n== %s  [t=%ds, load average %s]\n' "$*" "$(elapsed)" "$(load)"; }
+# fail_with LOG MESSAGE: the end of a log, then stop.
+fail_with() { say "--- last lines of $1"; tail -n 40 "$1" | sed 's/^/  /'; die "$2"; }
+
+for tool in java git curl nginx haproxy g10k r10k; do
+  command -v "$tool" >/dev/null || die "$tool is not installed (.ci/run installs what the benchmarks need)"
+done
+
+say "Momentum benchmark ($MODE run), $(date -u '+%Y-%m-%d %H:%M:%S UTC'), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+say "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM, $(java -version 2>&1 | head -n 1)"
+say "Other work on this machine (tests, other fleets) shows up in these numbers: each section prints the load average."
+say "results: $RESULT"
+
+# ---------------------------------------------------------------------------------------------------------------
+section "build; case 4a: MasterStatus on the topic -> load balancer serving it; case 3a: webhook-service alone"
+say "one Maven run: compiles what the benchmarks use, writes deploy-agent's test classpath, and runs two @QuarkusTest"
+say "benchmarks with an embedded Kafka broker: lb-config-service's TopicToServingBench (one application per load"
+say "balancer, the real nginx / HAProxy) and webhook-service's WebhookLoadBench"
+MAVEN_LOG="$LOGS/maven-benchmarks.log"
+if ! "$ROOT/mvnw" -B -q -f "$ROOT/pom.xml" -pl deploy-agent,lb-config-service,webhook-service -am test \
+    -Dtest='TopicToServingBench*,WebhookLoadBench' -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dbench.samples="$LB_SAMPLES" -Dbench.requests="$INTAKE_REQUESTS" -Dbench.concurrency="$INTAKE_CONCURRENCY" \
+    dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt \
+    >"$MAVEN_LOG" 2>&1; then
+  fail_with "$MAVEN_LOG" "the build, TopicToServingBench or WebhookLoadBench failed"
+fi
+[ -s "$ROOT/deploy-agent/target/bench-classpath.txt" ] || fail_with "$MAVEN_LOG" "no deploy-agent test classpath"
+grep -q '^BENCH topic-to-serving' "$MAVEN_LOG" || fail_with "$MAVEN_LOG" "TopicToServingBench printed no result"
+grep -q '^\[bench measured\]' "$MAVEN_LOG" || fail_with "$MAVEN_LOG" "WebhookLoadBench printed no result"
+say
+say "case 4a: time from publishing a MasterStatus change (cm2 not routable / routable again, 2 masters) until"
+say "traffic through the load balancer follows it; includes lb-config-service's 500 ms debounce (production default)"
+printf '%-9s %7s %7s %7s %7s %7s   %s\n' "lb" "samples" "min" "median" "p99" "max" "(ms)"
+LB_SUMMARY=()
+while read -r line; do
+  lb=$(sed -E 's/.* lb=([a-z]+) .*/\1/' <<<"$line")
+  read -r n mn md p99 mx < <(sed -E 's/.* samples=([0-9]+) min=([0-9]+) median=([0-9]+) p99=([0-9]+) max=([0-9]+) .*/\1 \2 \3 \4 \5/' <<<"$line")
+  detail=$(sed -E 's/.*\(ms; (.*)\)$/\1/' <<<"$line")
+  printf '%-9s %7s %7s %7s %7s %7s   %s\n' "$lb" "$n" "$mn" "$md" "$p99" "$mx" "$detail"
+  LB_SUMMARY+=("$lb median $md ms, p99 $p99 ms")
+done < <(grep '^BENCH topic-to-serving' "$MAVEN_LOG" | sort)
+
+# ---------------------------------------------------------------------------------------------------------------
+section "local fleet for cases 2-5 (deploy/quickstart.sh up, port offset $OFFSET, state in $FLEET)"
+up_started=$SECONDS
+FLEET_UP=1
+fleet up >"$LOGS/quickstart.log" 2>&1 || fail_with "$LOGS/quickstart.log" "the fleet did not start"
+say "Kafka, webhook-service, health-monitor, lb-config-service, nginx, 3 masters (mom, cm1, cm2: deploy agent +"
+say "demo compile master each): up and first deploy served through nginx in $((SECONDS - up_started)) s"
+
+section "case 2: push to consistent"
+say "$PUSHES pushes after 1 warm-up: commit + git push to the fleet's control repository, then from the signed GitHub"
+say "webhook POST until GET /api/v1/deploys/<id> says every READY master (3) reported SUCCEEDED"
+java "$ROOT/bench/PushToConsistent.java" "$FLEET" "$PUSHES" "$WEBHOOK_URL" >"$LOGS/push.log" 2>&1 \
+  || fail_with "$LOGS/push.log" "PushToConsistent failed"
+line=$(grep '^push-to-consistent' "$LOGS/push.log") || fail_with "$LOGS/push.log" "PushToConsistent printed no result"
+read -r n mn md p99 mx < <(sed -E 's/.*pushes=([0-9]+) +min=([0-9]+) ms +median=([0-9]+) ms +p99=([0-9]+) ms +max=([0-9]+) ms.*/\1 \2 \3 \4 \5/' <<<"$line")
+printf '%-9s %7s %7s %7s %7s   %s\n' "pushes" "min" "median" "p99" "max" "(ms)"
+printf '%-9s %7s %7s %7s %7s\n' "$n" "$mn" "$md" "$p99" "$mx"
+PUSH_SUMMARY="median $md ms, p99 $p99 ms (min $mn, max $mx; $n pushes, 3 masters)"
+
+section "case 3: webhook intake at saturation"
+say "signed GitHub push webhooks, a new delivery id each, $INTAKE_CONCURRENCY in flight, after a warm-up; the service answers"
+say "202 only after Kafka acknowledged the DeployRequest (acks=all, idempotent producer)"
+say "  alone: webhook-service's WebhookLoadBench (@QuarkusTest, embedded broker, 50 branches), from the Maven run above"
+say "  fleet: bench/WebhookLoad.java against the fleet's webhook-service (one branch); the fleet's 3 deploy agents"
+say "         consume the requests meanwhile on the same 2 cores (in production they run on other hosts)"
+java "$ROOT/bench/WebhookLoad.java" "$FLEET" "$WEBHOOK_URL" "$INTAKE_REQUESTS" "$INTAKE_CONCURRENCY" \
+  >"$LOGS/intake.log" 2>&1 || fail_with "$LOGS/intake.log" "WebhookLoad failed"
+line=$(grep '^webhook-intake ' "$LOGS/intake.log") || fail_with "$LOGS/intake.log" "WebhookLoad printed no result"
+read -r n c bad rate mn md p99 mx < <(sed -E 's/.*requests=([0-9]+) +concurrency=([0-9]+) +not202=([0-9]+) +rate=([0-9]+)\/s +min=([0-9.]+) ms +median=([0-9.]+) ms +p99=([0-9.]+) ms +max=([0-9.]+) ms.*/\1 \2 \3 \4 \5 \6 \7 \8/' <<<"$line")
+line=$(grep '^\[bench measured\]' "$MAVEN_LOG")
+read -r an ac abad arate amd ap99 amx < <(sed -E 's/.*\] ([0-9]+) signed GitHub pushes, ([0-9]+) in flight, ([0-9]+) not 202: ([0-9]+) pushes\/s; latency p50 ([0-9.]+) ms, p99 ([0-9.]+) ms, max ([0-9.]+) ms.*/\1 \2 \3 \4 \5 \6 \7/' <<<"$line")
+printf '%-6s %9s %9s %8s %9s %7s %7s %7s %7s   %s\n' "" "requests" "in-flight" "not-202" "pushes/s" "min" "median" "p99" "max" "(ms)"
+printf '%-6s %9s %9s %8s %9s %7s %7s %7s %7s\n' "alone" "$an" "$ac" "$abad" "$arate" "-" "$amd" "$ap99" "$amx"
+printf '%-6s %9s %9s %8s %9s %7s %7s %7s %7s\n' "fleet" "$n" "$c" "$bad" "$rate" "$mn" "$md" "$p99" "$mx"
+grep '^  not 202' "$LOGS/intake.log" || true
+INTAKE_SUMMARY="alone $arate pushes/s, p99 $ap99 ms; whole fleet on this machine $rate pushes/s, p99 $p99 ms ($c in flight)"
+
+section "case 4b: a fleet master fails and recovers -> nginx"
+say "touch / remove <fleet>/masters/<cm2, cm1 in turn>/demo-down (its status answers 503), $FAILOVER_CYCLES time(s); until"
+say "requests through nginx stop / start reaching that master: health-monitor (1 s interval, fall 3, rise 2 in the"
+say "quickstart) + lb-config-service (500 ms debounce, nginx -t, reload). At most 2 cycles per master: after 6 health"
+say "changes within 5 minutes the health monitor holds a master out for 2 minutes (flap damping)."
+java "$ROOT/bench/MasterFailover.java" "$FLEET" "$NGINX_PORT" cm2,cm1 "$FAILOVER_CYCLES" >"$LOGS/failover.log" 2>&1 \
+  || fail_with "$LOGS/failover.log" "MasterFailover failed"
+line=$(grep '^master-failover' "$LOGS/failover.log") || fail_with "$LOGS/failover.log" "MasterFailover printed no result"
+read -r omn omd omx bmn bmd bmx failed < <(sed -E 's/.*out: min=([0-9]+) median=([0-9]+) max=([0-9]+) ms +back: min=([0-9]+) median=([0-9]+) max=([0-9]+) ms +failed-requests=([0-9]+).*/\1 \2 \3 \4 \5 \6 \7/' <<<"$line")
+printf '%-16s %7s %7s %7s   %s\n' "master" "min" "median" "max" "(ms)"
+printf '%-16s %7s %7s %7s\n' "status 503->out" "$omn" "$omd" "$omx"
+printf '%-16s %7s %7s %7s\n' "status 200->back" "$bmn" "$bmd" "$bmx"
+say "requests through nginx that failed meanwhile: $failed"
+FAILOVER_SUMMARY="out in $omd ms, back in $bmd ms (medians), $failed failed requests"
+
+section "case 5: peak memory of the fleet's processes after cases 2-4"
+say "VmHWM (peak resident set) and VmRSS from /proc/<pid>/status; services run with -Xmx256m -XX:+UseSerialGC"
+say "(quickstart's settings), Kafka with -Xmx512m"
+printf '%-18s %8s %12s %12s\n' "process" "pid" "peak MiB" "now MiB"
+MEM_SUMMARY=()
+total=0
+for name in kafka webhook-service health-monitor lb-config-service agent-mom agent-cm1 agent-cm2; do
+  pidfile="$FLEET/pids/$name.pid"
+  [ -f "$pidfile" ] || die "no pid file for $name"
+  pid=$(cat "$pidfile")
+  [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = java ] || die "$name (pid $pid) is not a running java process"
+  hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status")
+  rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")
+  total=$((total + hwm))
+  printf '%-18s %8s %12d %12d\n' "$name" "$pid" $((hwm / 1024)) $((rss / 1024))
+  MEM_SUMMARY+=("$name $((hwm / 1024))")
+done
+printf '%-18s %8s %12d\n' "sum of peaks" "" $((total / 1024))
+
+fleet down >>"$LOGS/quickstart.log" 2>&1 || say "bench: quickstart down failed; see $LOGS/quickstart.log"
+FLEET_UP=0
+
+# ---------------------------------------------------------------------------------------------------------------
+CP="$ROOT/deploy-agent/target/classes:$ROOT/deploy-agent/target/test-classes:$(cat "$ROOT/deploy-agent/target/bench-classpath.txt")"
+# engine_bench NAME ARGS...: DeployEngineBench's own output (rounds and tables) is printed; its logging goes to a file.
+engine_bench() {
+  local name="$1"; shift
+  java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$CP" io.momentum.agent.bench.DeployEngineBench \
+    "$@" 2>"$LOGS/$name.err" | tee "$LOGS/$name.log" || fail_with "$LOGS/$name.err" "DeployEngineBench $* failed"
+}
+# median_sum LOG ENGINE: seconds of one round of ENGINE (sum of its medians over the three cases).
+median_sum() { awk -v e="$2" '$1 == e && NF >= 5 && $2 ~ /^[0-9]+$/ {s += $4} END {printf "%.1f", s}' "$1"; }
+# cold_summary LOG: the cold-case medians as "native 1.1 s, g10k 5.0 s (4.6x slower), ...".
+cold_summary() {
+  awk '/^case cold/ {on = 1; next} on && /^engine/ {next} on && NF == 0 {on = 0}
+       on {r = ""; for (i = 6; i <= NF; i++) r = r (i > 6 ? " " : "") $i
+           printf "%s%s %.2f s%s", (n++ ? ", " : ""), $1, $4, (r == "-" ? "" : " (" r ")")}' "$1"
+}
+
+section "case 1: deploy engines, 3 environments x 20 git modules"
+say "native = deploy-agent's JGit backend (environments in parallel, as the agent does); g10k and r10k run the way"
+say "operators run them (one call for all environments, or one environment). Every module is a local file:// git"
+say "repository (branches and tags), so network time is not part of it."
+if [ "$QUICK" = 1 ]; then
+  say "quick: 2 measured rounds, warm-up round for native only (JIT); r10k-shellgit left out (45-60 s per round"
+  say "here; the full run has it)"
+  engine_bench engines-3x20 3 20 2 native,g10k,r10k-rugged native
+else
+  say "3 measured rounds (r10k-shellgit 2: about a minute per round here) after 1 warm-up round (r10k-shellgit"
+  say "without: it showed no warm-up effect, and its round is the most expensive)"
+  engine_bench engines-3x20 3 20 3 native,g10k,r10k-rugged,r10k-shellgit:2 native,g10k,r10k-rugged
+fi
+SMALL_COLD="$(cold_summary "$LOGS/engines-3x20.log")"
+if [ "$QUICK" = 1 ]; then SMALL_COLD="$SMALL_COLD (r10k-shellgit: full run only)"; fi
+
+BIG_COLD=""
+BIG_NOTE=""
+if [ "$QUICK" = 1 ]; then
+  BIG_NOTE="10x100 not run (--quick)"
+else
+  section "case 1: deploy engines, 10 environments x 100 git modules"
+  # Which engines and rounds fit: each engine's 3x20 round time scaled linearly by the work (1000 / 60 module
+  # deploys; conservative: the engines scale better than that here). In this order, as many rounds as fit.
+  remaining=$((BUDGET - $(elapsed) - 20))
+  plan=()
+  planned=0
+  skipped=()
+  reduced=()
+  for spec in native:3 g10k:2 r10k-rugged:2 r10k-shellgit:1; do
+    engine=${spec%%:*}; want=${spec##*:}
+    per_round=$(awk -v r="$(median_sum "$LOGS/engines-3x20.log" "$engine")" 'BEGIN {printf "%d", r * 1000 / 60 + 1}')
+    extra=0
+    if [ "$engine" = native ]; then extra=1; fi # its warm-up round
+    rounds=$want
+    while [ "$rounds" -gt 0 ] && [ $((planned + (rounds + extra) * per_round)) -gt "$remaining" ]; do
+      rounds=$((rounds - 1))
+    done
+    if [ "$rounds" -gt 0 ]; then
+      plan+=("$engine:$rounds"); planned=$((planned + (rounds + extra) * per_round))
+      if [ "$rounds" -lt "$want" ]; then
+        say "FEWER ROUNDS: $engine $rounds of $want (estimated $per_round s per round)"
+        reduced+=("$engine $rounds of $want rounds")
+      fi
+    else
+      skipped+=("$engine (estimated $per_round s per round: its 3x20 round x 16.7; $((remaining - planned)) s of the 15-minute budget left)")
+    fi
+  done
+  say "planned: ${plan[*]} (engine:rounds; warm-up round for native only), estimated $planned s of $remaining s left"
+  for s in "${skipped[@]}"; do say "SKIPPED: $s"; done
+  if [ "${#reduced[@]}" -gt 0 ]; then
+    BIG_NOTE="time budget: $(printf '%s, ' "${reduced[@]}" | sed 's/, $//')"
+  fi
+  if [ "${#skipped[@]}" -gt 0 ]; then
+    BIG_NOTE="${BIG_NOTE:+$BIG_NOTE; }not run at this size (time budget): $(printf '%s, ' "${skipped[@]%% (*}" | sed 's/, $//')"
+  fi
+  if [ "${#plan[@]}" -gt 0 ]; then
+    engine_bench engines-10x100 10 100 3 "$(IFS=,; echo "${plan[*]}")" native
+    BIG_COLD="$(cold_summary "$LOGS/engines-10x100.log")"
+  fi
+fi
+
+# ---------------------------------------------------------------------------------------------------------------
+section "summary ($MODE run, $(date -u '+%Y-%m-%d'), $(nproc) cores, shared with other work)"
+say "| case | result |"
+say "| --- | --- |"
+say "| 1. deploy, 3 envs x 20 git modules, cold, median | $SMALL_COLD |"
+if [ -n "$BIG_COLD" ]; then
+  say "| 1. deploy, 10 envs x 100 git modules, cold, median | $BIG_COLD${BIG_NOTE:+; $BIG_NOTE} |"
+else
+  say "| 1. deploy, 10 envs x 100 git modules | ${BIG_NOTE:-not run} |"
+fi
+say "| 2. push to consistent (webhook -> 3 masters deployed) | $PUSH_SUMMARY |"
+say "| 3. webhook intake at saturation (acks=all) | $INTAKE_SUMMARY |"
+say "| 4a. MasterStatus on the topic -> LB serving (incl. 500 ms debounce) | $(printf '%s; ' "${LB_SUMMARY[@]}" | sed 's/; $//') |"
+say "| 4b. fleet master status 503 / 200 -> nginx | $FAILOVER_SUMMARY |"
+say "| 5. peak RSS, MiB | $(printf '%s, ' "${MEM_SUMMARY[@]}" | sed 's/, $//') |"
+say
+say "total time $(( $(elapsed) / 60 ))m$(( $(elapsed) % 60 ))s; written to $RESULT"
+OK=1
