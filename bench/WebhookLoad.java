@@ -24,7 +24,7 @@ import javax.crypto.spec.SecretKeySpec;
  * agents of the fleet consume the requests meanwhile (they coalesce them: one commit), as they would in production.
  *
  * <p>Points the branch ({@code bench_intake} by default) at production's head in the bare control repository (no
- * hook runs for that), sends a warm-up of max(200, N/10) requests, then N measured ones; prints requests per second
+ * hook runs for that), sends a warm-up of max(500, N/10) requests, then N measured ones; prints requests per second
  * and latency min, median, p99 and max, and the number of answers other than 202.
  *
  * <p>Usage: {@code java bench/WebhookLoad.java <stateDir> <webhookBaseUrl> <requests> <concurrency> [branch]}
@@ -55,7 +55,7 @@ public final class WebhookLoad {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
         URI payload = URI.create(webhook + "/payload");
-        run(client, payload, body, signature, Math.max(200, requests / 10), concurrency, true);
+        run(client, payload, body, signature, Math.max(500, requests / 10), concurrency, true);
         run(client, payload, body, signature, requests, concurrency, false);
     }
 
