@@ -232,29 +232,38 @@ if [ "$QUICK" = 1 ]; then
 else
   section "case 1: deploy engines, 10 environments x 100 git modules"
   # Which engines and rounds fit: each engine's 3x20 round time scaled linearly by the work (1000 / 60 module
-  # deploys; conservative: the engines scale better than that here). In this order, as many rounds as fit.
+  # deploys; conservative: the engines scale better than that here). First the fewest rounds of every engine that
+  # fits, in this order (native's warm-up round included), then more rounds while the budget allows.
   remaining=$((BUDGET - $(elapsed) - 20))
-  plan=()
+  engines=(native r10k-rugged g10k r10k-shellgit)
+  declare -A least=([native]=3 [r10k-rugged]=1 [g10k]=1 [r10k-shellgit]=1)
+  declare -A most=([native]=3 [r10k-rugged]=2 [g10k]=2 [r10k-shellgit]=1)
+  declare -A per_round=() rounds=()
   planned=0
-  skipped=()
-  reduced=()
-  for spec in native:3 g10k:2 r10k-rugged:2 r10k-shellgit:1; do
-    engine=${spec%%:*}; want=${spec##*:}
-    per_round=$(awk -v r="$(median_sum "$LOGS/engines-3x20.log" "$engine")" 'BEGIN {printf "%d", r * 1000 / 60 + 1}')
-    extra=0
-    if [ "$engine" = native ]; then extra=1; fi # its warm-up round
-    rounds=$want
-    while [ "$rounds" -gt 0 ] && [ $((planned + (rounds + extra) * per_round)) -gt "$remaining" ]; do
-      rounds=$((rounds - 1))
+  for engine in "${engines[@]}"; do
+    per_round[$engine]=$(awk -v r="$(median_sum "$LOGS/engines-3x20.log" "$engine")" 'BEGIN {printf "%d", r * 1000 / 60 + 1}')
+    cost=$((${least[$engine]} * ${per_round[$engine]}))
+    if [ "$engine" = native ]; then cost=$((cost + ${per_round[$engine]})); fi # its warm-up round
+    if [ $((planned + cost)) -le "$remaining" ]; then
+      rounds[$engine]=${least[$engine]}; planned=$((planned + cost))
+    fi
+  done
+  for engine in "${engines[@]}"; do
+    while [ -n "${rounds[$engine]:-}" ] && [ "${rounds[$engine]}" -lt "${most[$engine]}" ] \
+        && [ $((planned + ${per_round[$engine]})) -le "$remaining" ]; do
+      rounds[$engine]=$((${rounds[$engine]} + 1)); planned=$((planned + ${per_round[$engine]}))
     done
-    if [ "$rounds" -gt 0 ]; then
-      plan+=("$engine:$rounds"); planned=$((planned + (rounds + extra) * per_round))
-      if [ "$rounds" -lt "$want" ]; then
-        say "FEWER ROUNDS: $engine $rounds of $want (estimated $per_round s per round)"
-        reduced+=("$engine $rounds of $want rounds")
-      fi
-    else
-      skipped+=("$engine (estimated $per_round s per round: its 3x20 round x 16.7; $((remaining - planned)) s of the 15-minute budget left)")
+  done
+  plan=(); skipped=(); reduced=()
+  for engine in "${engines[@]}"; do
+    if [ -z "${rounds[$engine]:-}" ]; then
+      skipped+=("$engine (estimated ${per_round[$engine]} s per round: its 3x20 round x 16.7; $((remaining - planned)) s of the 15-minute budget left)")
+      continue
+    fi
+    plan+=("$engine:${rounds[$engine]}")
+    if [ "${rounds[$engine]}" -lt "${most[$engine]}" ]; then
+      reduced+=("$engine ${rounds[$engine]} of ${most[$engine]} rounds")
+      say "FEWER ROUNDS: $engine ${rounds[$engine]} of ${most[$engine]} (estimated ${per_round[$engine]} s per round)"
     fi
   done
   say "planned: ${plan[*]} (engine:rounds; warm-up round for native only), estimated $planned s of $remaining s left"
