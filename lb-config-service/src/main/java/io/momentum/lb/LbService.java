@@ -59,7 +59,7 @@ public class LbService {
         Optional<LbAddress> ca = config.nginx().caMasterAddress().map(address -> LbAddress.parse(address)
                 .orElseThrow(() -> new IllegalArgumentException("momentum.lb.nginx.ca-master-address is not "
                         + "host:port: " + address)));
-        fleet = new Fleet(ca);
+        fleet = new Fleet(ca, config.momCompiles());
         reconciler = new Reconciler(config.lbId(), BackendFactory.create(config),
                 new RevisionCounter(config.stateDir()), Clock.systemUTC());
         executor = Executors.newSingleThreadScheduledExecutor(runnable -> {

@@ -19,6 +19,13 @@ public interface LbConfig {
     @WithDefault("nginx")
     List<String> backends();
 
+    /**
+     * Whether the Master of Masters is also in the compile pool (small fleets). Off, it only serves
+     * {@code /puppet-ca/} in nginx http mode, and agents reach it directly through {@code ca_server}.
+     */
+    @WithDefault("true")
+    boolean momCompiles();
+
     /** Quiet period after the last status change before applying. */
     @WithDefault("500ms")
     Duration debounce();

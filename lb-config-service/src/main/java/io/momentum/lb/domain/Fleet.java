@@ -17,10 +17,15 @@ public final class Fleet {
 
     private final Map<String, LbServer> servers = new TreeMap<>();
     private final Optional<LbAddress> configuredCa;
+    private final boolean momCompiles;
 
-    /** @param configuredCa pins {@code /puppet-ca/} to this address instead of the master announced as MOM */
-    public Fleet(Optional<LbAddress> configuredCa) {
+    /**
+     * @param configuredCa pins {@code /puppet-ca/} to this address instead of the master announced as MOM
+     * @param momCompiles whether the MoM is also a server of the compile pool; without it, it only serves the CA
+     */
+    public Fleet(Optional<LbAddress> configuredCa, boolean momCompiles) {
         this.configuredCa = configuredCa;
+        this.momCompiles = momCompiles;
     }
 
     /**
@@ -54,7 +59,7 @@ public final class Fleet {
     public BackendSet desired() {
         Optional<LbAddress> ca = configuredCa.isPresent() ? configuredCa
                 : servers.values().stream().filter(LbServer::mom).map(LbServer::address).findFirst();
-        return new BackendSet(servers.values().stream().toList(), ca);
+        return new BackendSet(servers.values().stream().filter(server -> momCompiles || !server.mom()).toList(), ca);
     }
 
     public int size() {

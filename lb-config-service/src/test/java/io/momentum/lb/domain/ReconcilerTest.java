@@ -81,7 +81,7 @@ class ReconcilerTest {
     }
 
     private static BackendSet set(io.momentum.shared.event.MasterStatus... statuses) {
-        Fleet fleet = new Fleet(Optional.empty());
+        Fleet fleet = new Fleet(Optional.empty(), true);
         for (var status : statuses) {
             fleet.update(status.masterId(), status);
         }

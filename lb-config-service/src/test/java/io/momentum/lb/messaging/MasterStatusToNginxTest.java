@@ -124,7 +124,7 @@ class MasterStatusToNginxTest {
     /** A fresh service (wiped state dir) replaying the compacted topic renders the same file and writes nothing. */
     private void assertARestartRendersTheSameBytes(KafkaCompanion companion) throws Exception {
         byte[] live = Files.readAllBytes(nginx.outputFile());
-        Fleet fleet = new Fleet(Optional.empty());
+        Fleet fleet = new Fleet(Optional.empty(), true);
         ConsumerTask<String, String> replay = companion.consumeStrings().fromTopics(Topics.MASTER_STATUS,
                 Duration.ofSeconds(3));
         replay.awaitCompletion(Duration.ofSeconds(30));
