@@ -3,9 +3,11 @@ package io.momentum.lb.testing;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * A real unprivileged nginx for {@code @QuarkusTest}s, started before the application with a placeholder include
@@ -15,11 +17,12 @@ import java.util.Map;
 public class NginxTestResource implements QuarkusTestResourceLifecycleManager {
 
     private NginxInstance nginx;
+    private Path prefix;
 
     @Override
     public Map<String, String> start() {
         try {
-            Path prefix = Files.createTempDirectory("momentum-lb-nginx");
+            prefix = Files.createTempDirectory("momentum-lb-nginx");
             nginx = new NginxInstance(prefix);
             Files.writeString(nginx.outputFile(), """
                     upstream placeholder { server 127.0.0.1:9; }
@@ -56,6 +59,11 @@ public class NginxTestResource implements QuarkusTestResourceLifecycleManager {
         try {
             if (nginx != null) {
                 nginx.close();
+            }
+            if (prefix != null) {
+                try (Stream<Path> paths = Files.walk(prefix)) {
+                    paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                }
             }
         } catch (Exception e) {
             throw new IllegalStateException(e);
