@@ -3,12 +3,11 @@ package io.momentum.lb.bench;
 import io.momentum.lb.testing.Binaries;
 import io.momentum.lb.testing.HaproxyInstance;
 import io.momentum.lb.testing.NginxInstance;
+import io.momentum.lb.testing.TempDirs;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -40,19 +39,7 @@ public class ServingLoadBalancerResource implements QuarkusTestResourceLifecycle
                 case "nginx" -> {
                     NginxInstance nginx = new NginxInstance(dir.resolve("nginx"));
                     instance = nginx;
-                    Files.writeString(nginx.outputFile(), """
-                            upstream placeholder { server 127.0.0.1:9; }
-                            server { listen 127.0.0.1:%d; proxy_pass placeholder; }
-                            """.formatted(nginx.port()));
-                    var settings = nginx.settings(List.of());
-                    config.put("momentum.lb.nginx.binary", settings.binary());
-                    config.put("momentum.lb.nginx.prefix", dir.resolve("nginx").toString());
-                    config.put("momentum.lb.nginx.main-config", nginx.mainConfig().toString());
-                    config.put("momentum.lb.nginx.output-file", nginx.outputFile().toString());
-                    config.put("momentum.lb.nginx.error-log", settings.errorLog().orElseThrow().toString());
-                    config.put("momentum.lb.nginx.listen", settings.listen());
-                    config.put("momentum.lb.nginx.upstream", settings.upstream());
-                    config.put("momentum.lb.nginx.connect-timeout", settings.connectTimeout().toString());
+                    config.putAll(nginx.serviceConfig());
                     config.put("bench.lb.port", Integer.toString(nginx.port()));
                     if (Binaries.nginxWithStream()) {
                         nginx.start();
@@ -87,13 +74,7 @@ public class ServingLoadBalancerResource implements QuarkusTestResourceLifecycle
             if (instance != null) {
                 instance.close();
             }
-            if (dir != null) {
-                try (var paths = Files.walk(dir)) {
-                    for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(path);
-                    }
-                }
-            }
+            TempDirs.deleteRecursively(dir);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

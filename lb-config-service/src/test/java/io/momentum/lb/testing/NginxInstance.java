@@ -6,7 +6,9 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -54,6 +56,28 @@ public final class NginxInstance implements AutoCloseable {
         return new NginxSettings(Binaries.find("nginx").orElseThrow(), Optional.of(prefix), mainConfig(),
                 outputFile(), Optional.of(prefix.resolve("logs/error.log")), reloadCommand, "stream",
                 "127.0.0.1:" + port, "puppet", Duration.ofSeconds(2));
+    }
+
+    /**
+     * Writes a placeholder include (nginx needs a server to start) and returns the {@code momentum.lb.nginx.*} keys
+     * that point lb-config-service at this nginx.
+     */
+    public Map<String, String> serviceConfig() throws IOException {
+        Files.writeString(outputFile(), """
+                upstream placeholder { server 127.0.0.1:9; }
+                server { listen 127.0.0.1:%d; proxy_pass placeholder; }
+                """.formatted(port));
+        NginxSettings settings = settings(List.of());
+        Map<String, String> config = new HashMap<>();
+        config.put("momentum.lb.nginx.binary", settings.binary());
+        config.put("momentum.lb.nginx.prefix", prefix.toString());
+        config.put("momentum.lb.nginx.main-config", mainConfig().toString());
+        config.put("momentum.lb.nginx.output-file", outputFile().toString());
+        config.put("momentum.lb.nginx.error-log", settings.errorLog().orElseThrow().toString());
+        config.put("momentum.lb.nginx.listen", settings.listen());
+        config.put("momentum.lb.nginx.upstream", settings.upstream());
+        config.put("momentum.lb.nginx.connect-timeout", settings.connectTimeout().toString());
+        return config;
     }
 
     /** Starts nginx in the foreground of a child process (killed by {@link #close()}); the output file must exist. */

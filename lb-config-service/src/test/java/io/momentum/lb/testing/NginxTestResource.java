@@ -3,11 +3,8 @@ package io.momentum.lb.testing;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * A real unprivileged nginx for {@code @QuarkusTest}s, started before the application with a placeholder include
@@ -24,23 +21,11 @@ public class NginxTestResource implements QuarkusTestResourceLifecycleManager {
         try {
             prefix = Files.createTempDirectory("momentum-lb-nginx");
             nginx = new NginxInstance(prefix);
-            Files.writeString(nginx.outputFile(), """
-                    upstream placeholder { server 127.0.0.1:9; }
-                    server { listen 127.0.0.1:%d; proxy_pass placeholder; }
-                    """.formatted(nginx.port()));
+            Map<String, String> config = new HashMap<>(nginx.serviceConfig());
             if (Binaries.nginxWithStream()) {
                 nginx.start();
             }
-            Map<String, String> config = new HashMap<>();
             config.put("momentum.lb.backends", "nginx");
-            config.put("momentum.lb.nginx.binary", Binaries.find("nginx").orElse("nginx"));
-            config.put("momentum.lb.nginx.prefix", prefix.toString());
-            config.put("momentum.lb.nginx.main-config", nginx.mainConfig().toString());
-            config.put("momentum.lb.nginx.output-file", nginx.outputFile().toString());
-            config.put("momentum.lb.nginx.error-log", prefix.resolve("logs/error.log").toString());
-            config.put("momentum.lb.nginx.listen", "127.0.0.1:" + nginx.port());
-            config.put("momentum.lb.nginx.upstream", nginx.settings(List.of()).upstream());
-            config.put("momentum.lb.nginx.connect-timeout", nginx.settings(List.of()).connectTimeout().toString());
             config.put("momentum.lb.state-dir", prefix.resolve("state").toString());
             return config;
         } catch (Exception e) {
@@ -60,11 +45,7 @@ public class NginxTestResource implements QuarkusTestResourceLifecycleManager {
             if (nginx != null) {
                 nginx.close();
             }
-            if (prefix != null) {
-                try (Stream<Path> paths = Files.walk(prefix)) {
-                    paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-                }
-            }
+            TempDirs.deleteRecursively(prefix);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
