@@ -1,101 +1,94 @@
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Prints the quickstart's status: environment x master (desired vs deployed commit), then each master's health and
- * routing, then the load balancer's backends. Reads the services' JSON answers from the environment variables
- * ENVIRONMENTS, MASTERS and BACKENDS. Run with the JDK's single-file launcher (no dependencies).
+ * Prints the quickstart's status: environment x master (desired vs deployed commit), each master's health and
+ * routing, then what each load balancer serves. Reads the services' JSON answers from the environment variables
+ * ENVIRONMENTS, MASTERS and BACKENDS. Run with the JDK's single-file launcher and Jackson on the class path.
  */
 public final class StatusTable {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     public static void main(String[] args) {
-        Object environments = parse(System.getenv("ENVIRONMENTS"));
-        Object masters = parse(System.getenv("MASTERS"));
-        Object backends = parse(System.getenv("BACKENDS"));
-        printEnvironments(environments);
+        printEnvironments(parse("ENVIRONMENTS"));
         System.out.println();
-        printMasters(masters);
+        printMasters(parse("MASTERS"));
         System.out.println();
-        printBackends(backends);
+        printBackends(parse("BACKENDS"));
     }
 
-    private static void printEnvironments(Object answer) {
-        if (!(answer instanceof Map<?, ?> body) || !(body.get("environments") instanceof List<?> rows)) {
+    private static void printEnvironments(JsonNode answer) {
+        JsonNode rows = answer.path("environments");
+        if (!rows.isArray()) {
             System.out.println("environments: webhook-service did not answer");
             return;
         }
         TreeSet<String> masterIds = new TreeSet<>();
-        for (Object row : rows) {
-            for (Object cell : list(map(row).get("masters"))) {
-                masterIds.add(String.valueOf(map(cell).get("masterId")));
-            }
-        }
+        rows.forEach(row -> row.path("masters").forEach(cell -> masterIds.add(cell.path("masterId").asText())));
         List<String> header = new ArrayList<>(List.of("ENVIRONMENT", "DESIRED"));
         header.addAll(masterIds);
         List<List<String>> table = new ArrayList<>();
         table.add(header);
-        for (Object row : rows) {
-            Map<?, ?> r = map(row);
+        for (JsonNode row : rows) {
             // A full sync ({"all": true}) names no commit: each master deploys the branch head it fetches.
-            String desired = r.get("desiredCommit") == null ? "(head)" : shortSha(r.get("desiredCommit"));
-            List<String> line = new ArrayList<>(List.of(String.valueOf(r.get("environment")),
-                    Boolean.TRUE.equals(r.get("deleted")) ? "(deleted)" : desired));
-            Map<String, Map<?, ?>> cells = new LinkedHashMap<>();
-            for (Object cell : list(r.get("masters"))) {
-                cells.put(String.valueOf(map(cell).get("masterId")), map(cell));
-            }
+            String desired = row.path("deleted").asBoolean() ? "(deleted)"
+                    : row.path("desiredCommit").isTextual() ? shortSha(row.path("desiredCommit")) : "(head)";
+            List<String> line = new ArrayList<>(List.of(row.path("environment").asText(), desired));
             for (String master : masterIds) {
-                Map<?, ?> cell = cells.get(master);
-                if (cell == null) {
-                    line.add("-");
-                } else {
-                    String deployed = shortSha(cell.get("deployedCommit"));
-                    line.add(deployed + (Boolean.TRUE.equals(cell.get("inSync")) ? " ok" : " " + cell.get("status")));
-                }
+                line.add(cell(row.path("masters"), master));
             }
             table.add(line);
         }
         print(table);
     }
 
-    private static void printMasters(Object answer) {
-        if (!(answer instanceof List<?> statuses)) {
+    private static String cell(JsonNode cells, String masterId) {
+        for (JsonNode cell : cells) {
+            if (cell.path("masterId").asText().equals(masterId)) {
+                return shortSha(cell.path("deployedCommit")) + " "
+                        + (cell.path("inSync").asBoolean() ? "ok" : cell.path("status").asText("-"));
+            }
+        }
+        return "-";
+    }
+
+    private static void printMasters(JsonNode statuses) {
+        if (!statuses.isArray()) {
             System.out.println("masters: health-monitor did not answer");
             return;
         }
         List<List<String>> table = new ArrayList<>();
         table.add(List.of("MASTER", "ROLE", "HEALTH", "IN SYNC", "ROUTABLE", "LB ADDRESS", "REASON"));
-        for (Object status : statuses) {
-            Map<?, ?> s = map(status);
-            table.add(List.of(str(s.get("masterId")), str(s.get("role")), str(s.get("health")),
-                    yesNo(s.get("inSync")), yesNo(s.get("routable")), str(s.get("lbAddress")), str(s.get("reason"))));
+        for (JsonNode s : statuses) {
+            table.add(List.of(text(s, "masterId"), text(s, "role"), text(s, "health"), yesNo(s, "inSync"),
+                    yesNo(s, "routable"), text(s, "lbAddress"), text(s, "reason")));
         }
         print(table);
     }
 
-    private static void printBackends(Object answer) {
-        if (answer == null) {
+    private static void printBackends(JsonNode answer) {
+        if (!answer.has("backends")) {
             System.out.println("load balancer: lb-config-service did not answer");
             return;
         }
-        System.out.println("load balancer: " + render(answer));
-    }
-
-    private static String render(Object value) {
-        if (value instanceof Map<?, ?> m) {
-            StringBuilder out = new StringBuilder("{");
-            m.forEach((k, v) -> out.append(out.length() > 1 ? ", " : "").append(k).append('=').append(render(v)));
-            return out.append('}').toString();
+        List<List<String>> table = new ArrayList<>();
+        table.add(List.of("LOAD BALANCER", "SERVING", "LAST ATTEMPT", "REVISION", "ERROR"));
+        answer.path("backends").properties().forEach(backend -> {
+            List<String> live = new ArrayList<>();
+            backend.getValue().path("live").forEach(server -> live.add(server.path("masterId").asText()
+                    + (server.path("draining").asBoolean() ? " (draining)" : "")));
+            JsonNode attempt = backend.getValue().path("lastAttempt");
+            table.add(List.of(answer.path("lbId").asText() + "/" + backend.getKey(), String.join(", ", live),
+                    text(attempt, "result"), text(attempt, "revision"), text(attempt, "error")));
+        });
+        print(table);
+        if (!answer.path("caughtUp").asBoolean()) {
+            System.out.println("(still replaying momentum.master-status)");
         }
-        if (value instanceof List<?> l) {
-            List<String> items = new ArrayList<>();
-            l.forEach(v -> items.add(render(v)));
-            return items.toString();
-        }
-        return String.valueOf(value);
     }
 
     private static void print(List<List<String>> table) {
@@ -115,117 +108,26 @@ public final class StatusTable {
         }
     }
 
-    private static String shortSha(Object sha) {
-        return sha == null ? "-" : String.valueOf(sha).substring(0, Math.min(10, String.valueOf(sha).length()));
-    }
-
-    private static String yesNo(Object b) {
-        return Boolean.TRUE.equals(b) ? "yes" : "no";
-    }
-
-    private static String str(Object o) {
-        return o == null ? "-" : String.valueOf(o);
-    }
-
-    private static Map<?, ?> map(Object o) {
-        return o instanceof Map<?, ?> m ? m : Map.of();
-    }
-
-    private static List<?> list(Object o) {
-        return o instanceof List<?> l ? l : List.of();
-    }
-
-    // A small JSON reader: objects, arrays, strings, numbers, booleans, null.
-    private static Object parse(String json) {
-        if (json == null || json.isBlank()) {
-            return null;
-        }
+    /** The answer in environment variable {@code name}, or a missing node when the service did not answer. */
+    private static JsonNode parse(String name) {
+        String json = System.getenv(name);
         try {
-            int[] pos = {0};
-            return value(json, pos);
-        } catch (RuntimeException e) {
-            return null;
+            return json == null || json.isBlank() ? JSON.missingNode() : JSON.readTree(json);
+        } catch (Exception e) {
+            return JSON.missingNode();
         }
     }
 
-    private static Object value(String s, int[] p) {
-        skip(s, p);
-        char c = s.charAt(p[0]);
-        if (c == '{') {
-            Map<String, Object> m = new LinkedHashMap<>();
-            p[0]++;
-            skip(s, p);
-            if (s.charAt(p[0]) == '}') {
-                p[0]++;
-                return m;
-            }
-            while (true) {
-                skip(s, p);
-                String key = (String) value(s, p);
-                skip(s, p);
-                p[0]++; // ':'
-                m.put(key, value(s, p));
-                skip(s, p);
-                if (s.charAt(p[0]++) == '}') {
-                    return m;
-                }
-            }
-        }
-        if (c == '[') {
-            List<Object> l = new ArrayList<>();
-            p[0]++;
-            skip(s, p);
-            if (s.charAt(p[0]) == ']') {
-                p[0]++;
-                return l;
-            }
-            while (true) {
-                l.add(value(s, p));
-                skip(s, p);
-                if (s.charAt(p[0]++) == ']') {
-                    return l;
-                }
-            }
-        }
-        if (c == '"') {
-            StringBuilder out = new StringBuilder();
-            p[0]++;
-            while (s.charAt(p[0]) != '"') {
-                char ch = s.charAt(p[0]++);
-                if (ch == '\\') {
-                    char esc = s.charAt(p[0]++);
-                    switch (esc) {
-                        case 'n' -> out.append('\n');
-                        case 't' -> out.append('\t');
-                        case 'u' -> {
-                            out.append((char) Integer.parseInt(s.substring(p[0], p[0] + 4), 16));
-                            p[0] += 4;
-                        }
-                        default -> out.append(esc);
-                    }
-                } else {
-                    out.append(ch);
-                }
-            }
-            p[0]++;
-            return out.toString();
-        }
-        int start = p[0];
-        while (p[0] < s.length() && ",}] \n\r\t".indexOf(s.charAt(p[0])) < 0) {
-            p[0]++;
-        }
-        String word = s.substring(start, p[0]);
-        return switch (word) {
-            case "true" -> Boolean.TRUE;
-            case "false" -> Boolean.FALSE;
-            case "null" -> null;
-            default -> word;
-        };
+    private static String shortSha(JsonNode sha) {
+        return sha.isTextual() ? sha.asText().substring(0, Math.min(10, sha.asText().length())) : "-";
     }
 
-    private static void skip(String s, int[] p) {
-        while (p[0] < s.length() && Character.isWhitespace(s.charAt(p[0]))) {
-            p[0]++;
-        }
+    private static String yesNo(JsonNode node, String field) {
+        return node.path(field).asBoolean() ? "yes" : "no";
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        return value.isMissingNode() || value.isNull() ? "-" : value.asText();
     }
 }

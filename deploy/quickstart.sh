@@ -423,7 +423,7 @@ cmd_status() {
   environments="$(api_get "http://127.0.0.1:$WEBHOOK_PORT/api/v1/environments")"
   masters="$(api_get "http://127.0.0.1:$HEALTH_PORT/api/v1/masters")"
   backends="$(api_get "http://127.0.0.1:$LB_PORT/api/v1/backends")"
-  ENVIRONMENTS="$environments" MASTERS="$masters" BACKENDS="$backends" java "$ROOT/deploy/StatusTable.java"
+  ENVIRONMENTS="$environments" MASTERS="$masters" BACKENDS="$backends" java -cp "$ROOT/local-kafka/target/lib/*" "$ROOT/deploy/StatusTable.java"
 }
 
 case "${1:-}" in
