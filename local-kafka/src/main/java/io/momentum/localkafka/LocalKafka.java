@@ -1,7 +1,7 @@
 package io.momentum.localkafka;
 
-import io.momentum.shared.kafka.TopicProvisioner;
-import io.momentum.shared.kafka.TopicSettings;
+import io.momentum.service.kafka.TopicProvisioner;
+import io.momentum.service.kafka.TopicSettings;
 import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -52,6 +52,8 @@ public final class EventCodec {
     /**
      * Decodes a topic value.
      *
+     * @throws UnsupportedSchemaVersionException when a newer producer wrote it with a schema version this reader
+     *     does not know
      * @throws EventDecodingException when the bytes are not JSON, name another type, or miss required fields
      */
     public static <T extends Event> T decode(byte[] json, Class<T> type) {
@@ -64,6 +66,11 @@ public final class EventCodec {
             if (declared != null && !declared.asText().equals(type.getSimpleName())) {
                 throw new EventDecodingException("expected type " + type.getSimpleName() + " but got "
                         + declared.asText());
+            }
+            JsonNode version = tree.get("schemaVersion");
+            if (version != null && version.asInt() > Event.SCHEMA_VERSION) {
+                throw new UnsupportedSchemaVersionException(type.getSimpleName() + " schemaVersion " + version.asText()
+                        + " is newer than " + Event.SCHEMA_VERSION + ", the newest this reader knows");
             }
             return MAPPER.treeToValue(tree, type);
         } catch (EventDecodingException e) {

@@ -110,4 +110,15 @@ class EventCodecTest {
                 .isInstanceOf(EventDecodingException.class)
                 .hasMessageContaining("svn");
     }
+
+    @Test
+    void refusesANewerSchemaVersionByName() {
+        String json = """
+                {"type":"MasterStatus","schemaVersion":2,"masterId":"cm2","health":"DOWN","inSync":true,
+                 "routable":false,"checkedAt":"2026-11-25T10:15:30Z"}
+                """;
+        assertThatThrownBy(() -> EventCodec.decode(json, MasterStatus.class))
+                .isInstanceOf(UnsupportedSchemaVersionException.class)
+                .hasMessageContaining("schemaVersion 2");
+    }
 }

@@ -1,4 +1,4 @@
-package io.momentum.shared.kafka;
+package io.momentum.service.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Against a real in-process KRaft broker (shared cannot use test-support, which depends on it). */
+/** Against a real in-process KRaft broker. */
 class TopicProvisionerTest {
 
     static EmbeddedKafkaBroker broker;

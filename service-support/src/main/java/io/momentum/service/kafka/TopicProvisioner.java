@@ -1,4 +1,4 @@
-package io.momentum.shared.kafka;
+package io.momentum.service.kafka;
 
 import io.momentum.shared.event.Topics;
 import java.util.ArrayList;
