@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FleetIT {
 
     static final Duration DEPLOYED = Duration.ofSeconds(90);
-    static Fleet fleet;
+    static LocalFleet fleet;
 
     @TempDir
     static Path work;
@@ -35,7 +35,7 @@ class FleetIT {
     static void startFleet() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/nginx")) || onPath("nginx"),
                 "nginx is not installed (.ci/run installs it)");
-        fleet = Fleet.fromSystemProperties();
+        fleet = LocalFleet.fromSystemProperties();
         fleet.quickstart("down");
         deleteRecursively(fleet.state);
         System.out.println(fleet.quickstart("up"));
@@ -105,7 +105,7 @@ class FleetIT {
         fleet.quickstart("restart", "health-monitor", "--wipe-state");
         fleet.quickstart("restart", "lb-config-service", "--wipe-state");
         await().atMost(DEPLOYED).untilAsserted(() -> {
-            assertThat(fleet.get(Fleet.LB_API + "/api/v1/backends").status()).isEqualTo(200);
+            assertThat(fleet.get(LocalFleet.LB_API + "/api/v1/backends").status()).isEqualTo(200);
             assertThat(upstream()).isEqualTo(before);
         });
         assertThat(servedBy("production", 20)).isNotEmpty();
@@ -150,7 +150,7 @@ class FleetIT {
     private static Set<String> servedCommits(String environment, int requests) {
         Set<String> commits = new TreeSet<>();
         for (int i = 0; i < requests; i++) {
-            Fleet.Response response = fleet.get(Fleet.NGINX + "/code/" + environment);
+            LocalFleet.Response response = fleet.get(LocalFleet.NGINX + "/code/" + environment);
             commits.add(response.status() == 200 ? response.body().split(" ")[0] : "HTTP " + response.status());
         }
         return commits;
@@ -160,7 +160,7 @@ class FleetIT {
     private static Set<String> servedBy(String environment, int requests) {
         Set<String> masters = new TreeSet<>();
         for (int i = 0; i < requests; i++) {
-            Fleet.Response response = fleet.get(Fleet.NGINX + "/code/" + environment);
+            LocalFleet.Response response = fleet.get(LocalFleet.NGINX + "/code/" + environment);
             if (response.status() == 200) {
                 masters.add(response.body().trim().split(" ")[1]);
             }
@@ -174,7 +174,7 @@ class FleetIT {
 
     /** Whether demo compile master {@code index} is a server of the upstream (not just named in a comment). */
     private static boolean routed(int index) {
-        return upstream().contains("server 127.0.0.1:" + (18150 + Fleet.PORT_OFFSET + index) + ";");
+        return upstream().contains("server 127.0.0.1:" + (18150 + LocalFleet.PORT_OFFSET + index) + ";");
     }
 
     private static boolean onPath(String binary) {

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Drives the local fleet the way a user does: through deploy/quickstart.sh, git and HTTP. */
-final class Fleet {
+final class LocalFleet {
 
     /** Shifts every quickstart port, so the tests run beside a developer's own fleet. */
     static final int PORT_OFFSET = 1000;
@@ -24,14 +24,14 @@ final class Fleet {
     final Path root;
     final Path state;
 
-    Fleet(Path root, Path state) {
+    LocalFleet(Path root, Path state) {
         this.root = root;
         this.state = state;
     }
 
-    static Fleet fromSystemProperties() {
+    static LocalFleet fromSystemProperties() {
         Path root = Path.of(System.getProperty("momentum.root", "..")).toAbsolutePath().normalize();
-        return new Fleet(root, root.resolve("e2e/target/momentum-local"));
+        return new LocalFleet(root, root.resolve("e2e/target/momentum-local"));
     }
 
     /** Runs {@code deploy/quickstart.sh args...}, failing with its output when it fails. */
