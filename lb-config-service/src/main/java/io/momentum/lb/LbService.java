@@ -88,17 +88,14 @@ public class LbService {
 
     /** The replay reached the end of the topic: apply what it built, even if identical (then nothing is written). */
     public void onCaughtUp() {
-        if (!caughtUp) {
-            synchronized (this) {
-                LOG.infof("replayed momentum.master-status: %d masters known", fleet.size());
+        synchronized (this) {
+            if (caughtUp) {
+                return;
             }
             caughtUp = true;
-            debouncer.trigger();
+            LOG.infof("replayed momentum.master-status: %d masters known", fleet.size());
         }
-    }
-
-    public boolean caughtUp() {
-        return caughtUp;
+        debouncer.trigger();
     }
 
     public Snapshot snapshot() {

@@ -43,9 +43,10 @@ class KafkaRoundTripTest {
 
     @Test
     void reportsHealthAndMetrics() {
-        // ready once Kafka is reachable and the status topic has been replayed
+        // ready once Kafka is reachable and the status topic has been replayed (service-support's replay check)
         await().atMost(Duration.ofSeconds(30))
-                .untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200).body(containsString("UP")));
+                .untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200).body(containsString("UP"))
+                        .body(containsString("master-status")));
         given().get("/q/health/live").then().statusCode(200);
         given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_"));
     }
