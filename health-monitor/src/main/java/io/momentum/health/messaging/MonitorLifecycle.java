@@ -3,16 +3,20 @@ package io.momentum.health.messaging;
 import io.momentum.health.domain.Fleet;
 import io.momentum.health.probe.ProbeLoop;
 import io.momentum.health.probe.StatusProbe;
+import io.momentum.service.events.EventDecoder;
+import io.momentum.service.replay.CompactedTopicReader;
+import io.momentum.service.replay.ReplayReaders;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
-import java.util.Map;
 
-/** Starts the monitor: replay the fleet topics, probe every master, publish statuses once the replay is done. */
+/**
+ * Starts the monitor: replay the fleet topics, probe every master, publish statuses once the replay caught up
+ * (service-support's replay readiness reports the same).
+ */
 @ApplicationScoped
 public class MonitorLifecycle {
 
@@ -29,17 +33,18 @@ public class MonitorLifecycle {
     Clock clock;
 
     @Inject
-    @Identifier("default-kafka-broker")
-    Map<String, Object> kafkaConfig;
+    ReplayReaders readers;
 
-    private volatile FleetFeed feed;
+    @Inject
+    EventDecoder decoder;
+
+    private volatile CompactedTopicReader feed;
     private volatile PublishLoop publishing;
     private ProbeLoop probes;
 
     void onStart(@Observes StartupEvent event) {
-        FleetFeed fleetFeed = new FleetFeed(kafkaConfig, fleet, this::nudge);
-        publishing = new PublishLoop(fleet, publisher, fleetFeed::caughtUp).start();
-        feed = fleetFeed.start();
+        publishing = new PublishLoop(fleet, publisher, this::replayed).start();
+        feed = readers.open("fleet", FleetFeed.TOPICS, new FleetFeed(fleet, decoder), this::nudge);
         probes = new ProbeLoop(fleet, statusProbe, fleet.settings().interval(), this::nudge, clock).start();
     }
 
@@ -50,6 +55,12 @@ public class MonitorLifecycle {
         }
     }
 
+    /** Whether the fleet topics have been replayed up to where they stood at start-up. */
+    private boolean replayed() {
+        CompactedTopicReader current = feed;
+        return current != null && current.caughtUp();
+    }
+
     void onStop(@Observes ShutdownEvent event) {
         if (probes != null) {
             probes.close();
@@ -57,13 +68,5 @@ public class MonitorLifecycle {
         if (publishing != null) {
             publishing.close();
         }
-        if (feed != null) {
-            feed.close();
-        }
-    }
-
-    /** Whether the fleet topics have been replayed up to where they were at start-up. */
-    public boolean replayed() {
-        return feed != null && feed.caughtUp();
     }
 }

@@ -6,19 +6,18 @@ import io.momentum.health.domain.HealthSettings;
 import io.momentum.health.domain.Publication;
 import io.momentum.health.domain.ServeStalePolicy;
 import io.momentum.health.domain.StaticMaster;
-import io.momentum.health.messaging.FleetFeed;
 import io.momentum.health.messaging.PublishLoop;
 import io.momentum.health.probe.FakePuppetServer;
 import io.momentum.health.probe.FakePuppetServer.Mode;
 import io.momentum.health.probe.ProbeLoop;
 import io.momentum.health.probe.PuppetStatusClient;
 import io.momentum.service.kafka.EventSerializer;
+import io.momentum.service.kafka.TopicProvisioner;
+import io.momentum.service.kafka.TopicSettings;
 import io.momentum.shared.event.Event;
 import io.momentum.shared.event.MasterStatus;
 import io.momentum.shared.event.Topics;
 import io.momentum.shared.json.EventCodec;
-import io.momentum.shared.kafka.TopicProvisioner;
-import io.momentum.shared.kafka.TopicSettings;
 import io.momentum.testing.KafkaBroker;
 import java.time.Clock;
 import java.time.Duration;
@@ -78,10 +77,9 @@ public final class StatusLatencyBench {
             PuppetStatusClient client = new PuppetStatusClient(
                     PuppetStatusClient.httpClient(SSLContext.getDefault(), noDamping.timeout()), noDamping.timeout(),
                     true, Clock.systemUTC());
-            try (FleetFeed feed = new FleetFeed(Map.of("bootstrap.servers", broker.bootstrapServers()), fleet,
-                    () -> { }).start();
-                    PublishLoop publishing = new PublishLoop(fleet, publication -> send(producer, publication),
-                            feed::caughtUp).start();
+            // A fresh broker holds nothing to replay, so publishing is ready at once.
+            try (PublishLoop publishing = new PublishLoop(fleet, publication -> send(producer, publication),
+                    () -> true).start();
                     ProbeLoop probes = new ProbeLoop(fleet, client, noDamping.interval(), publishing::nudge,
                             Clock.systemUTC()).start()) {
                 List<Long> latencies = new ArrayList<>();

@@ -14,6 +14,9 @@ import io.momentum.health.probe.FakePuppetServer;
 import io.momentum.health.probe.FakePuppetServer.Mode;
 import io.momentum.health.probe.ProbeLoop;
 import io.momentum.health.probe.StatusProbe;
+import io.momentum.service.events.EventDecoder;
+import io.momentum.service.replay.CompactedTopicReader;
+import io.momentum.service.replay.ReplayReaders;
 import io.momentum.shared.event.DeployRequest;
 import io.momentum.shared.event.DeployResult;
 import io.momentum.shared.event.DeployStatus;
@@ -39,7 +42,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -69,6 +71,12 @@ class MonitorFlowTest {
 
     @Inject
     StatusProbe statusProbe;
+
+    @Inject
+    ReplayReaders readers;
+
+    @Inject
+    EventDecoder decoder;
 
     private KafkaCompanion companion;
     private ConsumerTask<String, String> statuses;
@@ -179,6 +187,20 @@ class MonitorFlowTest {
     }
 
     @Test
+    void anAnnouncementThatFailsValidationIsSkippedAndCounted() {
+        Instant now = Instant.now();
+        MasterAnnouncement invalid = new MasterAnnouncement("Flow Invalid!", MasterRole.COMPILE, server().url(), null,
+                MasterState.READY, "test", now, now, 60_000);
+
+        publish(Topics.MASTERS, "flow-invalid", invalid);
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(given().get("/q/metrics").then().statusCode(200)
+                .extract().asString().lines()).anyMatch(line -> line.startsWith("momentum_events_skipped_total{")
+                        && line.contains("reason=\"malformed\"") && line.contains("topic=\"momentum.masters\"")));
+        assertThat(fleet.statuses()).noneMatch(s -> s.masterId().equalsIgnoreCase("flow invalid!"));
+    }
+
+    @Test
     void aMonitorRebuiltFromTheSameTopicsReachesTheSameStatuses() {
         announce("flow-r1", MasterState.READY, server());
         announce("flow-r2", MasterState.READY, server());
@@ -194,8 +216,9 @@ class MonitorFlowTest {
 
         HealthSettings settings = fleet.settings();
         Fleet rebuilt = new Fleet(settings, RoutingPolicy.named(fleet.policy().name()), List.of(), Clock.systemUTC());
-        try (FleetFeed feed = new FleetFeed(Map.of("bootstrap.servers", broker.bootstrapServers()), rebuilt, () -> {
-        }).start(); ProbeLoop probes = new ProbeLoop(rebuilt, statusProbe, settings.interval(), () -> {
+        try (CompactedTopicReader feed = readers.open("rebuilt-fleet", FleetFeed.TOPICS,
+                new FleetFeed(rebuilt, decoder), () -> {
+                }); ProbeLoop probes = new ProbeLoop(rebuilt, statusProbe, settings.interval(), () -> {
         }, Clock.systemUTC()).start()) {
             await().atMost(WAIT).until(feed::caughtUp);
             await().atMost(WAIT).untilAsserted(() -> assertThat(view(rebuilt.statuses()))
