@@ -5,9 +5,13 @@ import io.momentum.lb.backend.HaproxyRuntime.RuntimeServer;
 import io.momentum.lb.domain.ApplyOutcome;
 import io.momentum.lb.domain.BackendSet;
 import io.momentum.lb.domain.LbServer;
+import io.momentum.service.process.Command;
+import io.momentum.service.process.ProcessResult;
+import io.momentum.service.process.ProcessRunner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,14 +39,15 @@ public final class HaproxyBackend implements LoadBalancerBackend {
     private final String lbId;
     private final HaproxySettings settings;
     private final TemplateRenderer renderer;
-    private final CommandRunner commands;
+    private final Duration commandTimeout;
     private final HaproxyRuntime runtime;
 
-    public HaproxyBackend(String lbId, HaproxySettings settings, TemplateRenderer renderer, CommandRunner commands) {
+    public HaproxyBackend(String lbId, HaproxySettings settings, TemplateRenderer renderer,
+            Duration commandTimeout) {
         this.lbId = lbId;
         this.settings = settings;
         this.renderer = renderer;
-        this.commands = commands;
+        this.commandTimeout = commandTimeout;
         this.runtime = new HaproxyRuntime(settings);
     }
 
@@ -75,9 +80,9 @@ public final class HaproxyBackend implements LoadBalancerBackend {
                 return ApplyOutcome.unchanged(sha256);
             }
             candidate = ConfigFiles.writeCandidate(output, rendered);
-            CommandRunner.Result check = commands.run(settings.check(candidate));
+            ProcessResult check = run(settings.check(candidate));
             if (!check.ok()) {
-                return ApplyOutcome.failed("haproxy -c rejected the candidate: " + check.summary(),
+                return ApplyOutcome.failed("haproxy -c rejected the candidate: " + check.describe(),
                         ConfigFiles.sha256OfFile(output));
             }
             Optional<RuntimePlan> runtimeChanges = runtimeChanges(set);
@@ -213,11 +218,15 @@ public final class HaproxyBackend implements LoadBalancerBackend {
                 settings.reloadTimeout());
     }
 
+    private ProcessResult run(List<String> arguments) {
+        return ProcessRunner.run(Command.of(arguments, commandTimeout));
+    }
+
     /** Reloads HAProxy; the error when it could not be confirmed. */
     private Optional<String> reload() {
         if (!settings.reloadCommand().isEmpty()) {
-            CommandRunner.Result result = commands.run(settings.reloadCommand());
-            return result.ok() ? Optional.empty() : Optional.of(result.summary());
+            ProcessResult result = run(settings.reloadCommand());
+            return result.ok() ? Optional.empty() : Optional.of(result.describe());
         }
         if (!runtime.hasMaster()) {
             return Optional.of("neither a master socket nor a reload command is configured");

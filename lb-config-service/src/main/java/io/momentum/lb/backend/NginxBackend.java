@@ -2,11 +2,16 @@ package io.momentum.lb.backend;
 
 import io.momentum.lb.domain.ApplyOutcome;
 import io.momentum.lb.domain.BackendSet;
+import io.momentum.service.process.Command;
+import io.momentum.service.process.ProcessResult;
+import io.momentum.service.process.ProcessRunner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,13 +34,14 @@ public final class NginxBackend implements LoadBalancerBackend {
     private final String lbId;
     private final NginxSettings settings;
     private final TemplateRenderer renderer;
-    private final CommandRunner commands;
+    private final Duration commandTimeout;
 
-    public NginxBackend(String lbId, NginxSettings settings, TemplateRenderer renderer, CommandRunner commands) {
+    public NginxBackend(String lbId, NginxSettings settings, TemplateRenderer renderer,
+            Duration commandTimeout) {
         this.lbId = lbId;
         this.settings = settings;
         this.renderer = renderer;
-        this.commands = commands;
+        this.commandTimeout = commandTimeout;
     }
 
     @Override
@@ -71,22 +77,22 @@ public final class NginxBackend implements LoadBalancerBackend {
             candidate = ConfigFiles.writeCandidate(output, rendered);
             candidateMain = ConfigFiles.writeCandidate(output.resolveSibling("nginx.conf"),
                     candidateMainConfig(candidate).getBytes(StandardCharsets.UTF_8));
-            CommandRunner.Result test = commands.run(settings.nginx(candidateMain, "-t", "-q"));
+            ProcessResult test = run(settings.nginx(candidateMain, "-t", "-q"));
             if (!test.ok()) {
-                return ApplyOutcome.failed("nginx -t rejected the candidate: " + test.summary(),
+                return ApplyOutcome.failed("nginx -t rejected the candidate: " + test.describe(),
                         ConfigFiles.sha256OfFile(output));
             }
             ConfigFiles.moveIntoPlace(candidate, output);
             candidate = null;
-            CommandRunner.Result reload = commands.run(settings.reload());
+            ProcessResult reload = run(settings.reload());
             if (reload.ok()) {
                 return ApplyOutcome.applied(sha256, true);
             }
             ConfigFiles.restore(output, previous);
-            CommandRunner.Result again = commands.run(settings.reload());
+            ProcessResult again = run(settings.reload());
             LOG.warnf("nginx reload failed; previous %s restored (reload after restore %s)", output,
-                    again.ok() ? "succeeded" : "failed: " + again.summary());
-            return ApplyOutcome.failed("nginx reload failed, previous configuration restored: " + reload.summary(),
+                    again.ok() ? "succeeded" : "failed: " + again.describe());
+            return ApplyOutcome.failed("nginx reload failed, previous configuration restored: " + reload.describe(),
                     ConfigFiles.sha256OfFile(output));
         } catch (IOException | MainConfigException e) {
             return ApplyOutcome.failed(e.getMessage(), ConfigFiles.sha256OfFile(output));
@@ -94,6 +100,10 @@ public final class NginxBackend implements LoadBalancerBackend {
             ConfigFiles.deleteQuietly(candidate);
             ConfigFiles.deleteQuietly(candidateMain);
         }
+    }
+
+    private ProcessResult run(List<String> arguments) {
+        return ProcessRunner.run(Command.of(arguments, commandTimeout));
     }
 
     /**

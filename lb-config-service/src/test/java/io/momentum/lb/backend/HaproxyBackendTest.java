@@ -151,7 +151,7 @@ class HaproxyBackendTest {
     private HaproxyBackend backend(Optional<Path> template) {
         return new HaproxyBackend("lb-test", haproxy.settings(),
                 new TemplateRenderer(template, "templates/haproxy-backend.cfg"),
-                new CommandRunner(Duration.ofSeconds(30)));
+                Duration.ofSeconds(30));
     }
 
     private String render(Sets sets) {

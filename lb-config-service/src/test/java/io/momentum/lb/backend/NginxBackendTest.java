@@ -193,7 +193,7 @@ class NginxBackendTest {
     private NginxBackend backend(List<String> reloadCommand, Optional<Path> template) {
         NginxSettings settings = nginx.settings(reloadCommand);
         return new NginxBackend("lb-test", settings, new TemplateRenderer(template, settings.defaultTemplate()),
-                new CommandRunner(Duration.ofSeconds(30)));
+                Duration.ofSeconds(30));
     }
 
     private void awaitTraffic(Set<String> expected) {

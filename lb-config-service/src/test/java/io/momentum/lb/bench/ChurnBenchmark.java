@@ -2,7 +2,6 @@ package io.momentum.lb.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.momentum.lb.backend.CommandRunner;
 import io.momentum.lb.backend.HaproxyBackend;
 import io.momentum.lb.backend.LoadBalancerBackend;
 import io.momentum.lb.backend.NginxBackend;
@@ -52,10 +51,10 @@ class ChurnBenchmark {
             var settings = nginx.settings(List.of());
             NginxBackend backend = new NginxBackend("bench", settings,
                     new TemplateRenderer(Optional.empty(), settings.defaultTemplate()),
-                    new CommandRunner(Duration.ofSeconds(30)));
+                    Duration.ofSeconds(30));
             new NginxBackend("bench", nginx.settings(List.of("true")),
                     new TemplateRenderer(Optional.empty(), settings.defaultTemplate()),
-                    new CommandRunner(Duration.ofSeconds(30))).apply(change(backends, 0));
+                    Duration.ofSeconds(30)).apply(change(backends, 0));
             nginx.start();
             run("nginx", nginx.port(), backend, i -> change(backends, i));
         }
@@ -72,7 +71,7 @@ class ChurnBenchmark {
             haproxy.start();
             HaproxyBackend backend = new HaproxyBackend("bench", haproxy.settings(),
                     new TemplateRenderer(Optional.empty(), "templates/haproxy-backend.cfg"),
-                    new CommandRunner(Duration.ofSeconds(30)));
+                    Duration.ofSeconds(30));
             run("haproxy", haproxy.port(), backend, i -> change(backends, i));
         }
     }

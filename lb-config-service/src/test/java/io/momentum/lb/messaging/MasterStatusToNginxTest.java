@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 
-import io.momentum.lb.backend.CommandRunner;
 import io.momentum.lb.backend.NginxBackend;
 import io.momentum.lb.backend.TemplateRenderer;
 import io.momentum.lb.domain.Fleet;
@@ -138,8 +137,7 @@ class MasterStatusToNginxTest {
         }
         var settings = nginx.settings(List.of());
         NginxBackend fresh = new NginxBackend("lb-test", settings,
-                new TemplateRenderer(Optional.empty(), settings.defaultTemplate()), new CommandRunner(
-                        Duration.ofSeconds(30)));
+                new TemplateRenderer(Optional.empty(), settings.defaultTemplate()), Duration.ofSeconds(30));
         Path wipedState = Files.createTempDirectory("wiped-state");
         LbConfigApplied event = new Reconciler("lb-test", List.of(fresh), new RevisionCounter(wipedState),
                 Clock.systemUTC()).reconcile(fleet.desired()).get(0);
