@@ -11,6 +11,7 @@ import io.momentum.lb.domain.Reconciler;
 import io.momentum.lb.domain.RevisionCounter;
 import io.momentum.lb.domain.TaskScheduler;
 import io.momentum.lb.messaging.LbChangesPublisher;
+import io.momentum.service.concurrent.DaemonThreads;
 import io.momentum.shared.event.LbConfigApplied;
 import io.momentum.shared.event.MasterStatus;
 import jakarta.annotation.PostConstruct;
@@ -62,11 +63,8 @@ public class LbService {
         fleet = new Fleet(ca, config.momCompiles());
         reconciler = new Reconciler(config.lbId(), BackendFactory.create(config),
                 new RevisionCounter(config.stateDir()), Clock.systemUTC());
-        executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "lb-apply");
-            thread.setDaemon(true);
-            return thread;
-        });
+        // one thread: the debounce timer fires on it and applies are serialized on it
+        executor = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("lb-apply"));
         debouncer = new Debouncer(TaskScheduler.of(executor), config.debounce(), config.maxWait(), this::apply);
     }
 

@@ -1,5 +1,6 @@
 package io.momentum.lb.backend;
 
+import io.momentum.service.concurrent.DaemonThreads;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
@@ -21,11 +22,8 @@ final class UnixSocketClient {
 
     /** A HAProxy that stops answering must not block the apply thread forever: the channel is closed. */
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
-    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "haproxy-cli-watchdog");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private static final ScheduledExecutorService WATCHDOG =
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("haproxy-cli-watchdog"));
 
     private final Path socket;
 
