@@ -1,5 +1,6 @@
 package io.momentum.webhook.domain;
 
+import io.momentum.shared.event.Provider;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +32,11 @@ public final class DeliveryDeduplicator {
         this.window = window;
         this.maxEntries = maxEntries;
         this.clock = clock;
+    }
+
+    /** The deduplication key of a delivery: provider and its delivery id. */
+    public static String deliveryKey(Provider provider, String deliveryId) {
+        return provider.id() + ":" + deliveryId;
     }
 
     /**

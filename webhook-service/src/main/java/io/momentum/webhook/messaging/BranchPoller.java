@@ -8,16 +8,15 @@ import io.momentum.webhook.domain.DeployState;
 import io.momentum.webhook.domain.PollPlanner;
 import io.momentum.webhook.domain.SourceRule;
 import io.momentum.webhook.provider.RemoteHeads;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.ScheduledExecution;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -42,25 +41,35 @@ public class BranchPoller {
     @Inject
     StateReplayer replayer;
 
-    private ScheduledExecutorService scheduler;
+    /** Skips every run unless polling is switched on. */
+    @Singleton
+    public static class Disabled implements Scheduled.SkipPredicate {
+
+        @Inject
+        WebhookConfig config;
+
+        @Override
+        public boolean test(ScheduledExecution execution) {
+            return !config.poll().enabled();
+        }
+    }
 
     void onStart(@Observes StartupEvent event) {
         if (!config.poll().enabled()) {
             return;
         }
-        List<SourceRule> sources = WebhookBeans.sources(config).stream().filter(s -> s.remote().isPresent()).toList();
-        if (sources.isEmpty()) {
+        if (sources().isEmpty()) {
             LOG.warn("momentum.webhook.poll.enabled is set but no source has a remote to poll");
-            return;
+        } else {
+            LOG.infof("polling %d source(s) every %s", sources().size(), config.poll().interval());
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "momentum-branch-poller");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long interval = config.poll().interval().toMillis();
-        scheduler.scheduleWithFixedDelay(() -> pollAll(sources), interval, interval, TimeUnit.MILLISECONDS);
-        LOG.infof("polling %d source(s) every %s", sources.size(), config.poll().interval());
+    }
+
+    @Scheduled(identity = "branch-poller", every = "${momentum.webhook.poll.interval:60s}",
+            delayed = "${momentum.webhook.poll.interval:60s}", skipExecutionIf = Disabled.class,
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void poll() {
+        pollAll(sources());
     }
 
     void pollAll(List<SourceRule> sources) {
@@ -83,9 +92,7 @@ public class BranchPoller {
         }
     }
 
-    void onStop(@Observes ShutdownEvent event) {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-        }
+    private List<SourceRule> sources() {
+        return WebhookBeans.sources(config).stream().filter(s -> s.remote().isPresent()).toList();
     }
 }

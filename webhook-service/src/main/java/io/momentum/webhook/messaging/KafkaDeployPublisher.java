@@ -1,44 +1,36 @@
 package io.momentum.webhook.messaging;
 
 import io.momentum.shared.event.DeployRequest;
-import io.momentum.shared.event.Topics;
-import io.momentum.shared.json.EventCodec;
 import io.momentum.webhook.config.WebhookConfig;
 import io.momentum.webhook.domain.DeployPublisher;
 import io.momentum.webhook.domain.DeployState;
-import io.quarkus.runtime.ShutdownEvent;
-import io.smallrye.common.annotation.Identifier;
-import jakarta.annotation.PostConstruct;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
 
 /**
- * Publishes deploy requests with a producer of its own ({@code acks=all}, idempotent), so that the answer to a
- * webhook can wait for the broker's acknowledgement and give up after a bounded time. Sends run on a dedicated
- * thread: {@code send()} may block while the broker is unreachable, and HTTP threads must not.
+ * Publishes deploy requests on the {@code deploy-requests} channel ({@code acks=all}, idempotent: see
+ * application.properties), so that the answer to a webhook can wait for the broker's acknowledgement and give up
+ * after {@code momentum.webhook.publish-timeout}.
  */
 @ApplicationScoped
 public class KafkaDeployPublisher implements DeployPublisher {
 
+    static final String DELIVERY_TIMEOUT = "mp.messaging.outgoing.deploy-requests.delivery.timeout.ms";
+
     @Inject
-    @Identifier("default-kafka-broker")
-    Map<String, Object> kafkaConfig;
+    @Channel("deploy-requests")
+    MutinyEmitter<Record<String, DeployRequest>> emitter;
 
     @Inject
     WebhookConfig config;
@@ -46,85 +38,37 @@ public class KafkaDeployPublisher implements DeployPublisher {
     @Inject
     DeployState state;
 
-    private KafkaProducer<String, byte[]> producer;
-    private ExecutorService sender;
-    private Duration timeout;
+    @ConfigProperty(name = DELIVERY_TIMEOUT)
+    long deliveryTimeoutMs;
 
-    @PostConstruct
-    void start() {
-        timeout = config.publishTimeout();
-        producer = new KafkaProducer<>(producerConfig(kafkaConfig, timeout), new StringSerializer(),
-                new ByteArraySerializer());
-        sender = Executors.newSingleThreadExecutor(r -> {
-            Thread thread = new Thread(r, "momentum-deploy-request-sender");
-            thread.setDaemon(true);
-            return thread;
-        });
+    /**
+     * A record the producer still retries after the hook was answered 503 would be stored twice once the git host
+     * redelivers, so the producer must give up first.
+     */
+    void check(@Observes StartupEvent event) {
+        requireGivingUpInTime(deliveryTimeoutMs, config.publishTimeout());
     }
 
-    /** The channel-wide Kafka settings (TLS, SASL included) plus what a durable, bounded publish needs. */
-    static Map<String, Object> producerConfig(Map<String, Object> kafka, Duration timeout) {
-        Map<String, Object> props = new HashMap<>();
-        kafka.forEach((key, value) -> {
-            if (ProducerConfig.configNames().contains(key)) {
-                props.put(key, value);
-            }
-        });
-        int total = (int) Math.max(2000, timeout.toMillis());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "momentum-webhook-service");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, total / 2);
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, total);
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, total / 2);
-        return props;
+    static void requireGivingUpInTime(long deliveryTimeoutMs, Duration publishTimeout) {
+        if (deliveryTimeoutMs > publishTimeout.toMillis()) {
+            throw new IllegalStateException(DELIVERY_TIMEOUT + "=" + deliveryTimeoutMs
+                    + " must not exceed momentum.webhook.publish-timeout=" + publishTimeout);
+        }
     }
 
     @Override
     public CompletionStage<Void> publish(List<DeployRequest> requests) {
-        CompletableFuture<Void> all = new CompletableFuture<>();
+        List<Uni<Void>> acks;
         try {
-            sender.execute(() -> send(requests, all));
-        } catch (RejectedExecutionException e) {
-            all.completeExceptionally(e);
-        }
-        // The producer gives up at delivery.timeout.ms; the extra second only guards against a lost callback.
-        return all.orTimeout(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS)
-                .thenRun(() -> requests.forEach(state::onRequest));
-    }
-
-    private void send(List<DeployRequest> requests, CompletableFuture<Void> all) {
-        CompletableFuture<?>[] acks = new CompletableFuture<?>[requests.size()];
-        try {
-            for (int i = 0; i < requests.size(); i++) {
-                DeployRequest request = requests.get(i);
-                CompletableFuture<Void> ack = new CompletableFuture<>();
-                acks[i] = ack;
-                producer.send(new ProducerRecord<>(Topics.DEPLOY_REQUESTS, request.key(), EventCodec.encode(request)),
-                        (metadata, failure) -> {
-                            if (failure != null) {
-                                ack.completeExceptionally(failure);
-                            } else {
-                                ack.complete(null);
-                            }
-                        });
-            }
+            acks = requests.stream().map(r -> emitter.send(Record.of(r.key(), r))).toList();
         } catch (RuntimeException e) {
-            all.completeExceptionally(e);
-            return;
+            return CompletableFuture.failedFuture(e);
         }
-        CompletableFuture.allOf(acks).whenComplete((ok, failure) -> {
-            if (failure != null) {
-                all.completeExceptionally(failure);
-            } else {
-                all.complete(null);
-            }
-        });
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        sender.shutdown();
-        producer.close(Duration.ofSeconds(5));
+        // The producer gives up at delivery.timeout.ms; the extra second only guards against a lost acknowledgement.
+        return Uni.join().all(acks).andFailFast()
+                .ifNoItem().after(config.publishTimeout().plus(Duration.ofSeconds(1))).fail()
+                .invoke(() -> requests.forEach(state::onRequest))
+                .replaceWithVoid()
+                .subscribeAsCompletionStage();
     }
 }
