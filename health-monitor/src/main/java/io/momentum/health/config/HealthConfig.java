@@ -3,7 +3,6 @@ package io.momentum.health.config;
 import io.momentum.shared.event.MasterRole;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -42,8 +41,6 @@ public interface HealthConfig {
 
     Flap flap();
 
-    Tls tls();
-
     /** Masters known from configuration, merged with those announced on {@code momentum.masters}. */
     List<Master> masters();
 
@@ -60,19 +57,6 @@ public interface HealthConfig {
         /** A held master returns once its health has not changed for this long. */
         @WithDefault("2m")
         Duration stableFor();
-    }
-
-    /** TLS towards Puppet Server: its CA and, where auth.conf wants one, a client certificate. */
-    interface Tls {
-
-        /** PEM CA certificate(s), e.g. {@code /etc/puppetlabs/puppet/ssl/certs/ca.pem}; the JVM's trust otherwise. */
-        Optional<Path> caCert();
-
-        /** PEM client certificate, e.g. {@code ssl/certs/<certname>.pem}. */
-        Optional<Path> clientCert();
-
-        /** PEM private key of the client certificate (PKCS#1 or PKCS#8), e.g. {@code ssl/private_keys/<certname>.pem}. */
-        Optional<Path> clientKey();
     }
 
     interface Master {

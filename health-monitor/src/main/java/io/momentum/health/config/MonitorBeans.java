@@ -5,9 +5,9 @@ import io.momentum.health.domain.Fleet;
 import io.momentum.health.domain.HealthSettings;
 import io.momentum.health.domain.RoutingPolicy;
 import io.momentum.health.domain.StaticMaster;
-import io.momentum.health.probe.PemTls;
 import io.momentum.health.probe.PuppetStatusClient;
 import io.momentum.health.probe.StatusProbe;
+import io.momentum.service.tls.TlsContexts;
 import io.momentum.shared.event.MasterIdPattern;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -19,6 +19,9 @@ import javax.net.ssl.SSLContext;
 
 /** Turns {@link HealthConfig} into the domain objects, refusing a configuration that cannot work at start-up. */
 public class MonitorBeans {
+
+    /** The name of the TLS configuration for probing Puppet Servers. */
+    static final String PUPPET_TLS = "puppet";
 
     @Produces
     @Singleton
@@ -40,25 +43,24 @@ public class MonitorBeans {
         return new Fleet(settings, RoutingPolicy.named(config.policy()), staticMasters(config), clock);
     }
 
+    /**
+     * Probes over TLS with the registry's {@value #PUPPET_TLS} configuration ({@code quarkus.tls.puppet.*}: Puppet's
+     * CA, and where auth.conf wants one this host's Puppet certificate and key), or the JVM's trust without it.
+     */
     @Produces
     @Singleton
-    StatusProbe statusProbe(HealthConfig config, HealthSettings settings, Clock clock) {
-        return new PuppetStatusClient(PuppetStatusClient.httpClient(sslContext(config.tls()), settings.timeout()),
+    StatusProbe statusProbe(HealthConfig config, HealthSettings settings, Clock clock, TlsContexts tls) {
+        SSLContext context = tls.context(PUPPET_TLS).orElseGet(MonitorBeans::jvmDefault);
+        return new PuppetStatusClient(PuppetStatusClient.httpClient(context, settings.timeout()),
                 settings.timeout(), config.serviceDetails(), clock);
     }
 
-    static SSLContext sslContext(HealthConfig.Tls tls) {
-        if (tls.caCert().isEmpty()) {
-            if (tls.clientCert().isPresent()) {
-                throw new IllegalArgumentException("momentum.health.tls.client-cert needs tls.ca-cert");
-            }
-            try {
-                return SSLContext.getDefault();
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
+    private static SSLContext jvmDefault() {
+        try {
+            return SSLContext.getDefault();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
-        return PemTls.sslContext(tls.caCert().get(), tls.clientCert().orElse(null), tls.clientKey().orElse(null));
     }
 
     static List<StaticMaster> staticMasters(HealthConfig config) {

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509KeyManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,13 +75,14 @@ class PuppetServerIT {
     @Test
     @Order(1)
     void isRunningOverTlsWithThePuppetCaAndNoClientCertificate() throws Exception {
-        ProbeOutcome outcome = probe(PemTls.sslContext(server.caCert(), null, null));
+        ProbeOutcome outcome = probe(PemContexts.trusting(server.caCert()));
 
         assertThat(outcome.healthy()).as(outcome.reason()).isTrue();
     }
 
     /**
-     * Loads the PKCS#1 key exactly as Puppet wrote it and pairs it with the host certificate. (A mutual-TLS probe
+     * Loads the PKCS#1 key exactly as Puppet wrote it the way the TLS registry does ({@code quarkus.tls.puppet.*})
+     * and pairs it with the host certificate. (A mutual-TLS probe
      * with this certificate was refused by this freshly set-up server with {@code certificate_unknown}, by curl as
      * much as by Java, so the handshake itself is covered against the loopback server in PuppetStatusClientTest.)
      */
@@ -89,18 +91,21 @@ class PuppetServerIT {
     void loadsTheHostKeyPuppetWroteAsPkcs1() throws Exception {
         assertThat(Files.readString(server.hostKey())).startsWith("-----BEGIN RSA PRIVATE KEY-----");
 
-        RSAPrivateCrtKey key = (RSAPrivateCrtKey) PemTls.privateKey(server.hostKey());
-        RSAPublicKey certified = (RSAPublicKey) PemTls.certificates(server.hostCert()).get(0).getPublicKey();
+        X509KeyManager keys = PemContexts.keyManager(server.hostCert(), server.hostKey());
+        String alias = keys.getClientAliases("RSA", null)[0];
+        RSAPrivateCrtKey key = (RSAPrivateCrtKey) keys.getPrivateKey(alias);
+        RSAPublicKey certified = (RSAPublicKey) keys.getCertificateChain(alias)[0].getPublicKey();
 
         assertThat(key.getModulus()).isEqualTo(certified.getModulus());
-        assertThat(PemTls.sslContext(server.caCert(), server.hostCert(), server.hostKey())).isNotNull();
+        assertThat(PemContexts.withClientCertificate(server.caCert(), server.hostCert(), server.hostKey()))
+                .isNotNull();
     }
 
     @Test
     @Order(3)
     void reportsEveryCriticalServiceRunning() throws Exception {
         HttpResponse<String> services = PuppetStatusClient.httpClient(
-                PemTls.sslContext(server.caCert(), null, null), TIMEOUT).send(
+                PemContexts.trusting(server.caCert()), TIMEOUT).send(
                 HttpRequest.newBuilder(URI.create(server.url() + PuppetStatusClient.SERVICES)).build(),
                 HttpResponse.BodyHandlers.ofString());
 
@@ -115,7 +120,7 @@ class PuppetServerIT {
         TestPki other = new TestPki("Some other CA");
         Path otherCa = TestPki.writeCertificate(dir.resolve("other-ca.pem"), other.ca().certificate());
 
-        ProbeOutcome outcome = probe(PemTls.sslContext(otherCa, null, null));
+        ProbeOutcome outcome = probe(PemContexts.trusting(otherCa));
 
         assertThat(outcome.healthy()).isFalse();
         assertThat(outcome.reason()).startsWith("TLS failure");
@@ -128,7 +133,7 @@ class PuppetServerIT {
         Fleet fleet = new Fleet(defaults, new ServeStalePolicy(),
                 List.of(new StaticMaster("real", server.url(), null, null)), Clock.systemUTC());
         PuppetStatusClient client = new PuppetStatusClient(PuppetStatusClient.httpClient(
-                PemTls.sslContext(server.caCert(), null, null), defaults.timeout()), defaults.timeout(), true,
+                PemContexts.trusting(server.caCert()), defaults.timeout()), defaults.timeout(), true,
                 Clock.systemUTC());
         AtomicReference<MasterStatus> firstDown = new AtomicReference<>();
         AtomicLong downAtNanos = new AtomicLong();

@@ -55,7 +55,7 @@ class PuppetStatusClientTest {
     }
 
     private static ProbeOutcome probeWithPuppetCa(String url) throws Exception {
-        return probe(PemTls.sslContext(caPem, null, null), url);
+        return probe(PemContexts.trusting(caPem), url);
     }
 
     @Test
@@ -96,7 +96,7 @@ class PuppetStatusClientTest {
     @Test
     void aServerSlowerThanTheTimeoutIsUnhealthy() throws Exception {
         try (FakePuppetServer slow = FakePuppetServer.http().mode(Mode.HANGING)) {
-            ProbeOutcome outcome = probe(PemTls.sslContext(caPem, null, null), slow.url(), Duration.ofMillis(500));
+            ProbeOutcome outcome = probe(PemContexts.trusting(caPem), slow.url(), Duration.ofMillis(500));
 
             assertThat(outcome.healthy()).isFalse();
             assertThat(outcome.reason()).isEqualTo("no answer within 500 ms");
@@ -136,19 +136,19 @@ class PuppetStatusClientTest {
         try (FakePuppetServer mutualTls = FakePuppetServer.https(
                 puppetCa.serverContext(puppetCa.issue("cm2.example.net")), true)) {
 
-            ProbeOutcome withPkcs1 = probe(PemTls.sslContext(caPem, cert, pkcs1), mutualTls.url());
+            ProbeOutcome withPkcs1 = probe(PemContexts.withClientCertificate(caPem, cert, pkcs1), mutualTls.url());
             assertThat(withPkcs1.healthy()).as(withPkcs1.reason()).isTrue();
-            ProbeOutcome withPkcs8 = probe(PemTls.sslContext(caPem, cert, pkcs8), mutualTls.url());
+            ProbeOutcome withPkcs8 = probe(PemContexts.withClientCertificate(caPem, cert, pkcs8), mutualTls.url());
             assertThat(withPkcs8.healthy()).as(withPkcs8.reason()).isTrue();
-            ProbeOutcome anonymous = probe(PemTls.sslContext(caPem, null, null), mutualTls.url());
+            ProbeOutcome anonymous = probe(PemContexts.trusting(caPem), mutualTls.url());
             assertThat(anonymous.healthy()).isFalse();
         }
     }
 
     @Test
     void aCertificateWithoutItsKeyIsAConfigurationError() {
-        assertThatThrownBy(() -> PemTls.sslContext(caPem, caPem, null))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PemContexts.withClientCertificate(caPem, caPem, null))
+                .isInstanceOf(IllegalStateException.class);
     }
 
     @Test

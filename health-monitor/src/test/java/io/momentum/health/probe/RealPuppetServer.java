@@ -71,7 +71,7 @@ public final class RealPuppetServer implements AutoCloseable {
     private void awaitRunning(Duration within) throws Exception {
         Duration timeout = Duration.ofSeconds(2);
         PuppetStatusClient client = new PuppetStatusClient(
-                PuppetStatusClient.httpClient(PemTls.sslContext(caCert(), null, null), timeout), timeout, false,
+                PuppetStatusClient.httpClient(PemContexts.trusting(caCert()), timeout), timeout, false,
                 Clock.systemUTC());
         Instant deadline = Instant.now().plus(within);
         ProbeOutcome last = null;
