@@ -15,12 +15,12 @@ import java.util.UUID;
  * the final rename is atomic), with a leading dot and a {@code .tmp} suffix so that include globs such as
  * {@code *.conf} never pick it up.
  */
-final class ConfigFiles {
+public final class ConfigFiles {
 
     private ConfigFiles() {
     }
 
-    static String sha256(byte[] bytes) {
+    public static String sha256(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
@@ -28,11 +28,11 @@ final class ConfigFiles {
         }
     }
 
-    static byte[] readIfExists(Path file) throws IOException {
+    public static byte[] readIfExists(Path file) throws IOException {
         return Files.isRegularFile(file) ? Files.readAllBytes(file) : null;
     }
 
-    static String sha256OfFile(Path file) {
+    public static String sha256OfFile(Path file) {
         try {
             byte[] bytes = readIfExists(file);
             return bytes == null ? null : sha256(bytes);
@@ -42,7 +42,7 @@ final class ConfigFiles {
     }
 
     /** Writes {@code content} to a fresh hidden sibling of {@code target}, world-readable like a normal config. */
-    static Path writeCandidate(Path target, byte[] content) throws IOException {
+    public static Path writeCandidate(Path target, byte[] content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path candidate = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
@@ -55,12 +55,12 @@ final class ConfigFiles {
         return candidate;
     }
 
-    static void moveIntoPlace(Path candidate, Path target) throws IOException {
+    public static void moveIntoPlace(Path candidate, Path target) throws IOException {
         Files.move(candidate, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Puts {@code previous} back at {@code target}, or removes the target when there was no previous file. */
-    static void restore(Path target, byte[] previous) throws IOException {
+    public static void restore(Path target, byte[] previous) throws IOException {
         if (previous == null) {
             Files.deleteIfExists(target);
         } else {
@@ -68,7 +68,7 @@ final class ConfigFiles {
         }
     }
 
-    static void deleteQuietly(Path file) {
+    public static void deleteQuietly(Path file) {
         if (file == null) {
             return;
         }

@@ -2,6 +2,7 @@ package io.momentum.lb.backend;
 
 import io.momentum.lb.domain.BackendSet;
 import io.momentum.lb.domain.LbServer;
+import io.momentum.lb.domain.ServerState;
 import io.quarkus.qute.Engine;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,7 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -72,15 +73,11 @@ public final class TemplateRenderer {
         data.put("address", server.address().render());
         data.put("host", server.address().host());
         data.put("port", server.address().port());
-        data.put("state", server.state().name().toLowerCase(java.util.Locale.ROOT));
+        data.put("state", server.state().name().toLowerCase(Locale.ROOT));
         data.put("active", server.active());
-        data.put("draining", server.state() == io.momentum.lb.domain.ServerState.DRAINING);
-        data.put("maint", server.state() == io.momentum.lb.domain.ServerState.MAINT);
+        data.put("draining", server.state() == ServerState.DRAINING);
+        data.put("maint", server.state() == ServerState.MAINT);
         data.put("mom", server.mom());
         return data;
-    }
-
-    static List<String> names(BackendSet set) {
-        return set.servers().stream().map(LbServer::masterId).toList();
     }
 }

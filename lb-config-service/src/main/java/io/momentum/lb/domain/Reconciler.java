@@ -1,6 +1,5 @@
 package io.momentum.lb.domain;
 
-import io.momentum.lb.backend.LoadBalancerBackend;
 import io.momentum.shared.event.LbConfigApplied;
 import io.momentum.shared.event.LbResult;
 import java.time.Clock;
@@ -12,22 +11,22 @@ import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * Applies a desired backend set to every configured load balancer backend and records one LbConfigApplied per
- * backend and attempt. A set that cannot serve is refused before any backend is touched.
+ * Applies a desired backend set to every configured load balancer and records one LbConfigApplied per
+ * load balancer and attempt. A set that cannot serve is refused before any backend is touched.
  */
 public final class Reconciler {
 
     private static final Logger LOG = Logger.getLogger(Reconciler.class);
 
     private final String lbId;
-    private final List<LoadBalancerBackend> backends;
+    private final List<LoadBalancer> loadBalancers;
     private final RevisionCounter revisions;
     private final Clock clock;
     private final Map<String, BackendView> views = new LinkedHashMap<>();
 
-    public Reconciler(String lbId, List<LoadBalancerBackend> backends, RevisionCounter revisions, Clock clock) {
+    public Reconciler(String lbId, List<LoadBalancer> loadBalancers, RevisionCounter revisions, Clock clock) {
         this.lbId = lbId;
-        this.backends = List.copyOf(backends);
+        this.loadBalancers = List.copyOf(loadBalancers);
         this.revisions = revisions;
         this.clock = clock;
     }
@@ -44,7 +43,7 @@ public final class Reconciler {
     public synchronized List<LbConfigApplied> reconcile(BackendSet desired) {
         long revision = revisions.next();
         List<LbConfigApplied> events = new ArrayList<>();
-        for (LoadBalancerBackend backend : backends) {
+        for (LoadBalancer backend : loadBalancers) {
             Optional<BackendSet> live = Optional.ofNullable(views.get(backend.name())).flatMap(BackendView::live);
             ApplyOutcome outcome = desired.canServe() ? applySafely(backend, desired) : refuse(backend, desired, live);
             boolean nowLive = outcome.result() == LbResult.APPLIED || outcome.result() == LbResult.UNCHANGED;
@@ -63,7 +62,7 @@ public final class Reconciler {
         return Map.copyOf(views);
     }
 
-    private static ApplyOutcome applySafely(LoadBalancerBackend backend, BackendSet desired) {
+    private static ApplyOutcome applySafely(LoadBalancer backend, BackendSet desired) {
         try {
             return backend.apply(desired);
         } catch (RuntimeException e) {
@@ -72,7 +71,7 @@ public final class Reconciler {
         }
     }
 
-    private static ApplyOutcome refuse(LoadBalancerBackend backend, BackendSet desired, Optional<BackendSet> live) {
+    private static ApplyOutcome refuse(LoadBalancer backend, BackendSet desired, Optional<BackendSet> live) {
         String kept = live.map(set -> "keeping the last good backend set " + describe(set))
                 .orElse("keeping the configuration on disk");
         String reason = "refusing a backend set without a routable master (" + desired.servers().size()

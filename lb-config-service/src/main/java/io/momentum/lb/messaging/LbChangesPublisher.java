@@ -1,5 +1,6 @@
 package io.momentum.lb.messaging;
 
+import io.momentum.lb.service.AttemptPublisher;
 import io.momentum.shared.event.LbConfigApplied;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,7 +13,7 @@ import org.jboss.logging.Logger;
 
 /** Publishes every apply attempt to momentum.lb-changes, keyed by lbId (the audit trail). */
 @ApplicationScoped
-public class LbChangesPublisher {
+public class LbChangesPublisher implements AttemptPublisher {
 
     private static final Logger LOG = Logger.getLogger(LbChangesPublisher.class);
 
@@ -20,6 +21,7 @@ public class LbChangesPublisher {
     @Channel("lb-changes")
     Emitter<LbConfigApplied> emitter;
 
+    @Override
     public void publish(LbConfigApplied event) {
         Message<LbConfigApplied> message = Message.of(event)
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.lbId()).build())

@@ -1,6 +1,6 @@
 package io.momentum.lb.messaging;
 
-import io.momentum.lb.LbService;
+import io.momentum.lb.service.LbService;
 import io.momentum.service.events.EventDecoder;
 import io.momentum.service.replay.CompactedTopicReader;
 import io.momentum.service.replay.ReplayReaders;

@@ -1,8 +1,8 @@
 package io.momentum.lb.rest;
 
-import io.momentum.lb.LbService;
 import io.momentum.lb.config.LbConfig;
 import io.momentum.lb.domain.LbServer;
+import io.momentum.lb.service.LbService;
 import io.momentum.shared.event.LbBackend;
 import io.momentum.shared.event.LbConfigApplied;
 import jakarta.inject.Inject;

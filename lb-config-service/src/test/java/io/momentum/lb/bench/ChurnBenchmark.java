@@ -2,12 +2,12 @@ package io.momentum.lb.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.momentum.lb.backend.HaproxyBackend;
-import io.momentum.lb.backend.LoadBalancerBackend;
-import io.momentum.lb.backend.NginxBackend;
 import io.momentum.lb.backend.TemplateRenderer;
+import io.momentum.lb.backend.haproxy.HaproxyLoadBalancer;
+import io.momentum.lb.backend.nginx.NginxLoadBalancer;
 import io.momentum.lb.domain.ApplyOutcome;
 import io.momentum.lb.domain.BackendSet;
+import io.momentum.lb.domain.LoadBalancer;
 import io.momentum.lb.testing.Binaries;
 import io.momentum.lb.testing.HaproxyInstance;
 import io.momentum.lb.testing.LoopbackBackends;
@@ -49,10 +49,10 @@ class ChurnBenchmark {
         try (LoopbackBackends backends = LoopbackBackends.start(NAMES);
                 NginxInstance nginx = new NginxInstance(dir.resolve("nginx"))) {
             var settings = nginx.settings(List.of());
-            NginxBackend backend = new NginxBackend("bench", settings,
+            NginxLoadBalancer backend = new NginxLoadBalancer("bench", settings,
                     new TemplateRenderer(Optional.empty(), settings.defaultTemplate()),
                     Duration.ofSeconds(30));
-            new NginxBackend("bench", nginx.settings(List.of("true")),
+            new NginxLoadBalancer("bench", nginx.settings(List.of("true")),
                     new TemplateRenderer(Optional.empty(), settings.defaultTemplate()),
                     Duration.ofSeconds(30)).apply(change(backends, 0));
             nginx.start();
@@ -69,7 +69,7 @@ class ChurnBenchmark {
                     "templates/haproxy-backend.cfg").render(change(backends, 0), "bench",
                     Map.of("backendName", HaproxyInstance.BACKEND)));
             haproxy.start();
-            HaproxyBackend backend = new HaproxyBackend("bench", haproxy.settings(),
+            HaproxyLoadBalancer backend = new HaproxyLoadBalancer("bench", haproxy.settings(),
                     new TemplateRenderer(Optional.empty(), "templates/haproxy-backend.cfg"),
                     Duration.ofSeconds(30));
             run("haproxy", haproxy.port(), backend, i -> change(backends, i));
@@ -100,7 +100,7 @@ class ChurnBenchmark {
         return sets.build();
     }
 
-    private static void run(String label, int port, LoadBalancerBackend backend, IntFunction<BackendSet> changes)
+    private static void run(String label, int port, LoadBalancer backend, IntFunction<BackendSet> changes)
             throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (Traffic.get(port).isEmpty() && System.nanoTime() < deadline) {

@@ -4,7 +4,7 @@ import static io.momentum.lb.domain.Statuses.draining;
 import static io.momentum.lb.domain.Statuses.routable;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.momentum.lb.backend.LoadBalancerBackend;
+import io.momentum.lb.state.RevisionFile;
 import io.momentum.shared.event.LbBackend;
 import io.momentum.shared.event.LbConfigApplied;
 import io.momentum.shared.event.LbResult;
@@ -28,7 +28,7 @@ class ReconcilerTest {
 
     @Test
     void appliesAndPublishesOneEventPerBackendAndAttempt() {
-        Reconciler reconciler = new Reconciler("lb1", List.of(backend), new RevisionCounter(stateDir), clock);
+        Reconciler reconciler = reconciler();
 
         List<LbConfigApplied> events = reconciler.reconcile(set(routable("cm1", "10.0.0.11:8140")));
 
@@ -44,7 +44,7 @@ class ReconcilerTest {
 
     @Test
     void refusesASetThatCannotServeWithoutTouchingTheBackend() {
-        Reconciler reconciler = new Reconciler("lb1", List.of(backend), new RevisionCounter(stateDir), clock);
+        Reconciler reconciler = reconciler();
         reconciler.reconcile(set(routable("cm1", "10.0.0.11:8140")));
 
         List<LbConfigApplied> events = reconciler.reconcile(set(draining("cm1", "10.0.0.11:8140")));
@@ -60,7 +60,7 @@ class ReconcilerTest {
 
     @Test
     void aFailedAttemptKeepsTheLastGoodSetAsLive() {
-        Reconciler reconciler = new Reconciler("lb1", List.of(backend), new RevisionCounter(stateDir), clock);
+        Reconciler reconciler = reconciler();
         reconciler.reconcile(set(routable("cm1", "10.0.0.11:8140")));
         backend.failNext = true;
 
@@ -72,23 +72,26 @@ class ReconcilerTest {
 
     @Test
     void revisionsKeepCountingAcrossRestarts() {
-        new Reconciler("lb1", List.of(backend), new RevisionCounter(stateDir), clock)
-                .reconcile(set(routable("cm1", "10.0.0.11:8140")));
-        LbConfigApplied afterRestart = new Reconciler("lb1", List.of(backend), new RevisionCounter(stateDir), clock)
-                .reconcile(set(routable("cm1", "10.0.0.11:8140"))).get(0);
+        reconciler().reconcile(set(routable("cm1", "10.0.0.11:8140")));
+        LbConfigApplied afterRestart = reconciler().reconcile(set(routable("cm1", "10.0.0.11:8140"))).get(0);
 
         assertThat(afterRestart.revision()).isEqualTo(2);
     }
 
+    /** A fresh reconciler, as after a restart: only the state directory is kept. */
+    private Reconciler reconciler() {
+        return new Reconciler("lb1", List.of(backend), new RevisionCounter(new RevisionFile(stateDir)), clock);
+    }
+
     private static BackendSet set(io.momentum.shared.event.MasterStatus... statuses) {
-        Fleet fleet = new Fleet(Optional.empty(), true);
+        UpstreamFleet fleet = new UpstreamFleet(Optional.empty(), true);
         for (var status : statuses) {
             fleet.update(status.masterId(), status);
         }
         return fleet.desired();
     }
 
-    private static final class RecordingBackend implements LoadBalancerBackend {
+    private static final class RecordingBackend implements LoadBalancer {
         final List<BackendSet> applied = new ArrayList<>();
         boolean failNext;
 

@@ -6,12 +6,13 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 
-import io.momentum.lb.backend.NginxBackend;
 import io.momentum.lb.backend.TemplateRenderer;
-import io.momentum.lb.domain.Fleet;
+import io.momentum.lb.backend.nginx.NginxLoadBalancer;
 import io.momentum.lb.domain.Reconciler;
 import io.momentum.lb.domain.RevisionCounter;
 import io.momentum.lb.domain.Statuses;
+import io.momentum.lb.domain.UpstreamFleet;
+import io.momentum.lb.state.RevisionFile;
 import io.momentum.lb.testing.Binaries;
 import io.momentum.lb.testing.InjectNginx;
 import io.momentum.lb.testing.LoopbackBackends;
@@ -123,7 +124,7 @@ class MasterStatusToNginxTest {
     /** A fresh service (wiped state dir) replaying the compacted topic renders the same file and writes nothing. */
     private void assertARestartRendersTheSameBytes(KafkaCompanion companion) throws Exception {
         byte[] live = Files.readAllBytes(nginx.outputFile());
-        Fleet fleet = new Fleet(Optional.empty(), true);
+        UpstreamFleet fleet = new UpstreamFleet(Optional.empty(), true);
         ConsumerTask<String, String> replay = companion.consumeStrings().fromTopics(Topics.MASTER_STATUS,
                 Duration.ofSeconds(3));
         replay.awaitCompletion(Duration.ofSeconds(30));
@@ -136,11 +137,11 @@ class MasterStatusToNginxTest {
             }
         }
         var settings = nginx.settings(List.of());
-        NginxBackend fresh = new NginxBackend("lb-test", settings,
+        NginxLoadBalancer fresh = new NginxLoadBalancer("lb-test", settings,
                 new TemplateRenderer(Optional.empty(), settings.defaultTemplate()), Duration.ofSeconds(30));
         Path wipedState = Files.createTempDirectory("wiped-state");
-        LbConfigApplied event = new Reconciler("lb-test", List.of(fresh), new RevisionCounter(wipedState),
-                Clock.systemUTC()).reconcile(fleet.desired()).get(0);
+        LbConfigApplied event = new Reconciler("lb-test", List.of(fresh),
+                new RevisionCounter(new RevisionFile(wipedState)), Clock.systemUTC()).reconcile(fleet.desired()).get(0);
 
         assertThat(event.result()).isEqualTo(LbResult.UNCHANGED);
         assertThat(Files.readAllBytes(nginx.outputFile())).isEqualTo(live);

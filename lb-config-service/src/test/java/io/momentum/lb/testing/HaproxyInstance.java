@@ -1,6 +1,6 @@
 package io.momentum.lb.testing;
 
-import io.momentum.lb.backend.HaproxySettings;
+import io.momentum.lb.backend.haproxy.HaproxySettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;

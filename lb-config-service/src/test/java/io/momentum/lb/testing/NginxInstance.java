@@ -1,6 +1,6 @@
 package io.momentum.lb.testing;
 
-import io.momentum.lb.backend.NginxSettings;
+import io.momentum.lb.backend.nginx.NginxSettings;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.momentum.lb.backend;
+package io.momentum.lb.backend.haproxy;
 
 import java.io.IOException;
 import java.util.ArrayList;

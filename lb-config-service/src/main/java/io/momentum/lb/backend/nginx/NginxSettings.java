@@ -1,5 +1,6 @@
-package io.momentum.lb.backend;
+package io.momentum.lb.backend.nginx;
 
+import io.momentum.lb.config.LbConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +26,12 @@ public record NginxSettings(String binary, Optional<Path> prefix, Path mainConfi
             throw new IllegalArgumentException("nginx mode must be stream or http, not " + mode);
         }
         reloadCommand = List.copyOf(reloadCommand);
+    }
+
+    public static NginxSettings of(LbConfig.Nginx nginx) {
+        return new NginxSettings(nginx.binary(), nginx.prefix(), nginx.mainConfig(), nginx.outputFile(),
+                nginx.errorLog(), nginx.reloadCommand().orElse(List.of()), nginx.mode(), nginx.listen(),
+                nginx.upstream(), nginx.connectTimeout());
     }
 
     /** {@code nginx [-p prefix] -c <config> [-e errorlog]} followed by {@code extra}. */

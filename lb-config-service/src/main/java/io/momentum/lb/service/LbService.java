@@ -1,19 +1,20 @@
-package io.momentum.lb;
+package io.momentum.lb.service;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.momentum.lb.backend.BackendFactory;
 import io.momentum.lb.config.LbConfig;
 import io.momentum.lb.domain.BackendSet;
 import io.momentum.lb.domain.Debouncer;
-import io.momentum.lb.domain.Fleet;
 import io.momentum.lb.domain.LbAddress;
+import io.momentum.lb.domain.LoadBalancer;
 import io.momentum.lb.domain.Reconciler;
 import io.momentum.lb.domain.RevisionCounter;
+import io.momentum.lb.domain.RevisionStore;
 import io.momentum.lb.domain.TaskScheduler;
-import io.momentum.lb.messaging.LbChangesPublisher;
+import io.momentum.lb.domain.UpstreamFleet;
 import io.momentum.service.concurrent.DaemonThreads;
 import io.momentum.shared.event.LbConfigApplied;
 import io.momentum.shared.event.MasterStatus;
+import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,8 +30,10 @@ import org.jboss.logging.Logger;
 /**
  * Ties the pieces together: status records update the fleet; once the compacted topic has been replayed to its
  * end, every change of the backend set is debounced and applied to the configured load balancers on one thread,
- * and each attempt is published.
+ * and each attempt is published. Made at start-up, so that a wrong {@code momentum.lb.*} setting (an unknown load
+ * balancer, say) fails the start instead of the first apply.
  */
+@Startup
 @ApplicationScoped
 public class LbService {
 
@@ -40,18 +43,24 @@ public class LbService {
     LbConfig config;
 
     @Inject
-    LbChangesPublisher publisher;
+    List<LoadBalancer> loadBalancers;
+
+    @Inject
+    RevisionStore revisions;
+
+    @Inject
+    AttemptPublisher publisher;
 
     @Inject
     MeterRegistry registry;
 
-    private Fleet fleet;
+    private UpstreamFleet fleet;
     private Reconciler reconciler;
     private Debouncer debouncer;
     private ScheduledExecutorService executor;
     private volatile boolean caughtUp;
 
-    /** The desired set and what every backend has live. */
+    /** The desired set and what every load balancer has live. */
     public record Snapshot(boolean caughtUp, BackendSet desired, Map<String, Reconciler.BackendView> backends) {
     }
 
@@ -60,10 +69,10 @@ public class LbService {
         Optional<LbAddress> ca = config.nginx().caMasterAddress().map(address -> LbAddress.parse(address)
                 .orElseThrow(() -> new IllegalArgumentException("momentum.lb.nginx.ca-master-address is not "
                         + "host:port: " + address)));
-        fleet = new Fleet(ca, config.momCompiles());
-        reconciler = new Reconciler(config.lbId(), BackendFactory.create(config),
-                new RevisionCounter(config.stateDir()), Clock.systemUTC());
-        // one thread: the debounce timer fires on it and applies are serialized on it
+        fleet = new UpstreamFleet(ca, config.momCompiles());
+        reconciler = new Reconciler(config.lbId(), loadBalancers, new RevisionCounter(revisions),
+                Clock.systemUTC());
+        // one thread: the debounce timer fires on it, so applies never overlap
         executor = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("lb-apply"));
         debouncer = new Debouncer(TaskScheduler.of(executor), config.debounce(), config.maxWait(), this::apply);
     }

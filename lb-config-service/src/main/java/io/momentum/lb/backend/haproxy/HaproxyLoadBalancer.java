@@ -1,13 +1,20 @@
-package io.momentum.lb.backend;
+package io.momentum.lb.backend.haproxy;
 
-import io.momentum.lb.backend.HaproxyRuntime.ProcessTable;
-import io.momentum.lb.backend.HaproxyRuntime.RuntimeServer;
+import io.momentum.lb.backend.ConfigFiles;
+import io.momentum.lb.backend.TemplateRenderer;
+import io.momentum.lb.backend.haproxy.HaproxyRuntime.ProcessTable;
+import io.momentum.lb.backend.haproxy.HaproxyRuntime.RuntimeServer;
+import io.momentum.lb.config.LbConfig;
 import io.momentum.lb.domain.ApplyOutcome;
 import io.momentum.lb.domain.BackendSet;
 import io.momentum.lb.domain.LbServer;
+import io.momentum.lb.domain.LoadBalancer;
 import io.momentum.service.process.Command;
 import io.momentum.service.process.ProcessResult;
 import io.momentum.service.process.ProcessRunner;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -30,11 +37,14 @@ import org.jboss.logging.Logger;
  * reloaded through its master CLI, which is confirmed by a new worker in {@code show proc}. A failed reload puts
  * the previous file back and reloads again.
  */
-public final class HaproxyBackend implements LoadBalancerBackend {
+@ApplicationScoped
+@Identifier("haproxy")
+public class HaproxyLoadBalancer implements LoadBalancer {
 
-    private static final Logger LOG = Logger.getLogger(HaproxyBackend.class);
+    private static final Logger LOG = Logger.getLogger(HaproxyLoadBalancer.class);
     /** Weight of an active server in the default template (HAProxy's default). */
     private static final int ACTIVE_WEIGHT = 1;
+    private static final String DEFAULT_TEMPLATE = "templates/haproxy-backend.cfg";
 
     private final String lbId;
     private final HaproxySettings settings;
@@ -42,7 +52,13 @@ public final class HaproxyBackend implements LoadBalancerBackend {
     private final Duration commandTimeout;
     private final HaproxyRuntime runtime;
 
-    public HaproxyBackend(String lbId, HaproxySettings settings, TemplateRenderer renderer,
+    @Inject
+    HaproxyLoadBalancer(LbConfig config) {
+        this(config.lbId(), HaproxySettings.of(config.haproxy()),
+                new TemplateRenderer(config.haproxy().template(), DEFAULT_TEMPLATE), config.commandTimeout());
+    }
+
+    public HaproxyLoadBalancer(String lbId, HaproxySettings settings, TemplateRenderer renderer,
             Duration commandTimeout) {
         this.lbId = lbId;
         this.settings = settings;

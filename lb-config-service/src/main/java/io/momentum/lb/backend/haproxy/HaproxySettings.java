@@ -1,5 +1,6 @@
-package io.momentum.lb.backend;
+package io.momentum.lb.backend.haproxy;
 
+import io.momentum.lb.config.LbConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +22,12 @@ public record HaproxySettings(String binary, Path configFile, List<Path> baseCon
     public HaproxySettings {
         baseConfigs = List.copyOf(baseConfigs);
         reloadCommand = List.copyOf(reloadCommand);
+    }
+
+    public static HaproxySettings of(LbConfig.Haproxy haproxy) {
+        return new HaproxySettings(haproxy.binary(), haproxy.configFile(), haproxy.baseConfigs(),
+                Optional.of(haproxy.masterSocket()), Optional.of(haproxy.adminSocket()), haproxy.backendName(),
+                haproxy.reloadCommand().orElse(List.of()), haproxy.reloadTimeout());
     }
 
     List<String> check(Path candidate) {

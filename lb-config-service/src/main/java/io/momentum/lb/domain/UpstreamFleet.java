@@ -8,12 +8,12 @@ import java.util.TreeMap;
 import org.jboss.logging.Logger;
 
 /**
- * The latest MasterStatus per master id, as replayed from the compacted status topic, and the backend set derived
- * from it. Not thread-safe: the owner serializes access.
+ * The masters upstream of the load balancer: the latest MasterStatus per master id, as replayed from the compacted
+ * status topic, and the backend set derived from it. Not thread-safe: the owner serializes access.
  */
-public final class Fleet {
+public final class UpstreamFleet {
 
-    private static final Logger LOG = Logger.getLogger(Fleet.class);
+    private static final Logger LOG = Logger.getLogger(UpstreamFleet.class);
 
     private final Map<String, LbServer> servers = new TreeMap<>();
     private final Optional<LbAddress> configuredCa;
@@ -23,7 +23,7 @@ public final class Fleet {
      * @param configuredCa pins {@code /puppet-ca/} to this address instead of the master announced as MOM
      * @param momCompiles whether the MoM is also a server of the compile pool; without it, it only serves the CA
      */
-    public Fleet(Optional<LbAddress> configuredCa, boolean momCompiles) {
+    public UpstreamFleet(Optional<LbAddress> configuredCa, boolean momCompiles) {
         this.configuredCa = configuredCa;
         this.momCompiles = momCompiles;
     }

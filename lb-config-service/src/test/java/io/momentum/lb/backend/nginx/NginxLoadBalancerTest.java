@@ -1,11 +1,14 @@
-package io.momentum.lb.backend;
+package io.momentum.lb.backend.nginx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.momentum.lb.backend.ConfigFiles;
+import io.momentum.lb.backend.TemplateRenderer;
 import io.momentum.lb.domain.ApplyOutcome;
 import io.momentum.lb.domain.Reconciler;
 import io.momentum.lb.domain.RevisionCounter;
+import io.momentum.lb.state.RevisionFile;
 import io.momentum.lb.testing.Binaries;
 import io.momentum.lb.testing.LoopbackBackends;
 import io.momentum.lb.testing.NginxInstance;
@@ -30,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The nginx backend against the real nginx binary, in front of loopback HTTP backends. */
-class NginxBackendTest {
+class NginxLoadBalancerTest {
 
     private static LoopbackBackends backends;
 
@@ -55,7 +58,7 @@ class NginxBackendTest {
     void startNginx() throws Exception {
         Assumptions.assumeTrue(Binaries.nginxWithStream(), "nginx with the stream module is not installed");
         nginx = new NginxInstance(dir.resolve("nginx"));
-        NginxBackend bootstrap = backend(List.of("true"), Optional.empty());
+        NginxLoadBalancer bootstrap = backend(List.of("true"), Optional.empty());
         assertThat(bootstrap.apply(Sets.of(backends).active("cm1").build()).result()).isEqualTo(LbResult.APPLIED);
         nginx.start();
         awaitTraffic(Set.of("cm1"));
@@ -70,7 +73,7 @@ class NginxBackendTest {
 
     @Test
     void aStatusChangeMakesTrafficReachExactlyTheRoutableBackends() {
-        NginxBackend backend = backend(List.of(), Optional.empty());
+        NginxLoadBalancer backend = backend(List.of(), Optional.empty());
 
         ApplyOutcome outcome = backend.apply(Sets.of(backends).active("cm1", "cm2").build());
         assertThat(outcome.result()).isEqualTo(LbResult.APPLIED);
@@ -134,7 +137,7 @@ class NginxBackendTest {
 
     @Test
     void theSameSetWritesNothingAndDoesNotReload() throws Exception {
-        NginxBackend backend = backend(List.of("false"), Optional.empty());
+        NginxLoadBalancer backend = backend(List.of("false"), Optional.empty());
         FileTime before = Files.getLastModifiedTime(nginx.outputFile());
 
         ApplyOutcome outcome = backend.apply(Sets.of(backends).active("cm1").build());
@@ -148,7 +151,7 @@ class NginxBackendTest {
     void anEmptySetIsRefusedAndTrafficContinues() throws Exception {
         byte[] live = Files.readAllBytes(nginx.outputFile());
         Reconciler reconciler = new Reconciler("lb-test", List.of(backend(List.of(), Optional.empty())),
-                new RevisionCounter(dir.resolve("state")), Clock.systemUTC());
+                new RevisionCounter(new RevisionFile(dir.resolve("state"))), Clock.systemUTC());
 
         List<LbConfigApplied> events = reconciler.reconcile(Sets.of(backends).draining("cm1").maint("cm2").build());
 
@@ -190,9 +193,9 @@ class NginxBackendTest {
         assertThat(outcome.error()).contains("does not include " + nginx.outputFile());
     }
 
-    private NginxBackend backend(List<String> reloadCommand, Optional<Path> template) {
+    private NginxLoadBalancer backend(List<String> reloadCommand, Optional<Path> template) {
         NginxSettings settings = nginx.settings(reloadCommand);
-        return new NginxBackend("lb-test", settings, new TemplateRenderer(template, settings.defaultTemplate()),
+        return new NginxLoadBalancer("lb-test", settings, new TemplateRenderer(template, settings.defaultTemplate()),
                 Duration.ofSeconds(30));
     }
 

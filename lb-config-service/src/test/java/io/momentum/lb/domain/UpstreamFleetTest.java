@@ -10,9 +10,9 @@ import io.momentum.shared.event.MasterRole;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class FleetTest {
+class UpstreamFleetTest {
 
-    private final Fleet fleet = new Fleet(Optional.empty(), true);
+    private final UpstreamFleet fleet = new UpstreamFleet(Optional.empty(), true);
 
     @Test
     void ordersServersByMasterIdWhateverTheArrivalOrder() {
@@ -20,7 +20,7 @@ class FleetTest {
         fleet.update("cm1", routable("cm1", "10.0.0.11:8140"));
         fleet.update("cm2", routable("cm2", "10.0.0.12:8140"));
 
-        Fleet other = new Fleet(Optional.empty(), true);
+        UpstreamFleet other = new UpstreamFleet(Optional.empty(), true);
         other.update("cm2", routable("cm2", "10.0.0.12:8140"));
         other.update("cm1", routable("cm1", "10.0.0.11:8140"));
         other.update("cm3", routable("cm3", "10.0.0.13:8140"));
@@ -89,14 +89,14 @@ class FleetTest {
         fleet.update("mom", Statuses.status("mom", MasterRole.MOM, "10.0.0.10:8140", false, false));
         assertThat(fleet.desired().caServer()).contains(LbAddress.parse("10.0.0.10:8140").orElseThrow());
 
-        Fleet pinned = new Fleet(LbAddress.parse("ca.example.net:8140"), true);
+        UpstreamFleet pinned = new UpstreamFleet(LbAddress.parse("ca.example.net:8140"), true);
         pinned.update("mom", Statuses.status("mom", MasterRole.MOM, "10.0.0.10:8140", true, false));
         assertThat(pinned.desired().caServer()).contains(LbAddress.parse("ca.example.net:8140").orElseThrow());
     }
 
     @Test
     void aMomThatDoesNotCompileOnlyServesTheCa() {
-        Fleet caOnly = new Fleet(Optional.empty(), false);
+        UpstreamFleet caOnly = new UpstreamFleet(Optional.empty(), false);
         caOnly.update("mom", Statuses.status("mom", MasterRole.MOM, "10.0.0.10:8140", true, false));
         caOnly.update("cm1", routable("cm1", "10.0.0.11:8140"));
 

@@ -1,4 +1,4 @@
-package io.momentum.lb.backend;
+package io.momentum.lb.backend.haproxy;
 
 import io.momentum.service.concurrent.DaemonThreads;
 import java.io.ByteArrayOutputStream;

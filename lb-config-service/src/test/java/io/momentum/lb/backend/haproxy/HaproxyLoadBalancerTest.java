@@ -1,8 +1,10 @@
-package io.momentum.lb.backend;
+package io.momentum.lb.backend.haproxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.momentum.lb.backend.ConfigFiles;
+import io.momentum.lb.backend.TemplateRenderer;
 import io.momentum.lb.domain.ApplyOutcome;
 import io.momentum.lb.domain.ServerState;
 import io.momentum.lb.testing.Binaries;
@@ -26,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The HAProxy backend against the real haproxy binary (master-worker mode), in front of loopback backends. */
-class HaproxyBackendTest {
+class HaproxyLoadBalancerTest {
 
     private static LoopbackBackends backends;
 
@@ -34,7 +36,7 @@ class HaproxyBackendTest {
     Path dir;
 
     private HaproxyInstance haproxy;
-    private HaproxyBackend backend;
+    private HaproxyLoadBalancer backend;
 
     @BeforeAll
     static void startBackends() throws Exception {
@@ -148,8 +150,8 @@ class HaproxyBackendTest {
         assertThat(outcome.configSha256()).isEqualTo(ConfigFiles.sha256(Files.readAllBytes(haproxy.configFile())));
     }
 
-    private HaproxyBackend backend(Optional<Path> template) {
-        return new HaproxyBackend("lb-test", haproxy.settings(),
+    private HaproxyLoadBalancer backend(Optional<Path> template) {
+        return new HaproxyLoadBalancer("lb-test", haproxy.settings(),
                 new TemplateRenderer(template, "templates/haproxy-backend.cfg"),
                 Duration.ofSeconds(30));
     }

@@ -1,10 +1,17 @@
-package io.momentum.lb.backend;
+package io.momentum.lb.backend.nginx;
 
+import io.momentum.lb.backend.ConfigFiles;
+import io.momentum.lb.backend.TemplateRenderer;
+import io.momentum.lb.config.LbConfig;
 import io.momentum.lb.domain.ApplyOutcome;
 import io.momentum.lb.domain.BackendSet;
+import io.momentum.lb.domain.LoadBalancer;
 import io.momentum.service.process.Command;
 import io.momentum.service.process.ProcessResult;
 import io.momentum.service.process.ProcessRunner;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +20,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
@@ -26,9 +34,11 @@ import org.jboss.logging.Logger;
  * <p>Draining: nginx OSS has no drain state, so a draining master is rendered {@code down}. A reload starts new
  * workers with the new upstream, and the old workers finish the connections they hold, which is draining.
  */
-public final class NginxBackend implements LoadBalancerBackend {
+@ApplicationScoped
+@Identifier("nginx")
+public class NginxLoadBalancer implements LoadBalancer {
 
-    private static final Logger LOG = Logger.getLogger(NginxBackend.class);
+    private static final Logger LOG = Logger.getLogger(NginxLoadBalancer.class);
     private static final Pattern INCLUDE = Pattern.compile("(?<![\\w$])include\\s+(\"[^\"]+\"|'[^']+'|[^;\\s]+)\\s*;");
 
     private final String lbId;
@@ -36,7 +46,16 @@ public final class NginxBackend implements LoadBalancerBackend {
     private final TemplateRenderer renderer;
     private final Duration commandTimeout;
 
-    public NginxBackend(String lbId, NginxSettings settings, TemplateRenderer renderer,
+    @Inject
+    NginxLoadBalancer(LbConfig config) {
+        this(config.lbId(), NginxSettings.of(config.nginx()), config.nginx().template(), config.commandTimeout());
+    }
+
+    private NginxLoadBalancer(String lbId, NginxSettings settings, Optional<Path> template, Duration commandTimeout) {
+        this(lbId, settings, new TemplateRenderer(template, settings.defaultTemplate()), commandTimeout);
+    }
+
+    public NginxLoadBalancer(String lbId, NginxSettings settings, TemplateRenderer renderer,
             Duration commandTimeout) {
         this.lbId = lbId;
         this.settings = settings;
