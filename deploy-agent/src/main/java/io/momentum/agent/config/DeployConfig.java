@@ -13,17 +13,12 @@ import java.util.Optional;
 @ConfigMapping(prefix = "momentum.deploy")
 public interface DeployConfig {
 
-    enum Backend {
-        /** Pure Java with JGit (default). */
-        NATIVE,
-        /** The r10k command. */
-        R10K,
-        /** The g10k command. */
-        G10K
-    }
-
+    /**
+     * The {@code @Identifier} of the deploy backend: {@code native} (JGit, atomic; default), {@code r10k} or
+     * {@code g10k} (those commands).
+     */
     @WithDefault("native")
-    Backend backend();
+    String backend();
 
     @WithDefault("/etc/puppetlabs/code/environments")
     Path environmentsDir();
@@ -72,18 +67,12 @@ public interface DeployConfig {
     /** Optional steps after an environment changed; a failing step never rolls the deploy back. */
     interface PostDeploy {
 
-        /** Flush Puppet Server's environment cache for the deployed environment. */
+        /**
+         * Flush Puppet Server's environment cache for the deployed environment, over the TLS configuration
+         * {@code quarkus.tls.puppet-admin.*}.
+         */
         @WithDefault("false")
         boolean flushEnvironmentCache();
-
-        /** PEM file of the Puppet CA that signed Puppet Server's certificate. */
-        Optional<Path> caCert();
-
-        /** PEM certificate allowed by Puppet Server's {@code puppet-admin} access rules. */
-        Optional<Path> clientCert();
-
-        /** PEM private key (PKCS#8 or PKCS#1 RSA) of the client certificate. */
-        Optional<Path> clientKey();
 
         /** Run {@code puppet generate types --environment <env>} (needed for environment isolation). */
         @WithDefault("false")

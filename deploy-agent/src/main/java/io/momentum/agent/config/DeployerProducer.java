@@ -3,34 +3,40 @@ package io.momentum.agent.config;
 import io.momentum.agent.deployer.BranchLister;
 import io.momentum.agent.deployer.Deployer;
 import io.momentum.agent.deployer.DeployerSettings;
-import io.momentum.agent.deployer.G10kDeployer;
-import io.momentum.agent.deployer.NativeDeployer;
-import io.momentum.agent.deployer.R10kDeployer;
 import io.momentum.agent.domain.ControlSource;
 import io.momentum.agent.schedule.Targets;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
 
-/** The deploy backend chosen by {@code momentum.deploy.backend} (native, r10k or g10k), and the deploy targets. */
+/**
+ * The deploy backend {@code momentum.deploy.backend} names: the {@link Deployer} bean carrying that
+ * {@code @Identifier} (native, r10k, g10k). A singleton, so that an unknown name fails start-up (the agent's
+ * life-cycle needs the deployer when it starts), not the first deploy. Also the settings every backend shares, and
+ * the deploy targets.
+ */
 @ApplicationScoped
 public class DeployerProducer {
 
     private static final Logger LOG = Logger.getLogger(DeployerProducer.class);
+    static final String BACKEND_KEY = "momentum.deploy.backend";
 
     @Produces
-    @ApplicationScoped
-    Deployer deployer(DeployConfig config) {
-        return create(config);
+    @Singleton
+    Deployer deployer(DeployConfig config, @Any Instance<Deployer> backends) {
+        return choose(config.backend(), backends);
     }
 
-    void close(@Disposes Deployer deployer) throws Exception {
-        if (deployer instanceof AutoCloseable closeable) {
-            closeable.close();
-        }
+    @Produces
+    @Singleton
+    DeployerSettings deployerSettings(DeployConfig config) {
+        return settings(config);
     }
 
     @Produces
@@ -39,22 +45,41 @@ public class DeployerProducer {
         return new Targets(controlSources(config), new BranchLister());
     }
 
-    public static Deployer create(DeployConfig config) {
-        DeployerSettings settings = settings(config);
-        LOG.infof("deploy backend %s into %s, sources %s", config.backend(), settings.environmentsDir(),
-                settings.sources().stream().map(ControlSource::name).toList());
-        return switch (config.backend()) {
-            case NATIVE -> new NativeDeployer(settings);
-            case R10K -> new R10kDeployer(settings);
-            case G10K -> new G10kDeployer(settings);
-        };
+    /**
+     * The backend bean named {@code name}.
+     *
+     * @throws IllegalStateException naming the key, the unknown value and the known names
+     */
+    public static Deployer choose(String name, Instance<Deployer> backends) {
+        Instance<Deployer> chosen = backends.select(Identifier.Literal.of(name));
+        if (!chosen.isResolvable()) {
+            throw new IllegalStateException(BACKEND_KEY + "=" + name + " is not a deploy backend; known: "
+                    + String.join(", ", names(backends)));
+        }
+        LOG.infof("deploy backend %s", name);
+        return chosen.get();
+    }
+
+    /** The identifiers of the backend beans, sorted. */
+    static List<String> names(Instance<Deployer> backends) {
+        return backends.handlesStream()
+                .flatMap(handle -> handle.getBean().getQualifiers().stream())
+                .filter(Identifier.class::isInstance)
+                .map(qualifier -> ((Identifier) qualifier).value())
+                .sorted()
+                .toList();
     }
 
     public static DeployerSettings settings(DeployConfig config) {
-        String executable = config.backend() == DeployConfig.Backend.NATIVE ? null
-                : config.executable().orElse(config.backend().name().toLowerCase(java.util.Locale.ROOT));
-        return new DeployerSettings(config.environmentsDir(), config.cacheDir(), controlSources(config),
-                config.forgeBaseUrl(), config.parallelism(), config.commandTimeout(), executable);
+        // The external backends' executable is their own name on the PATH unless configured.
+        String executable = config.backend().equals("native") ? null
+                : config.executable().orElse(config.backend());
+        DeployerSettings settings = new DeployerSettings(config.environmentsDir(), config.cacheDir(),
+                controlSources(config), config.forgeBaseUrl(), config.parallelism(), config.commandTimeout(),
+                executable);
+        LOG.infof("deploying into %s, sources %s", settings.environmentsDir(),
+                settings.sources().stream().map(ControlSource::name).toList());
+        return settings;
     }
 
     /** The configured sources, with r10k's prefix rules: {@code true} is the source name, {@code false} none. */

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.momentum.agent.domain.ControlSource;
+import io.momentum.service.process.Command;
+import io.momentum.service.process.ProcessResult;
+import io.momentum.service.process.ProcessRunner;
 import io.momentum.shared.env.EnvironmentNames;
 import io.momentum.shared.env.InvalidNameException;
 import io.momentum.shared.event.ModuleCounts;
@@ -26,6 +29,8 @@ import java.util.TreeMap;
 abstract sealed class ExternalDeployer implements Deployer permits R10kDeployer, G10kDeployer {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How much of the end of a failing tool's output goes into the result's error. */
+    private static final int OUTPUT_LIMIT = 2000;
 
     protected final DeployerSettings settings;
 
@@ -83,7 +88,7 @@ abstract sealed class ExternalDeployer implements Deployer permits R10kDeployer,
         }
     }
 
-    /** Runs the tool and turns a non-zero exit into an error carrying the end of its output. */
+    /** Runs the tool in the cache dir; anything but exit code 0 is an error carrying the end of its output. */
     protected void run(List<String> command) throws DeployException {
         try {
             Files.createDirectories(settings.cacheDir());
@@ -91,10 +96,10 @@ abstract sealed class ExternalDeployer implements Deployer permits R10kDeployer,
         } catch (IOException e) {
             throw new DeployException("cannot create " + settings.cacheDir() + ": " + e.getMessage(), e);
         }
-        ExternalCommand.Result result = ExternalCommand.run(command, settings.cacheDir(), settings.commandTimeout());
-        if (result.exitCode() != 0) {
-            throw new DeployException(Path.of(command.get(0)).getFileName() + " failed with exit code "
-                    + result.exitCode() + result.outputTail());
+        ProcessResult result = ProcessRunner.run(Command.of(command, settings.commandTimeout())
+                .in(settings.cacheDir()).keepingLast(OUTPUT_LIMIT));
+        if (!result.ok()) {
+            throw new DeployException(result.describe());
         }
     }
 

@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.momentum.agent.domain.ControlSource;
 import io.momentum.shared.env.EnvironmentNames;
 import io.momentum.shared.env.InvalidNameException;
+import io.quarkus.arc.Unremovable;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,10 +17,14 @@ import java.util.List;
  * source; this backend checks that the environment's {@code .g10k-deploy.json} was written by this run and names the
  * expected commit, and fails otherwise. Not atomic: see {@link ExternalDeployer}.
  */
+@Singleton
+@Identifier("g10k")
+@Unremovable
 public final class G10kDeployer extends ExternalDeployer {
 
     static final String DEPLOY_FILE = ".g10k-deploy.json";
 
+    @Inject
     public G10kDeployer(DeployerSettings settings) {
         super(settings);
     }

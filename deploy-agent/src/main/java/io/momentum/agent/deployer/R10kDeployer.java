@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.momentum.agent.domain.ControlSource;
 import io.momentum.shared.env.EnvironmentNames;
 import io.momentum.shared.env.InvalidNameException;
+import io.quarkus.arc.Unremovable;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -12,8 +16,12 @@ import java.util.List;
  * {@code invalid_branches: correct}, the Forge base URL, and the rugged git provider (libgit2, several times faster
  * than r10k's default shell git). Not atomic: see {@link ExternalDeployer}.
  */
+@Singleton
+@Identifier("r10k")
+@Unremovable
 public final class R10kDeployer extends ExternalDeployer {
 
+    @Inject
     public R10kDeployer(DeployerSettings settings) {
         super(settings);
     }

@@ -9,11 +9,13 @@ import io.momentum.agent.messaging.RequestConsumer;
 import io.momentum.agent.post.PostDeploySteps;
 import io.momentum.agent.schedule.DeployScheduler;
 import io.momentum.agent.schedule.Targets;
+import io.momentum.service.events.EventDecoder;
+import io.momentum.service.kafka.KafkaClientSettings;
 import io.momentum.shared.event.MasterAnnouncement;
 import io.momentum.shared.event.MasterState;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.common.annotation.Identifier;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -21,12 +23,8 @@ import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -57,8 +55,13 @@ public class AgentLifecycle {
     PostDeploySteps postDeploySteps;
 
     @Inject
-    @Identifier("default-kafka-broker")
-    Map<String, Object> kafka;
+    EventPublisher publisher;
+
+    @Inject
+    KafkaClientSettings kafka;
+
+    @Inject
+    EventDecoder decoder;
 
     @Inject
     MeterRegistry registry;
@@ -67,11 +70,9 @@ public class AgentLifecycle {
     String agentVersion;
 
     private volatile MasterState state = MasterState.JOINING;
-    private MasterAnnouncement announcement;
-    private EventPublisher publisher;
+    private volatile MasterAnnouncement announcement;
     private DeployScheduler scheduler;
     private RequestConsumer consumer;
-    private ScheduledExecutorService heartbeats;
 
     /** After topic provisioning (default priority), so the topics exist when the consumer subscribes. */
     void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) StartupEvent event) {
@@ -79,7 +80,6 @@ public class AgentLifecycle {
         announcement = new MasterAnnouncement(masterId, agent.role(), agent.puppetServerUrl().orElse(null),
                 agent.lbAddress().orElse(null), MasterState.JOINING, agentVersion, Instant.now(), Instant.now(),
                 agent.heartbeatInterval().toMillis());
-        publisher = new EventPublisher(kafka, masterId);
         scheduler = new DeployScheduler(deployer, targets, new DeployMetrics(publisher, registry), postDeploySteps,
                 masterId, deploy.maxParallelEnvironments());
         LOG.infof("master %s (%s) joining; backend %s, post-deploy steps %s", masterId, agent.role(),
@@ -88,25 +88,24 @@ public class AgentLifecycle {
         registry.gauge("momentum.agent.environments", this, lifecycle -> lifecycle.deployer.deployedEnvironments()
                 .size());
         announce();
-        heartbeats = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "momentum-heartbeat");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long interval = agent.heartbeatInterval().toMillis();
-        heartbeats.scheduleAtFixedRate(this::announce, interval, interval, TimeUnit.MILLISECONDS);
-        consumer = new RequestConsumer(kafka, masterId, scheduler::submit, this::caughtUpWithRequests);
+        consumer = new RequestConsumer(kafka, decoder, masterId, scheduler::submit, this::caughtUpWithRequests);
         consumer.start();
     }
 
+    /** Every heartbeat interval, from start until LEAVING (which is announced once, by {@link #onStop}). */
+    @Scheduled(every = "${momentum.agent.heartbeat-interval}", delayed = "${momentum.agent.heartbeat-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void heartbeat() {
+        if (announcement != null && state != MasterState.LEAVING) {
+            announce();
+        }
+    }
+
     void onStop(@Observes ShutdownEvent event) {
-        if (publisher == null) {
+        if (announcement == null) {
             return;
         }
         state = MasterState.LEAVING;
-        if (heartbeats != null) {
-            heartbeats.shutdownNow();
-        }
         await(announce(), "LEAVING announcement");
         if (consumer != null) {
             consumer.stop();
@@ -119,7 +118,6 @@ public class AgentLifecycle {
             LOG.infof("decommissioning master %s", agent.masterId());
             await(publisher.tombstone(agent.masterId()), "decommission tombstone");
         }
-        publisher.close();
     }
 
     public MasterState state() {
@@ -129,7 +127,7 @@ public class AgentLifecycle {
     public AgentStatus status() {
         Set<String> deploying = scheduler == null ? Set.of() : scheduler.running();
         return new AgentStatus(agent.masterId(), agent.role(), state, agent.puppetServerUrl().orElse(null),
-                agent.lbAddress().orElse(null), deploy.backend().name().toLowerCase(Locale.ROOT), agentVersion,
+                agent.lbAddress().orElse(null), deploy.backend(), agentVersion,
                 announcement == null ? null : announcement.startedAt(), consuming(), deploying,
                 deployer.deployedEnvironments(), postDeploySteps == null ? List.of() : postDeploySteps.names());
     }

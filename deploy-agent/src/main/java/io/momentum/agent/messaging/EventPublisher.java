@@ -2,56 +2,53 @@ package io.momentum.agent.messaging;
 
 import io.momentum.agent.schedule.ResultSink;
 import io.momentum.shared.event.DeployResult;
-import io.momentum.shared.event.Event;
 import io.momentum.shared.event.MasterAnnouncement;
-import io.momentum.shared.event.Topics;
-import java.util.Map;
+import io.smallrye.reactive.messaging.kafka.Record;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
-/** Publishes the agent's results and announcements ({@code acks=all}, idempotent), keyed as SPEC.md says. */
-public final class EventPublisher implements ResultSink, AutoCloseable {
+/**
+ * Publishes the agent's results ({@code deploy-results}, keyed {@code <masterId>/<environment>}) and announcements
+ * ({@code masters}, keyed by master id); see {@code mp.messaging.outgoing.*}: {@code acks=all}, idempotent. Each
+ * future completes once the broker stored the record, which is when a request's offset may be committed.
+ */
+@ApplicationScoped
+public class EventPublisher implements ResultSink {
 
-    private final Producer<String, Event> producer;
+    @Inject
+    @Channel("deploy-results")
+    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
+    Emitter<Record<String, DeployResult>> results;
 
-    public EventPublisher(Map<String, Object> kafka, String masterId) {
-        this.producer = new KafkaProducer<>(KafkaSettings.producer(kafka, masterId));
-    }
+    @Inject
+    @Channel("masters")
+    Emitter<Record<String, MasterAnnouncement>> masters;
 
     @Override
-    public CompletableFuture<Void> publish(DeployResult result) {
-        return send(Topics.DEPLOY_RESULTS, result.key(), result);
+    public CompletionStage<Void> publish(DeployResult result) {
+        return send(results, Record.of(result.key(), result));
     }
 
     public CompletableFuture<Void> announce(MasterAnnouncement announcement) {
-        return send(Topics.MASTERS, announcement.masterId(), announcement);
+        return send(masters, Record.of(announcement.masterId(), announcement));
     }
 
     /** Decommissions a master: compaction then forgets it. */
     public CompletableFuture<Void> tombstone(String masterId) {
-        return send(Topics.MASTERS, masterId, null);
+        return send(masters, Record.of(masterId, null));
     }
 
-    private CompletableFuture<Void> send(String topic, String key, Event value) {
-        CompletableFuture<Void> stored = new CompletableFuture<>();
+    /** A full buffer (the broker unreachable for long) fails the future instead of throwing at the caller. */
+    private static <T> CompletableFuture<Void> send(Emitter<Record<String, T>> emitter, Record<String, T> record) {
         try {
-            producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
-                if (error == null) {
-                    stored.complete(null);
-                } else {
-                    stored.completeExceptionally(error);
-                }
-            });
+            return emitter.send(record).toCompletableFuture();
         } catch (RuntimeException e) {
-            stored.completeExceptionally(e);
+            return CompletableFuture.failedFuture(e);
         }
-        return stored;
-    }
-
-    @Override
-    public void close() {
-        producer.close(java.time.Duration.ofSeconds(10));
     }
 }

@@ -1,8 +1,10 @@
 package io.momentum.agent.messaging;
 
+import io.momentum.service.concurrent.DaemonThreads;
+import io.momentum.service.events.EventDecoder;
+import io.momentum.service.kafka.KafkaClientSettings;
 import io.momentum.shared.event.DeployRequest;
 import io.momentum.shared.event.Topics;
-import io.momentum.shared.json.EventCodec;
 import io.momentum.shared.json.EventDecodingException;
 import java.time.Duration;
 import java.util.Collection;
@@ -14,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -21,6 +24,8 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,7 +36,8 @@ import org.jboss.logging.Logger;
  * oldest unfinished record. A crash or kill therefore redelivers everything unfinished, which is harmless: deploys
  * are idempotent and a no-op deploy still publishes its result.
  *
- * <p>Tombstones are ignored and malformed records are logged and skipped (and committed). Once the records that
+ * <p>Tombstones are ignored; records the {@link EventDecoder} refuses (malformed, invalid, newer schema) are logged,
+ * counted and skipped (and committed). Once the records that
  * existed when the partitions were first assigned are all finished, {@code onReplayed} runs once: this is how a
  * new master knows it has caught up with the compacted topic.
  */
@@ -47,6 +53,7 @@ public final class RequestConsumer implements AutoCloseable {
 
     private final String topic;
     private final Consumer<String, byte[]> consumer;
+    private final EventDecoder decoder;
     private final Function<DeployRequest, CompletableFuture<Void>> handler;
     private final Runnable onReplayed;
     private final OffsetTracker tracker = new OffsetTracker();
@@ -57,19 +64,37 @@ public final class RequestConsumer implements AutoCloseable {
     private volatile boolean stopping;
     private volatile boolean closed;
 
-    public RequestConsumer(Map<String, Object> kafka, String masterId,
+    public RequestConsumer(KafkaClientSettings kafka, EventDecoder decoder, String masterId,
             Function<DeployRequest, CompletableFuture<Void>> handler, Runnable onReplayed) {
-        this(Topics.DEPLOY_REQUESTS, kafka, masterId, handler, onReplayed);
+        this(Topics.DEPLOY_REQUESTS, kafka, decoder, masterId, handler, onReplayed);
     }
 
-    RequestConsumer(String topic, Map<String, Object> kafka, String masterId,
+    RequestConsumer(String topic, KafkaClientSettings kafka, EventDecoder decoder, String masterId,
             Function<DeployRequest, CompletableFuture<Void>> handler, Runnable onReplayed) {
         this.topic = topic;
-        this.consumer = new KafkaConsumer<>(KafkaSettings.consumer(kafka, masterId));
+        this.consumer = new KafkaConsumer<>(kafka.consumer(settings(masterId)));
+        this.decoder = decoder;
         this.handler = handler;
         this.onReplayed = onReplayed;
-        this.thread = new Thread(this::loop, "momentum-request-consumer");
-        this.thread.setDaemon(true);
+        this.thread = DaemonThreads.thread("momentum-request-consumer", this::loop);
+    }
+
+    /** Each master consumes in a group of its own, so that every master sees every request. */
+    public static String groupId(String masterId) {
+        return "momentum-agent-" + masterId;
+    }
+
+    /** The consumer's guarantees, on top of the application's {@code kafka.*} settings, which cannot weaken them. */
+    static Map<String, Object> settings(String masterId) {
+        return Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG, groupId(masterId),
+                ConsumerConfig.CLIENT_ID_CONFIG, groupId(masterId),
+                // Offsets are committed by hand once a request's results are stored.
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                // A new master's group has no offsets: replay the compacted topic from its start.
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     }
 
     public void start() {
@@ -141,13 +166,9 @@ public final class RequestConsumer implements AutoCloseable {
         }
         DeployRequest request;
         try {
-            request = EventCodec.decode(record.value(), DeployRequest.class);
-            if (request.requestId() == null || request.kind() == null) {
-                throw new EventDecodingException("requestId and kind are required");
-            }
+            request = decoder.decode(record.value(), DeployRequest.class);
         } catch (EventDecodingException e) {
-            LOG.warnf("skipping malformed request at %s@%d (key %s): %s", partition, offset, record.key(),
-                    e.getMessage());
+            decoder.skipped(record.topic(), record.partition(), offset, record.key(), e);
             tracker.finished(partition, offset);
             return;
         }

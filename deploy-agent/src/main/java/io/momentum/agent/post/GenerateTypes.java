@@ -1,9 +1,11 @@
 package io.momentum.agent.post;
 
+import io.momentum.service.process.Command;
+import io.momentum.service.process.ProcessResult;
+import io.momentum.service.process.ProcessRunner;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code puppet generate types --environment <env>}: regenerates the resource type metadata Puppet Server needs
@@ -33,7 +35,11 @@ public final class GenerateTypes implements PostDeployStep {
 
     @Override
     public void run(String environment, boolean purged) throws PostDeployException {
-        CommandRunner.run(command(environment), Map.of(), timeout);
+        ProcessResult result = ProcessRunner.run(Command.of(command(environment), timeout)
+                .keepingLast(PostDeployStep.OUTPUT_LIMIT));
+        if (!result.ok()) {
+            throw new PostDeployException(result.describe());
+        }
     }
 
     List<String> command(String environment) {

@@ -3,12 +3,10 @@ package io.momentum.agent.post;
 import io.momentum.agent.config.AgentConfig;
 import io.momentum.agent.config.DeployConfig;
 import io.momentum.agent.schedule.AfterDeploy;
+import io.momentum.service.tls.TlsContexts;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -24,11 +22,18 @@ public class PostDeploySteps implements AfterDeploy {
 
     private static final Logger LOG = Logger.getLogger(PostDeploySteps.class);
 
+    /**
+     * The Quarkus TLS configuration ({@code quarkus.tls.puppet-admin.*}) of the Puppet Server admin API client: the
+     * Puppet CA to trust and a client certificate its {@code puppet-admin} rules allow (Puppet's PEM files as they
+     * are, PKCS#1 host key included).
+     */
+    public static final String PUPPET_ADMIN_TLS = "puppet-admin";
+
     private final List<PostDeployStep> steps;
 
     @Inject
-    public PostDeploySteps(AgentConfig agent, DeployConfig deploy) {
-        this(configured(agent, deploy));
+    public PostDeploySteps(AgentConfig agent, DeployConfig deploy, TlsContexts tls) {
+        this(configured(agent, deploy, tls));
     }
 
     public PostDeploySteps(List<PostDeployStep> steps) {
@@ -56,21 +61,14 @@ public class PostDeploySteps implements AfterDeploy {
         return failures;
     }
 
-    private static List<PostDeployStep> configured(AgentConfig agent, DeployConfig deploy) {
+    private static List<PostDeployStep> configured(AgentConfig agent, DeployConfig deploy, TlsContexts tls) {
         DeployConfig.PostDeploy post = deploy.post();
         List<PostDeployStep> steps = new ArrayList<>();
         if (post.flushEnvironmentCache()) {
             String url = agent.puppetServerUrl().orElseThrow(() -> new IllegalStateException(
                     "momentum.deploy.post.flush-environment-cache needs momentum.agent.puppet-server-url"));
-            Path ca = post.caCert().orElseThrow(() -> new IllegalStateException(
-                    "momentum.deploy.post.flush-environment-cache needs momentum.deploy.post.ca-cert"));
-            try {
-                steps.add(new EnvironmentCacheFlush(URI.create(url),
-                        PemSsl.context(ca, post.clientCert(), post.clientKey()), post.timeout()));
-            } catch (GeneralSecurityException | IOException e) {
-                throw new IllegalStateException("cannot load the TLS material for the cache flush: "
-                        + e.getMessage(), e);
-            }
+            steps.add(new EnvironmentCacheFlush(URI.create(url),
+                    tls.required(PUPPET_ADMIN_TLS, "momentum.deploy.post.flush-environment-cache"), post.timeout()));
         }
         if (post.generateTypes()) {
             steps.add(new GenerateTypes(post.puppetExecutable(), deploy.environmentsDir(), post.timeout()));

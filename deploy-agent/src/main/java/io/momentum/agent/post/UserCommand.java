@@ -1,5 +1,8 @@
 package io.momentum.agent.post;
 
+import io.momentum.service.process.Command;
+import io.momentum.service.process.ProcessResult;
+import io.momentum.service.process.ProcessRunner;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +39,13 @@ public final class UserCommand implements PostDeployStep {
 
     @Override
     public void run(String environment, boolean purged) throws PostDeployException {
-        CommandRunner.run(command(environment), Map.of("MOMENTUM_ENVIRONMENT", environment, "MOMENTUM_EVENT",
-                purged ? "purged" : "deployed"), timeout);
+        ProcessResult result = ProcessRunner.run(Command.of(command(environment), timeout)
+                .withEnvironment(Map.of("MOMENTUM_ENVIRONMENT", environment, "MOMENTUM_EVENT",
+                        purged ? "purged" : "deployed"))
+                .keepingLast(PostDeployStep.OUTPUT_LIMIT));
+        if (!result.ok()) {
+            throw new PostDeployException(result.describe());
+        }
     }
 
     /** The environment name is validated ({@code [A-Za-z0-9_]}) before any step runs, so it is safe as an argument. */

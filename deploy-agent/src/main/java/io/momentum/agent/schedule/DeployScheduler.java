@@ -2,15 +2,14 @@ package io.momentum.agent.schedule;
 
 import io.momentum.agent.deployer.BranchLister;
 import io.momentum.agent.deployer.DeployException;
-import io.momentum.agent.deployer.DeployOutcome;
 import io.momentum.agent.deployer.Deployer;
 import io.momentum.agent.deployer.EnvironmentTarget;
+import io.momentum.service.concurrent.DaemonThreads;
 import io.momentum.shared.env.EnvironmentNames;
 import io.momentum.shared.env.InvalidNameException;
 import io.momentum.shared.event.DeployRequest;
 import io.momentum.shared.event.DeployResult;
 import io.momentum.shared.event.DeployStatus;
-import io.momentum.shared.event.ModuleCounts;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,12 +22,10 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
@@ -43,22 +40,6 @@ public final class DeployScheduler implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(DeployScheduler.class);
     private static final Duration PUBLISH_RETRY_DELAY = Duration.ofSeconds(5);
 
-    private enum Action {
-        DEPLOY,
-        MODULE,
-        PURGE
-    }
-
-    /** One unit of work on one environment, on behalf of one request. */
-    private record Job(UUID requestId, Action action, String environment, EnvironmentTarget target, String module,
-            String commit, CompletableFuture<Void> done) {
-
-        /** Jobs with the same key in the same environment coalesce: only the newest one runs. */
-        String coalescingKey() {
-            return action == Action.MODULE ? "module:" + module : "environment";
-        }
-    }
-
     /** The work of one environment: at most one job running, the newest pending job per coalescing key. */
     private static final class Lane {
         Job running;
@@ -67,15 +48,12 @@ public final class DeployScheduler implements AutoCloseable {
 
     private final Deployer deployer;
     private final Targets targets;
-    private final ResultSink sink;
-    private final AfterDeploy afterDeploy;
+    private final JobRunner runner;
+    private final ResultPublisher results;
     private final String masterId;
     private final ExecutorService workers;
     private final ExecutorService listing;
     private final Map<String, Lane> lanes = new LinkedHashMap<>();
-    /** The last target deployed per environment, so a MODULE request knows the branch and source. */
-    private final Map<String, EnvironmentTarget> lastTargets = new ConcurrentHashMap<>();
-    private final Duration publishRetryDelay;
     private volatile boolean closed;
     private volatile boolean interrupting;
 
@@ -86,14 +64,13 @@ public final class DeployScheduler implements AutoCloseable {
 
     DeployScheduler(Deployer deployer, Targets targets, ResultSink sink, AfterDeploy afterDeploy, String masterId,
             int maxParallelEnvironments, Duration publishRetryDelay) {
-        this.publishRetryDelay = publishRetryDelay;
         this.deployer = deployer;
         this.targets = targets;
-        this.sink = sink;
-        this.afterDeploy = afterDeploy;
+        this.runner = new JobRunner(deployer, afterDeploy, masterId, () -> interrupting);
+        this.results = new ResultPublisher(sink, publishRetryDelay, () -> closed);
         this.masterId = masterId;
-        this.workers = Executors.newFixedThreadPool(maxParallelEnvironments, named("momentum-deploy"));
-        this.listing = Executors.newSingleThreadExecutor(named("momentum-branch-listing"));
+        this.workers = Executors.newFixedThreadPool(maxParallelEnvironments, DaemonThreads.factory("momentum-deploy"));
+        this.listing = Executors.newSingleThreadExecutor(DaemonThreads.factory("momentum-branch-listing"));
     }
 
     /** Schedules a request; the future completes once every result it causes is stored. */
@@ -174,17 +151,17 @@ public final class DeployScheduler implements AutoCloseable {
         try {
             if (request.deleted()) {
                 String environment = EnvironmentNames.requireValid(request.environment());
-                job = new Job(request.requestId(), Action.PURGE, environment, null, null, null,
+                job = new Job(request.requestId(), Job.Action.PURGE, environment, null, null, null,
                         new CompletableFuture<>());
             } else {
                 EnvironmentTarget target = targets.forRequest(request);
-                job = new Job(request.requestId(), Action.DEPLOY, target.environment(), target, null,
+                job = new Job(request.requestId(), Job.Action.DEPLOY, target.environment(), target, null,
                         target.commit(), new CompletableFuture<>());
             }
         } catch (InvalidNameException e) {
             LOG.warnf("refusing request %s: %s", request.requestId(), e.getMessage());
             Instant now = Instant.now();
-            return publish(DeployResult.of(request.requestId(), masterId, request.environment(), null,
+            return results.publish(DeployResult.of(request.requestId(), masterId, request.environment(), null,
                     DeployStatus.FAILED, now, now, null, "refused: " + e.getMessage()));
         }
         return enqueue(job);
@@ -200,7 +177,7 @@ public final class DeployScheduler implements AutoCloseable {
         }
         List<CompletableFuture<Void>> jobs = new ArrayList<>();
         deployer.deployedEnvironments().forEach((environment, commit) -> {
-            EnvironmentTarget known = lastTargets.get(environment);
+            EnvironmentTarget known = runner.lastTarget(environment).orElse(null);
             EnvironmentTarget target = known != null
                     ? new EnvironmentTarget(environment, known.source(), known.remote(), known.branch(), commit)
                     : targets.forDeployed(environment, commit).orElse(null);
@@ -208,7 +185,7 @@ public final class DeployScheduler implements AutoCloseable {
                 LOG.warnf("module %s: environment %s belongs to no configured source, skipped", module, environment);
                 return;
             }
-            jobs.add(enqueue(new Job(request.requestId(), Action.MODULE, environment, target, module, commit,
+            jobs.add(enqueue(new Job(request.requestId(), Job.Action.MODULE, environment, target, module, commit,
                     new CompletableFuture<>())));
         });
         return CompletableFuture.allOf(jobs.toArray(CompletableFuture[]::new));
@@ -238,7 +215,7 @@ public final class DeployScheduler implements AutoCloseable {
                 LOG.infof("catching up %d of %d environments", wanted.size(), result.environments().size());
             }
             List<CompletableFuture<Void>> jobs = wanted.stream()
-                    .map(t -> enqueue(new Job(requestId == null ? UUID.randomUUID() : requestId, Action.DEPLOY,
+                    .map(t -> enqueue(new Job(requestId == null ? UUID.randomUUID() : requestId, Job.Action.DEPLOY,
                             t.environment(), t, null, t.commit(), new CompletableFuture<>())))
                     .toList();
             return CompletableFuture.allOf(jobs.toArray(CompletableFuture[]::new));
@@ -293,7 +270,7 @@ public final class DeployScheduler implements AutoCloseable {
 
     private void run(String environment, Job job) {
         try {
-            DeployResult result = execute(job);
+            DeployResult result = runner.execute(job);
             if (result == null) {
                 job.done().completeExceptionally(new CancellationException("deploy interrupted by shutdown"));
             } else {
@@ -312,56 +289,8 @@ public final class DeployScheduler implements AutoCloseable {
         }
     }
 
-    /** Runs one job; {@code null} when it was interrupted by shutdown (no result: it will be redelivered). */
-    private DeployResult execute(Job job) {
-        Instant startedAt = Instant.now();
-        String environment = job.environment();
-        try {
-            return switch (job.action()) {
-                case DEPLOY -> succeeded(job, startedAt, deployer.deploy(job.target()));
-                case MODULE -> succeeded(job, startedAt, deployer.deployModule(job.target(), job.module()));
-                case PURGE -> {
-                    deployer.purge(environment);
-                    lastTargets.remove(environment);
-                    List<String> postFailures = afterDeploy.run(environment, true);
-                    LOG.infof("purged %s", environment);
-                    yield DeployResult.of(job.requestId(), masterId, environment, null, DeployStatus.PURGED,
-                            startedAt, Instant.now(), null, postFailures.isEmpty() ? null
-                                    : String.join("; ", postFailures));
-                }
-            };
-        } catch (DeployException | RuntimeException e) {
-            if (interrupting) {
-                LOG.warnf("deploy of %s interrupted by shutdown; it will be redelivered", environment);
-                return null;
-            }
-            if (e instanceof RuntimeException) {
-                LOG.errorf(e, "deploy of %s failed unexpectedly", environment);
-            } else {
-                LOG.warnf("deploy of %s failed: %s", environment, e.getMessage());
-            }
-            String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            return DeployResult.of(job.requestId(), masterId, environment, job.commit(), DeployStatus.FAILED,
-                    startedAt, Instant.now(), null, error);
-        }
-    }
-
-    private DeployResult succeeded(Job job, Instant startedAt, DeployOutcome outcome) {
-        if (job.action() == Action.DEPLOY) {
-            lastTargets.put(job.environment(), job.target());
-        }
-        // A no-op (redelivery, replay) changed nothing on disk: nothing to flush or regenerate.
-        List<String> postFailures = outcome.unchanged() ? List.of() : afterDeploy.run(job.environment(), false);
-        ModuleCounts modules = outcome.modules() == null ? ModuleCounts.NONE : outcome.modules();
-        LOG.infof("deployed %s at %s (%s, %d modules deployed, %d reused)", job.environment(), outcome.commit(),
-                outcome.unchanged() ? "unchanged" : "changed", modules.deployed(), modules.reused());
-        return DeployResult.of(job.requestId(), masterId, job.environment(), outcome.commit(),
-                DeployStatus.SUCCEEDED, startedAt, Instant.now(), modules,
-                postFailures.isEmpty() ? null : String.join("; ", postFailures));
-    }
-
     private void complete(Job job, DeployResult result) {
-        publish(result).whenComplete((ok, error) -> {
+        results.publish(result).whenComplete((ok, error) -> {
             if (error == null) {
                 job.done().complete(null);
             } else {
@@ -370,45 +299,6 @@ public final class DeployScheduler implements AutoCloseable {
         });
     }
 
-    /**
-     * Publishes a result, retrying until it is stored or the scheduler closes: the request's offset is committed
-     * only after its results are stored, so a result is never silently lost.
-     */
-    private CompletableFuture<Void> publish(DeployResult result) {
-        CompletableFuture<Void> stored = new CompletableFuture<>();
-        attemptPublish(result, stored);
-        return stored;
-    }
-
-    private void attemptPublish(DeployResult result, CompletableFuture<Void> stored) {
-        CompletableFuture<Void> attempt;
-        try {
-            attempt = sink.publish(result).toCompletableFuture();
-        } catch (RuntimeException e) {
-            attempt = CompletableFuture.failedFuture(e);
-        }
-        attempt.whenComplete((ok, error) -> {
-            if (error == null) {
-                stored.complete(null);
-            } else if (closed) {
-                stored.completeExceptionally(new CancellationException("result not stored before shutdown"));
-            } else {
-                LOG.errorf("cannot publish the result of %s for %s (retrying): %s", result.requestId(),
-                        result.environment(), error.getMessage());
-                CompletableFuture.delayedExecutor(publishRetryDelay.toMillis(), TimeUnit.MILLISECONDS)
-                        .execute(() -> attemptPublish(result, stored));
-            }
-        });
-    }
-
-    private static java.util.concurrent.ThreadFactory named(String prefix) {
-        AtomicInteger counter = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
 
     /** Listing the branches failed; carried through the future to the place that logs it. */
     private static final class ListingFailed extends RuntimeException {

@@ -77,7 +77,7 @@ class ExternalDeployersTest {
 
         control.commit("production", Map.of("Puppetfile", puppetfile("missing")));
         assertThatThrownBy(() -> r10k.deploy(target("production")))
-                .isInstanceOf(DeployException.class).hasMessageContaining("r10k failed with exit code");
+                .isInstanceOf(DeployException.class).hasMessageContaining("r10k exited with");
 
         r10k.purge("production");
         assertThat(tmp.resolve("environments/production")).doesNotExist();

@@ -6,8 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-import io.momentum.agent.config.TestDeployerProducer;
-import io.momentum.agent.messaging.KafkaSettings;
+import io.momentum.agent.messaging.RequestConsumer;
 import io.momentum.agent.schedule.FakeDeployer;
 import io.momentum.shared.event.DeployRequest;
 import io.momentum.shared.event.DeployResult;
@@ -22,8 +21,10 @@ import io.momentum.testing.InjectKafkaBroker;
 import io.momentum.testing.KafkaBroker;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -56,7 +57,9 @@ class AgentFlowTest {
     KafkaBroker broker;
 
     private KafkaCompanion companion;
-    private final FakeDeployer deployer = TestDeployerProducer.FAKE;
+    @Inject
+    @Identifier("fake")
+    FakeDeployer deployer;
 
     @BeforeEach
     void connect() {
@@ -145,7 +148,9 @@ class AgentFlowTest {
 
     @Test
     void aHostileRequestFailsAndTheAgentKeepsConsuming() {
-        DeployRequest hostile = request("../../../etc", A);
+        // The environment name is valid, so the request decodes; its branch is what the agent refuses.
+        DeployRequest hostile = DeployRequest.environment("flow_hostile", "../../../etc", "control", null, A,
+                Provider.GITHUB, Instant.now());
         DeployRequest next = request("flow_after_hostile", B);
         send(hostile);
         send(next);
@@ -153,6 +158,27 @@ class AgentFlowTest {
         assertThat(awaitResult(hostile).status()).isEqualTo(DeployStatus.FAILED);
         assertThat(awaitResult(hostile).error()).startsWith("refused:");
         assertThat(awaitResult(next).status()).isEqualTo(DeployStatus.SUCCEEDED);
+    }
+
+    @Test
+    void aRequestThatFailsValidationIsSkippedAndCountedAndTheAgentKeepsConsuming() {
+        DeployRequest hostile = request("../../../etc", A);
+        DeployRequest next = request("flow_after_invalid", B);
+        send(hostile);
+        send(next);
+
+        assertThat(awaitResult(next).status()).isEqualTo(DeployStatus.SUCCEEDED);
+        assertThat(deployer.deployedEnvironments()).doesNotContainKey("../../../etc");
+        given().get("/q/metrics").then().statusCode(200).body(containsString(
+                "momentum_events_skipped_total{reason=\"malformed\",topic=\"" + Topics.DEPLOY_REQUESTS + "\"}"));
+        ConsumerTask<String, String> results = fromStart(companion, Topics.DEPLOY_RESULTS);
+        try {
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(30)).until(() -> results.getRecords()
+                    .stream().map(r -> EventCodec.decode(r.value(), DeployResult.class))
+                    .noneMatch(r -> r.requestId().equals(hostile.requestId())));
+        } finally {
+            results.stop();
+        }
     }
 
     @Test
@@ -173,7 +199,7 @@ class AgentFlowTest {
         DeployRequest request = request("flow_slow", A);
         RecordMetadata sent = send(request);
         TopicPartition partition = new TopicPartition(sent.topic(), sent.partition());
-        String group = KafkaSettings.groupId(MASTER);
+        String group = RequestConsumer.groupId(MASTER);
 
         assertThat(gate.started.await(60, TimeUnit.SECONDS)).isTrue();
         OffsetAndMetadata whileRunning = companion.consumerGroups().offsets(group, partition);
@@ -196,7 +222,7 @@ class AgentFlowTest {
                 .body("masterId", equalTo(MASTER))
                 .body("state", equalTo("READY"))
                 .body("role", equalTo("COMPILE"))
-                .body("backend", equalTo("native"))
+                .body("backend", equalTo("fake"))
                 .body("consuming", equalTo(true))
                 .body("environments.flow_api", equalTo(B)));
         given().get("/q/health/live").then().statusCode(200);

@@ -35,7 +35,6 @@ public class NativeAgentProfile implements QuarkusTestProfile {
             control.commit("development", Map.of("Puppetfile", "", "environment.conf", "modulepath = modules\n"));
         }
         return Map.of(
-                "momentum.test.deployer", "configured",
                 "momentum.deploy.backend", "native",
                 "momentum.agent.master-id", "native-master",
                 "momentum.deploy.environments-dir", ENVIRONMENTS.toString(),

@@ -3,11 +3,16 @@ package io.momentum.agent.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.momentum.service.events.EventDecoder;
+import io.momentum.service.kafka.KafkaClientSettings;
 import io.momentum.shared.event.DeployRequest;
 import io.momentum.shared.event.Provider;
 import io.momentum.shared.json.EventCodec;
 import io.momentum.testing.KafkaBroker;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import jakarta.validation.Validation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,6 +40,9 @@ class RequestConsumerTest {
     private static KafkaBroker broker;
     private static KafkaCompanion companion;
     private final List<RequestConsumer> consumers = new ArrayList<>();
+    private final MeterRegistry meters = new SimpleMeterRegistry();
+    private final EventDecoder decoder = new EventDecoder(Validation.byDefaultProvider().configure()
+            .messageInterpolator(new ParameterMessageInterpolator()).buildValidatorFactory().getValidator(), meters);
 
     @BeforeAll
     static void startBroker() {
@@ -61,7 +70,8 @@ class RequestConsumerTest {
     private RequestConsumer consumer(String topic, String masterId, Function<DeployRequest,
             CompletableFuture<Void>> handler, CountDownLatch replayed) {
         RequestConsumer consumer = new RequestConsumer(topic,
-                Map.of("bootstrap.servers", broker.bootstrapServers()), masterId, handler, replayed::countDown);
+                new KafkaClientSettings(Map.of("bootstrap.servers", broker.bootstrapServers())), decoder, masterId,
+                handler, replayed::countDown);
         consumers.add(consumer);
         consumer.start();
         return consumer;
@@ -83,9 +93,9 @@ class RequestConsumerTest {
 
     @Test
     void everyMasterHasItsOwnGroupAndSeesEveryRequest() throws Exception {
-        assertThat(KafkaSettings.groupId("cm1")).isEqualTo("momentum-agent-cm1")
-                .isNotEqualTo(KafkaSettings.groupId("cm2"));
-        assertThat(KafkaSettings.consumer(Map.of("group.id", "deploy-agent"), "cm1"))
+        assertThat(RequestConsumer.groupId("cm1")).isEqualTo("momentum-agent-cm1")
+                .isNotEqualTo(RequestConsumer.groupId("cm2"));
+        assertThat(new KafkaClientSettings(Map.of("group.id", "deploy-agent")).consumer(RequestConsumer.settings("cm1")))
                 .containsEntry("group.id", "momentum-agent-cm1")
                 .containsEntry("enable.auto.commit", false)
                 .containsEntry("auto.offset.reset", "earliest");
@@ -174,6 +184,8 @@ class RequestConsumerTest {
         assertThat(replayed.await(60, TimeUnit.SECONDS)).isTrue();
         assertThat(seen).containsExactly(valid.requestId());
         assertThat(consumer.hasFailed()).isFalse();
+        assertThat(meters.counter("momentum.events.skipped", "topic", topic, "reason", "malformed").count())
+                .isEqualTo(2);
         consumer.close();
 
         List<UUID> again = new CopyOnWriteArrayList<>();

@@ -43,9 +43,9 @@ class PostDeployStepsTest {
                 Duration.ofSeconds(30)).run("production", false))
                 .isInstanceOf(PostDeployException.class).hasMessageContaining("exited with 3").hasMessageContaining("boom");
         assertThatThrownBy(() -> new UserCommand(List.of(tmp.resolve("missing").toString()), Duration.ofSeconds(30))
-                .run("production", false)).hasMessageContaining("cannot start");
+                .run("production", false)).hasMessageContaining("cannot run missing");
         assertThatThrownBy(() -> new UserCommand(List.of("sleep", "30"), Duration.ofMillis(200))
-                .run("production", false)).hasMessageContaining("did not finish within");
+                .run("production", false)).hasMessageContaining("sleep did not finish in time");
     }
 
     @Test

@@ -5,6 +5,9 @@ import io.momentum.agent.deployer.DeployOutcome;
 import io.momentum.agent.deployer.Deployer;
 import io.momentum.agent.deployer.EnvironmentTarget;
 import io.momentum.shared.event.ModuleCounts;
+import io.quarkus.arc.Unremovable;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,8 +17,12 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * A test double of the deploy engine: remembers what it "deployed", can hold a deploy at a gate until the test
- * releases it, and can fail an environment on demand. Deterministic: no sleeps.
+ * releases it, and can fail an environment on demand. Deterministic: no sleeps. In @QuarkusTests it is the backend
+ * {@code fake} ({@code %test.momentum.deploy.backend}), chosen like any other.
  */
+@Singleton
+@Identifier("fake")
+@Unremovable
 public class FakeDeployer implements Deployer {
 
     /** The commit a target without commit (branch head) deploys to. */
