@@ -8,14 +8,16 @@ import io.momentum.service.replay.CompactedTopicReader;
 import io.momentum.service.replay.ReplayReaders;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
 
 /**
- * Starts the monitor: replay the fleet topics, probe every master, publish statuses once the replay caught up
- * (service-support's replay readiness reports the same).
+ * Runs the monitor: replays the fleet topics, probes every master once per {@code momentum.health.interval}, and
+ * publishes statuses once the replay caught up (service-support's replay readiness reports the same).
  */
 @ApplicationScoped
 public class MonitorLifecycle {
@@ -39,20 +41,29 @@ public class MonitorLifecycle {
     EventDecoder decoder;
 
     private volatile CompactedTopicReader feed;
-    private volatile PublishLoop publishing;
+    private PublishLoop publishing;
     private ProbeLoop probes;
 
-    void onStart(@Observes StartupEvent event) {
-        publishing = new PublishLoop(fleet, publisher, this::replayed).start();
-        feed = readers.open("fleet", FleetFeed.TOPICS, new FleetFeed(fleet, decoder), this::nudge);
-        probes = new ProbeLoop(fleet, statusProbe, fleet.settings().interval(), this::nudge, clock).start();
+    @PostConstruct
+    void create() {
+        publishing = new PublishLoop(fleet, publisher, this::replayed);
+        probes = new ProbeLoop(fleet, statusProbe, publishing::nudge, clock);
     }
 
-    private void nudge() {
-        PublishLoop current = publishing;
-        if (current != null) {
-            current.nudge();
-        }
+    void onStart(@Observes StartupEvent event) {
+        feed = readers.open("fleet", FleetFeed.TOPICS, new FleetFeed(fleet, decoder), publishing::nudge);
+    }
+
+    @Scheduled(identity = "probe-round", every = "${momentum.health.interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void probeRound() {
+        probes.round();
+    }
+
+    /** Catches what no probe or record announces: silent agents, expired hold-downs, periodic re-publication. */
+    @Scheduled(identity = "publish-tick", every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void publishTick() {
+        publishing.nudge();
     }
 
     /** Whether the fleet topics have been replayed up to where they stood at start-up. */
@@ -62,11 +73,6 @@ public class MonitorLifecycle {
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        if (probes != null) {
-            probes.close();
-        }
-        if (publishing != null) {
-            publishing.close();
-        }
+        publishing.close();
     }
 }

@@ -2,49 +2,40 @@ package io.momentum.health.messaging;
 
 import io.momentum.health.domain.Fleet;
 import io.momentum.health.domain.Publication;
+import io.momentum.service.concurrent.DaemonThreads;
 import io.momentum.shared.event.MasterStatus;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
 /**
- * Writes what the {@link Fleet} says is due: at once after a probe or a consumed record changed something
- * ({@link #nudge()}), and on a one-second tick that catches silent agents, expired hold-downs and the periodic
- * re-publication. Nothing is written before {@code ready} says the fleet state is complete. A write the broker
- * refuses is offered again.
+ * Writes what the {@link Fleet} says is due, on its own thread, whenever {@link #nudge()}d: at once after a probe or
+ * a consumed record changed something, and on the scheduler's tick that catches silent agents, expired hold-downs
+ * and the periodic re-publication. Nothing is written before {@code ready} says the fleet state is complete. A
+ * write the broker refuses is offered again.
  */
 public final class PublishLoop implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(PublishLoop.class);
-    private static final long TICK_MS = 1000;
-
     private final Fleet fleet;
     private final StatusSink sink;
     private final BooleanSupplier ready;
     private final AtomicBoolean pending = new AtomicBoolean();
     private final Map<String, MasterStatus> lastLogged = new HashMap<>();
-    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "health-status-publisher");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /** One thread, so that publications leave in the order they were decided and the log state needs no lock. */
+    private final ExecutorService executor =
+            Executors.newSingleThreadExecutor(DaemonThreads.factory("health-status-publisher"));
 
     public PublishLoop(Fleet fleet, StatusSink sink, BooleanSupplier ready) {
         this.fleet = fleet;
         this.sink = sink;
         this.ready = ready;
-    }
-
-    public PublishLoop start() {
-        executor.scheduleWithFixedDelay(this::publishDue, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
-        return this;
     }
 
     /** Something changed: publish what is due now rather than at the next tick. Bursts coalesce. */

@@ -4,52 +4,37 @@ import io.momentum.health.domain.Fleet;
 import io.momentum.health.domain.ProbeOutcome;
 import io.momentum.health.domain.ProbeTarget;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Probes every known master once per interval. Probes are asynchronous and independent, so a slow or dead master
- * never delays the others; a master whose previous probe is still running is skipped for that round rather than
- * probed twice at once.
+ * One probe round over every known master, started once per interval by the scheduler. Probes are asynchronous
+ * and independent, each bounded by the probe timeout, so a slow or dead master never delays the others; a master
+ * whose previous probe is still running is skipped for that round rather than probed twice at once.
  */
-public final class ProbeLoop implements AutoCloseable {
+public final class ProbeLoop {
 
     private static final Logger LOG = Logger.getLogger(ProbeLoop.class);
 
     private final Fleet fleet;
     private final StatusProbe probe;
-    private final Duration interval;
     private final Runnable afterProbe;
     private final Clock clock;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "health-probe-ticker");
-        thread.setDaemon(true);
-        return thread;
-    });
 
     /**
      * @param afterProbe runs after every recorded probe, e.g. to publish a changed status at once
      */
-    public ProbeLoop(Fleet fleet, StatusProbe probe, Duration interval, Runnable afterProbe, Clock clock) {
+    public ProbeLoop(Fleet fleet, StatusProbe probe, Runnable afterProbe, Clock clock) {
         this.fleet = fleet;
         this.probe = probe;
-        this.interval = interval;
         this.afterProbe = afterProbe;
         this.clock = clock;
     }
 
-    public ProbeLoop start() {
-        ticker.scheduleAtFixedRate(this::round, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
-        return this;
-    }
-
-    private void round() {
+    /** Starts a probe of every known master that has none running; returns without waiting for them. */
+    public void round() {
         try {
             for (ProbeTarget target : fleet.probeTargets()) {
                 if (inFlight.add(target.masterId())) {
@@ -74,10 +59,5 @@ public final class ProbeLoop implements AutoCloseable {
             inFlight.remove(target.masterId());
             LOG.errorf(e, "cannot probe %s at %s", target.masterId(), target.url());
         }
-    }
-
-    @Override
-    public void close() {
-        ticker.shutdownNow();
     }
 }

@@ -10,6 +10,7 @@ import io.momentum.health.messaging.PublishLoop;
 import io.momentum.health.probe.FakePuppetServer;
 import io.momentum.health.probe.FakePuppetServer.Mode;
 import io.momentum.health.probe.ProbeLoop;
+import io.momentum.health.probe.ProbeRounds;
 import io.momentum.health.probe.PuppetStatusClient;
 import io.momentum.service.kafka.EventSerializer;
 import io.momentum.service.kafka.TopicProvisioner;
@@ -79,9 +80,9 @@ public final class StatusLatencyBench {
                     true, Clock.systemUTC());
             // A fresh broker holds nothing to replay, so publishing is ready at once.
             try (PublishLoop publishing = new PublishLoop(fleet, publication -> send(producer, publication),
-                    () -> true).start();
-                    ProbeLoop probes = new ProbeLoop(fleet, client, noDamping.interval(), publishing::nudge,
-                            Clock.systemUTC()).start()) {
+                    () -> true);
+                    ProbeRounds probes = ProbeRounds.every(noDamping.interval(), new ProbeLoop(fleet, client,
+                            publishing::nudge, Clock.systemUTC()))) {
                 List<Long> latencies = new ArrayList<>();
                 for (int i = 0; i < samples; i++) {
                     server.mode(Mode.RUNNING);

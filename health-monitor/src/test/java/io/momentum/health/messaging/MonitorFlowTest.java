@@ -13,6 +13,7 @@ import io.momentum.health.domain.RoutingPolicy;
 import io.momentum.health.probe.FakePuppetServer;
 import io.momentum.health.probe.FakePuppetServer.Mode;
 import io.momentum.health.probe.ProbeLoop;
+import io.momentum.health.probe.ProbeRounds;
 import io.momentum.health.probe.StatusProbe;
 import io.momentum.service.events.EventDecoder;
 import io.momentum.service.replay.CompactedTopicReader;
@@ -218,8 +219,9 @@ class MonitorFlowTest {
         Fleet rebuilt = new Fleet(settings, RoutingPolicy.named(fleet.policy().name()), List.of(), Clock.systemUTC());
         try (CompactedTopicReader feed = readers.open("rebuilt-fleet", FleetFeed.TOPICS,
                 new FleetFeed(rebuilt, decoder), () -> {
-                }); ProbeLoop probes = new ProbeLoop(rebuilt, statusProbe, settings.interval(), () -> {
-        }, Clock.systemUTC()).start()) {
+                });
+                ProbeRounds probes = ProbeRounds.every(settings.interval(), new ProbeLoop(rebuilt, statusProbe, () -> {
+                }, Clock.systemUTC()))) {
             await().atMost(WAIT).until(feed::caughtUp);
             await().atMost(WAIT).untilAsserted(() -> assertThat(view(rebuilt.statuses()))
                     .isEqualTo(view(fleet.statuses())));

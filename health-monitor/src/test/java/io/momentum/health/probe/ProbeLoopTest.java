@@ -38,8 +38,8 @@ class ProbeLoopTest {
                     PuppetStatusClient.httpClient(SSLContext.getDefault(), TIMEOUT), TIMEOUT, true,
                     Clock.systemUTC());
 
-            try (ProbeLoop loop = new ProbeLoop(fleet, client, INTERVAL, recorded::incrementAndGet,
-                    Clock.systemUTC()).start()) {
+            ProbeLoop loop = new ProbeLoop(fleet, client, recorded::incrementAndGet, Clock.systemUTC());
+            try (ProbeRounds rounds = ProbeRounds.every(INTERVAL, loop)) {
                 await().atMost(Duration.ofSeconds(20)).until(() -> health(fleet, "hanging") == Health.DOWN
                         && health(fleet, "fast") == Health.UP);
 

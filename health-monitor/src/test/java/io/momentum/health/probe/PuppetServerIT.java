@@ -144,7 +144,8 @@ class PuppetServerIT {
                     }
                 });
 
-        try (ProbeLoop loop = new ProbeLoop(fleet, client, defaults.interval(), watch, Clock.systemUTC()).start()) {
+        ProbeLoop loop = new ProbeLoop(fleet, client, watch, Clock.systemUTC());
+        try (ProbeRounds rounds = ProbeRounds.every(defaults.interval(), loop)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> fleet.status("real").orElseThrow().routable());
 
             long stopped = System.nanoTime();
