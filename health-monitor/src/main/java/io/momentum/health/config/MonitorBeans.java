@@ -39,8 +39,8 @@ public class MonitorBeans {
 
     @Produces
     @Singleton
-    Fleet fleet(HealthConfig config, HealthSettings settings, Clock clock) {
-        return new Fleet(settings, RoutingPolicy.named(config.policy()), staticMasters(config), clock);
+    Fleet fleet(HealthConfig config, HealthSettings settings, RoutingPolicy policy, Clock clock) {
+        return new Fleet(settings, policy, staticMasters(config), clock);
     }
 
     /**

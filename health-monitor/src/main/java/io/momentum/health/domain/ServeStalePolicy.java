@@ -7,13 +7,6 @@ import java.util.Map;
 /** Every eligible master is routable, in sync or not: capacity first, lagging masters catch up while serving. */
 public final class ServeStalePolicy implements RoutingPolicy {
 
-    public static final String NAME = "serve-stale";
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
     @Override
     public Map<String, Verdict> decide(List<Assessment> fleet) {
         Map<String, Verdict> verdicts = new LinkedHashMap<>();

@@ -11,13 +11,6 @@ import java.util.Map;
  */
 public final class StrictPolicy implements RoutingPolicy {
 
-    public static final String NAME = "strict";
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
     @Override
     public Map<String, Verdict> decide(List<Assessment> fleet) {
         boolean anyInSync = fleet.stream().anyMatch(master -> master.eligible() && master.inSync());

@@ -26,8 +26,8 @@ class FleetTest {
 
     private final MutableClock clock = new MutableClock(T0);
 
-    private Fleet fleet(String policy, StaticMaster... masters) {
-        return new Fleet(HealthSettings.defaults(), RoutingPolicy.named(policy), List.of(masters), clock);
+    private Fleet fleet(RoutingPolicy policy, StaticMaster... masters) {
+        return new Fleet(HealthSettings.defaults(), policy, List.of(masters), clock);
     }
 
     private void probe(Fleet fleet, String masterId, boolean healthy, int times) {
@@ -51,7 +51,7 @@ class FleetTest {
 
         @Test
         void aNewMasterIsNeitherUpNorPublishedBeforeRiseSuccesses() {
-            Fleet fleet = fleet("serve-stale", configured("cm1"));
+            Fleet fleet = fleet(new ServeStalePolicy(), configured("cm1"));
             probe(fleet, "cm1", true, 1);
 
             assertThat(status(fleet, "cm1").health()).isEqualTo(Health.DOWN);
@@ -71,7 +71,7 @@ class FleetTest {
 
         @Test
         void goesDownAfterFallFailuresAndUpAgainAfterRiseSuccesses() {
-            Fleet fleet = fleet("serve-stale", configured("cm1"));
+            Fleet fleet = fleet(new ServeStalePolicy(), configured("cm1"));
             probe(fleet, "cm1", true, 2);
 
             probe(fleet, "cm1", false, 2);
@@ -99,7 +99,7 @@ class FleetTest {
 
         @Test
         void aFailureBetweenSuccessesRestartsTheRiseCount() {
-            Fleet fleet = fleet("serve-stale", configured("cm1"));
+            Fleet fleet = fleet(new ServeStalePolicy(), configured("cm1"));
             probe(fleet, "cm1", false, 3);
             probe(fleet, "cm1", true, 1);
             probe(fleet, "cm1", false, 1);
@@ -121,7 +121,7 @@ class FleetTest {
 
         @Test
         void aMasterBehindTheDesiredCommitIsLaggingAndServesStaleByDefault() {
-            Fleet fleet = fleet("serve-stale", configured("cm1"), configured("cm2"));
+            Fleet fleet = fleet(new ServeStalePolicy(), configured("cm1"), configured("cm2"));
             DeployRequest production = push("production", COMMIT_A);
             fleet.onDeployRequest(production);
             fleet.onDeployResult(deployed(production, "cm1", COMMIT_A));
@@ -138,7 +138,7 @@ class FleetTest {
 
         @Test
         void strictRoutesOnlyInSyncMasters() {
-            Fleet fleet = fleet("strict", configured("cm1"), configured("cm2"));
+            Fleet fleet = fleet(new StrictPolicy(), configured("cm1"), configured("cm2"));
             DeployRequest production = push("production", COMMIT_A);
             fleet.onDeployRequest(production);
             fleet.onDeployResult(deployed(production, "cm1", COMMIT_A));
@@ -156,7 +156,7 @@ class FleetTest {
 
         @Test
         void strictNeverLeavesZeroRoutableWhileSomeAreHealthy() {
-            Fleet fleet = fleet("strict", configured("cm1"), configured("cm2"), configured("cm3"));
+            Fleet fleet = fleet(new StrictPolicy(), configured("cm1"), configured("cm2"), configured("cm3"));
             DeployRequest production = push("production", COMMIT_A);
             fleet.onDeployRequest(production);
             fleet.onDeployResult(deployed(production, "cm1", COMMIT_A));
@@ -172,7 +172,7 @@ class FleetTest {
 
         @Test
         void aDeletedBranchLagsUntilPurged() {
-            Fleet fleet = fleet("serve-stale", configured("cm1"));
+            Fleet fleet = fleet(new ServeStalePolicy(), configured("cm1"));
             DeployRequest feature = push("feature_x", COMMIT_A);
             fleet.onDeployRequest(feature);
             fleet.onDeployResult(deployed(feature, "cm1", COMMIT_A));
@@ -186,7 +186,7 @@ class FleetTest {
 
         @Test
         void aFailedDeployKeepsThePreviousCommit() {
-            Fleet fleet = fleet("serve-stale", configured("cm1"));
+            Fleet fleet = fleet(new ServeStalePolicy(), configured("cm1"));
             DeployRequest first = push("production", COMMIT_A);
             fleet.onDeployRequest(first);
             fleet.onDeployResult(deployed(first, "cm1", COMMIT_A));
@@ -199,10 +199,10 @@ class FleetTest {
         @Test
         void aRequestWithoutCommitTakesTheCommitTheFirstMasterDeployedInEitherOrder() {
             DeployRequest manual = push("production", null);
-            Fleet requestFirst = fleet("serve-stale", configured("cm1"), configured("cm2"));
+            Fleet requestFirst = fleet(new ServeStalePolicy(), configured("cm1"), configured("cm2"));
             requestFirst.onDeployRequest(manual);
             requestFirst.onDeployResult(deployed(manual, "cm1", COMMIT_A));
-            Fleet resultFirst = fleet("serve-stale", configured("cm1"), configured("cm2"));
+            Fleet resultFirst = fleet(new ServeStalePolicy(), configured("cm1"), configured("cm2"));
             resultFirst.onDeployResult(deployed(manual, "cm1", COMMIT_A));
             resultFirst.onDeployRequest(manual);
 
@@ -218,7 +218,7 @@ class FleetTest {
 
         @Test
         void joiningLeavingAndSilentAgentsAreNeverRoutable() {
-            Fleet fleet = fleet("serve-stale");
+            Fleet fleet = fleet(new ServeStalePolicy());
             fleet.onAnnouncement(announce("cm1", MasterState.JOINING, T0));
             fleet.onAnnouncement(announce("cm2", MasterState.LEAVING, T0));
             fleet.onAnnouncement(announce("cm3", MasterState.READY, T0));
@@ -244,7 +244,7 @@ class FleetTest {
 
         @Test
         void staticConfigurationWinsOverTheAnnouncementWhereSet() {
-            Fleet fleet = fleet("serve-stale", new StaticMaster("cm1", null, "10.0.0.1:8140", MasterRole.MOM));
+            Fleet fleet = fleet(new ServeStalePolicy(), new StaticMaster("cm1", null, "10.0.0.1:8140", MasterRole.MOM));
             fleet.onAnnouncement(announce("cm1", MasterState.READY, T0));
 
             assertThat(fleet.probeTargets()).containsExactly(new ProbeTarget("cm1", "https://cm1.example.net:8140"));
@@ -254,7 +254,7 @@ class FleetTest {
 
         @Test
         void decommissionPublishesATombstoneButKeepsStaticMasters() {
-            Fleet fleet = fleet("serve-stale", configured("cm1"));
+            Fleet fleet = fleet(new ServeStalePolicy(), configured("cm1"));
             fleet.onAnnouncement(announce("cm1", MasterState.READY, T0));
             fleet.onAnnouncement(announce("cm2", MasterState.READY, T0));
             probe(fleet, "cm1", true, 2);
@@ -275,7 +275,7 @@ class FleetTest {
 
         @Test
         void tombstonesStatusesOfMastersNobodyKnowsAnyMore() {
-            Fleet fleet = fleet("serve-stale", configured("cm1"));
+            Fleet fleet = fleet(new ServeStalePolicy(), configured("cm1"));
             fleet.onStatusRecord("cm1", false);
             fleet.onStatusRecord("removed-from-config", false);
             fleet.onStatusRecord("already-gone", false);
@@ -287,7 +287,7 @@ class FleetTest {
 
         @Test
         void publishesOnChangeAndAgainAfterThePublishInterval() {
-            Fleet fleet = fleet("serve-stale", configured("cm1"));
+            Fleet fleet = fleet(new ServeStalePolicy(), configured("cm1"));
             probe(fleet, "cm1", true, 2);
             assertThat(fleet.publications()).hasSize(1);
 
@@ -308,7 +308,7 @@ class FleetTest {
 
         @Test
         void aFailedWriteIsOfferedAgain() {
-            Fleet fleet = fleet("serve-stale", configured("cm1"));
+            Fleet fleet = fleet(new ServeStalePolicy(), configured("cm1"));
             probe(fleet, "cm1", true, 2);
             Publication first = fleet.publications().get(0);
 
@@ -349,8 +349,8 @@ class FleetTest {
     void replayingTheSameTopicsInAnotherInterleavingGivesEqualStatuses() {
         DeployRequest production = push("production", COMMIT_A);
         DeployRequest feature = push("feature", COMMIT_B);
-        Fleet first = fleet("strict", configured("cm1"));
-        Fleet second = fleet("strict", configured("cm1"));
+        Fleet first = fleet(new StrictPolicy(), configured("cm1"));
+        Fleet second = fleet(new StrictPolicy(), configured("cm1"));
 
         first.onAnnouncement(announce("cm2", MasterState.READY, T0));
         first.onDeployRequest(production);

@@ -9,7 +9,6 @@ import static org.hamcrest.Matchers.is;
 
 import io.momentum.health.domain.Fleet;
 import io.momentum.health.domain.HealthSettings;
-import io.momentum.health.domain.RoutingPolicy;
 import io.momentum.health.probe.FakePuppetServer;
 import io.momentum.health.probe.FakePuppetServer.Mode;
 import io.momentum.health.probe.ProbeLoop;
@@ -216,7 +215,7 @@ class MonitorFlowTest {
         awaitStatus("flow-r3", s -> s.health() == Health.UP);
 
         HealthSettings settings = fleet.settings();
-        Fleet rebuilt = new Fleet(settings, RoutingPolicy.named(fleet.policy().name()), List.of(), Clock.systemUTC());
+        Fleet rebuilt = new Fleet(settings, fleet.policy(), List.of(), Clock.systemUTC());
         try (CompactedTopicReader feed = readers.open("rebuilt-fleet", FleetFeed.TOPICS,
                 new FleetFeed(rebuilt, decoder), () -> {
                 });

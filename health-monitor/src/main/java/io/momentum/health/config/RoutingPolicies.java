@@ -1,0 +1,69 @@
+package io.momentum.health.config;
+
+import io.momentum.health.domain.RoutingPolicy;
+import io.momentum.health.domain.ServeStalePolicy;
+import io.momentum.health.domain.StrictPolicy;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * The routing policies as beans, one per {@code @Identifier}, and the one {@code momentum.health.policy} names. The
+ * policies themselves are plain domain classes; a new one is its class plus one producer here.
+ */
+public class RoutingPolicies {
+
+    private static final Logger LOG = Logger.getLogger(RoutingPolicies.class);
+    static final String POLICY_KEY = "momentum.health.policy";
+
+    @Produces
+    @ApplicationScoped
+    @Identifier("serve-stale")
+    RoutingPolicy serveStale() {
+        return new ServeStalePolicy();
+    }
+
+    @Produces
+    @ApplicationScoped
+    @Identifier("strict")
+    RoutingPolicy strict() {
+        return new StrictPolicy();
+    }
+
+    /** A singleton, so that an unknown name fails start-up (the fleet needs its policy), not the first verdict. */
+    @Produces
+    @Singleton
+    RoutingPolicy chosen(HealthConfig config, @Any Instance<RoutingPolicy> policies) {
+        return choose(config.policy(), policies);
+    }
+
+    /**
+     * The policy bean named {@code name}.
+     *
+     * @throws IllegalStateException naming the key, the unknown value and the known names
+     */
+    static RoutingPolicy choose(String name, Instance<RoutingPolicy> policies) {
+        Instance<RoutingPolicy> chosen = policies.select(Identifier.Literal.of(name));
+        if (!chosen.isResolvable()) {
+            throw new IllegalStateException(POLICY_KEY + "=" + name + " is not a routing policy; known: "
+                    + String.join(", ", names(policies)));
+        }
+        LOG.infof("routing policy %s", name);
+        return chosen.get();
+    }
+
+    /** The identifiers of the policy beans, sorted. */
+    static List<String> names(Instance<RoutingPolicy> policies) {
+        return policies.handlesStream()
+                .flatMap(handle -> handle.getBean().getQualifiers().stream())
+                .filter(Identifier.class::isInstance)
+                .map(qualifier -> ((Identifier) qualifier).value())
+                .sorted()
+                .toList();
+    }
+}
