@@ -38,6 +38,9 @@ public abstract class ServiceSmokeTest {
 
     @Test
     void reportsHealthAndMetrics() {
+        // Ready once the broker is reachable and the service's replay (if it has one) is done.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> given().get("/q/health/ready").statusCode() == 200);
         given().get("/q/health/ready").then().statusCode(200).body(containsString("UP"));
         given().get("/q/health/live").then().statusCode(200);
         given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_"));

@@ -40,6 +40,7 @@ public final class CompactedTopicReader implements AutoCloseable {
     private final Map<String, Object> consumerConfig;
     private final RecordHandler handler;
     private final Runnable afterBatch;
+    private final Runnable onCaughtUp;
     private final EventDecoder decoder;
     private final Thread thread;
     private final Map<TopicPartition, Long> replayEnd = new HashMap<>();
@@ -48,12 +49,13 @@ public final class CompactedTopicReader implements AutoCloseable {
     private volatile KafkaConsumer<String, byte[]> consumer;
 
     CompactedTopicReader(String name, List<String> topics, Map<String, Object> consumerConfig, RecordHandler handler,
-            Runnable afterBatch, EventDecoder decoder) {
+            Runnable afterBatch, Runnable onCaughtUp, EventDecoder decoder) {
         this.name = name;
         this.topics = List.copyOf(topics);
         this.consumerConfig = Map.copyOf(consumerConfig);
         this.handler = handler;
         this.afterBatch = afterBatch;
+        this.onCaughtUp = onCaughtUp;
         this.decoder = decoder;
         this.thread = DaemonThreads.thread("replay-" + name, this::run);
     }
@@ -100,6 +102,7 @@ public final class CompactedTopicReader implements AutoCloseable {
                     if (justCaughtUp) {
                         caughtUp = true;
                         LOG.infof("%s: state rebuilt from %d records of %s", name, replayed, topics);
+                        onCaughtUp.run();
                     }
                     if (!records.isEmpty() || justCaughtUp) {
                         afterBatch.run();

@@ -37,8 +37,18 @@ public class ReplayReaders {
      * @param afterBatch runs on the reader's thread after every batch of records and once on catching up
      */
     public CompactedTopicReader open(String name, List<String> topics, RecordHandler handler, Runnable afterBatch) {
+        return open(name, topics, handler, afterBatch, () -> { });
+    }
+
+    /**
+     * Like {@link #open(String, List, RecordHandler, Runnable)}, and runs {@code onCaughtUp} once, on the reader's
+     * thread, when the replay is done (before that batch's {@code afterBatch}); it may run before this method
+     * returns.
+     */
+    public CompactedTopicReader open(String name, List<String> topics, RecordHandler handler, Runnable afterBatch,
+            Runnable onCaughtUp) {
         CompactedTopicReader reader = new CompactedTopicReader(name, topics, consumerConfig(name), handler,
-                afterBatch, decoder);
+                afterBatch, onCaughtUp, decoder);
         readers.add(reader);
         reader.start();
         return reader;

@@ -62,15 +62,17 @@ class CompactedTopicReaderTest {
         }
         List<String> applied = new CopyOnWriteArrayList<>();
         AtomicInteger batches = new AtomicInteger();
+        AtomicInteger caughtUpCalls = new AtomicInteger();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         EventDecoder decoder = new EventDecoder(Validation.buildDefaultValidatorFactory().getValidator(), meters);
         try (CompactedTopicReader reader = new CompactedTopicReader("test", List.of(topic), consumerConfig(),
                 record -> applied.add(decoder.decode(record.value(), MasterStatus.class).masterId()),
-                batches::incrementAndGet, decoder)) {
+                batches::incrementAndGet, caughtUpCalls::incrementAndGet, decoder)) {
             reader.start();
             await().atMost(Duration.ofSeconds(30)).until(reader::caughtUp);
             assertThat(applied).hasSize(30);
             assertThat(batches.get()).isPositive();
+            assertThat(caughtUpCalls.get()).isEqualTo(1);
             assertThat(meters.counter("momentum.events.skipped", "topic", topic, "reason", "malformed").count())
                     .isEqualTo(2);
             assertThat(meters.counter("momentum.events.skipped", "topic", topic, "reason", "newer-schema").count())
@@ -80,6 +82,7 @@ class CompactedTopicReaderTest {
                 producer.send(new ProducerRecord<>(topic, "late", EventCodec.encode(status("late")))).get();
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> applied.contains("late"));
+            assertThat(caughtUpCalls.get()).isEqualTo(1);
         }
     }
 
@@ -90,7 +93,7 @@ class CompactedTopicReaderTest {
                 new SimpleMeterRegistry());
         List<String> applied = new CopyOnWriteArrayList<>();
         try (CompactedTopicReader reader = new CompactedTopicReader("later", List.of(topic), consumerConfig(),
-                record -> applied.add(record.key()), () -> { }, decoder)) {
+                record -> applied.add(record.key()), () -> { }, () -> { }, decoder)) {
             reader.start();
             Thread.sleep(1500);
             assertThat(reader.caughtUp()).isFalse();
