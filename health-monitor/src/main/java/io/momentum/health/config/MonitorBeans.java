@@ -1,8 +1,8 @@
 package io.momentum.health.config;
 
 import io.momentum.health.domain.FlapDamping;
-import io.momentum.health.domain.Fleet;
 import io.momentum.health.domain.HealthSettings;
+import io.momentum.health.domain.MonitoredFleet;
 import io.momentum.health.domain.RoutingPolicy;
 import io.momentum.health.domain.StaticMaster;
 import io.momentum.health.probe.PuppetStatusClient;
@@ -39,8 +39,8 @@ public class MonitorBeans {
 
     @Produces
     @Singleton
-    Fleet fleet(HealthConfig config, HealthSettings settings, RoutingPolicy policy, Clock clock) {
-        return new Fleet(settings, policy, staticMasters(config), clock);
+    MonitoredFleet fleet(HealthConfig config, HealthSettings settings, RoutingPolicy policy, Clock clock) {
+        return new MonitoredFleet(settings, policy, staticMasters(config), clock);
     }
 
     /**

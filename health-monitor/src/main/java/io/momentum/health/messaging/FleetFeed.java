@@ -1,6 +1,6 @@
 package io.momentum.health.messaging;
 
-import io.momentum.health.domain.Fleet;
+import io.momentum.health.domain.MonitoredFleet;
 import io.momentum.service.events.EventDecoder;
 import io.momentum.service.replay.RecordHandler;
 import io.momentum.shared.event.DeployRequest;
@@ -11,7 +11,7 @@ import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Applies the records of the fleet topics to the {@link Fleet}: announcements and tombstones of
+ * Applies the records of the fleet topics to the {@link MonitoredFleet}: announcements and tombstones of
  * {@code momentum.masters}, the code state of {@code momentum.deploy-requests} and {@code momentum.deploy-results},
  * and from {@code momentum.master-status} only which masters have a status there, so that statuses of masters
  * nobody knows any more get tombstoned. A replay reader feeds it every record from the beginning on every start;
@@ -22,10 +22,10 @@ public final class FleetFeed implements RecordHandler {
     static final List<String> TOPICS = List.of(Topics.MASTERS, Topics.DEPLOY_REQUESTS, Topics.DEPLOY_RESULTS,
             Topics.MASTER_STATUS);
 
-    private final Fleet fleet;
+    private final MonitoredFleet fleet;
     private final EventDecoder decoder;
 
-    public FleetFeed(Fleet fleet, EventDecoder decoder) {
+    public FleetFeed(MonitoredFleet fleet, EventDecoder decoder) {
         this.fleet = fleet;
         this.decoder = decoder;
     }

@@ -1,6 +1,6 @@
 package io.momentum.health.messaging;
 
-import io.momentum.health.domain.Fleet;
+import io.momentum.health.domain.MonitoredFleet;
 import io.momentum.health.probe.ProbeLoop;
 import io.momentum.health.probe.StatusProbe;
 import io.momentum.service.events.EventDecoder;
@@ -23,7 +23,7 @@ import java.time.Clock;
 public class MonitorLifecycle {
 
     @Inject
-    Fleet fleet;
+    MonitoredFleet fleet;
 
     @Inject
     StatusProbe statusProbe;

@@ -1,6 +1,6 @@
 package io.momentum.health.messaging;
 
-import io.momentum.health.domain.Fleet;
+import io.momentum.health.domain.MonitoredFleet;
 import io.momentum.health.domain.Publication;
 import io.momentum.service.concurrent.DaemonThreads;
 import io.momentum.shared.event.MasterStatus;
@@ -15,15 +15,15 @@ import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
 /**
- * Writes what the {@link Fleet} says is due, on its own thread, whenever {@link #nudge()}d: at once after a probe or
- * a consumed record changed something, and on the scheduler's tick that catches silent agents, expired hold-downs
- * and the periodic re-publication. Nothing is written before {@code ready} says the fleet state is complete. A
- * write the broker refuses is offered again.
+ * Writes what the {@link MonitoredFleet} says is due, on its own thread, whenever {@link #nudge()}d: at once after a
+ * probe or a consumed record changed something, and on the scheduler's tick that catches silent agents, expired
+ * hold-downs and the periodic re-publication. Nothing is written before {@code ready} says the fleet state is
+ * complete. A write the broker refuses is offered again.
  */
 public final class PublishLoop implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(PublishLoop.class);
-    private final Fleet fleet;
+    private final MonitoredFleet fleet;
     private final StatusSink sink;
     private final BooleanSupplier ready;
     private final AtomicBoolean pending = new AtomicBoolean();
@@ -32,7 +32,7 @@ public final class PublishLoop implements AutoCloseable {
     private final ExecutorService executor =
             Executors.newSingleThreadExecutor(DaemonThreads.factory("health-status-publisher"));
 
-    public PublishLoop(Fleet fleet, StatusSink sink, BooleanSupplier ready) {
+    public PublishLoop(MonitoredFleet fleet, StatusSink sink, BooleanSupplier ready) {
         this.fleet = fleet;
         this.sink = sink;
         this.ready = ready;

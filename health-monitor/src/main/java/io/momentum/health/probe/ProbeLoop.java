@@ -1,6 +1,6 @@
 package io.momentum.health.probe;
 
-import io.momentum.health.domain.Fleet;
+import io.momentum.health.domain.MonitoredFleet;
 import io.momentum.health.domain.ProbeOutcome;
 import io.momentum.health.domain.ProbeTarget;
 import java.time.Clock;
@@ -17,7 +17,7 @@ public final class ProbeLoop {
 
     private static final Logger LOG = Logger.getLogger(ProbeLoop.class);
 
-    private final Fleet fleet;
+    private final MonitoredFleet fleet;
     private final StatusProbe probe;
     private final Runnable afterProbe;
     private final Clock clock;
@@ -26,7 +26,7 @@ public final class ProbeLoop {
     /**
      * @param afterProbe runs after every recorded probe, e.g. to publish a changed status at once
      */
-    public ProbeLoop(Fleet fleet, StatusProbe probe, Runnable afterProbe, Clock clock) {
+    public ProbeLoop(MonitoredFleet fleet, StatusProbe probe, Runnable afterProbe, Clock clock) {
         this.fleet = fleet;
         this.probe = probe;
         this.afterProbe = afterProbe;

@@ -2,7 +2,7 @@ package io.momentum.health.rest;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.momentum.health.domain.Fleet;
+import io.momentum.health.domain.MonitoredFleet;
 import io.momentum.shared.event.Health;
 import io.momentum.shared.event.MasterStatus;
 import io.quarkus.runtime.StartupEvent;
@@ -22,7 +22,7 @@ public class FleetMetrics {
     MeterRegistry registry;
 
     @Inject
-    Fleet fleet;
+    MonitoredFleet fleet;
 
     void register(@Observes StartupEvent event) {
         gauge("momentum.health.masters", "Known masters", status -> true);

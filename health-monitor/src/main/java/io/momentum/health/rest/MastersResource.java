@@ -1,6 +1,6 @@
 package io.momentum.health.rest;
 
-import io.momentum.health.domain.Fleet;
+import io.momentum.health.domain.MonitoredFleet;
 import io.momentum.shared.event.MasterStatus;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -18,7 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 public class MastersResource {
 
     @Inject
-    Fleet fleet;
+    MonitoredFleet fleet;
 
     @GET
     @Operation(summary = "Status of every known master: health, code sync, routability and why")

@@ -1,14 +1,14 @@
 package io.momentum.health.bench;
 
 import io.momentum.health.domain.FlapDamping;
-import io.momentum.health.domain.Fleet;
 import io.momentum.health.domain.HealthSettings;
+import io.momentum.health.domain.MonitoredFleet;
 import io.momentum.health.domain.Publication;
 import io.momentum.health.domain.ServeStalePolicy;
 import io.momentum.health.domain.StaticMaster;
 import io.momentum.health.messaging.PublishLoop;
-import io.momentum.health.probe.FakePuppetServer;
 import io.momentum.health.probe.FakePuppetServer.Mode;
+import io.momentum.health.probe.FakePuppetServer;
 import io.momentum.health.probe.ProbeLoop;
 import io.momentum.health.probe.ProbeRounds;
 import io.momentum.health.probe.PuppetStatusClient;
@@ -73,7 +73,7 @@ public final class StatusLatencyBench {
         try (FakePuppetServer server = FakePuppetServer.http();
                 KafkaProducer<String, Event> producer = producer(broker);
                 StatusWatcher watcher = new StatusWatcher(broker, masterId)) {
-            Fleet fleet = new Fleet(noDamping, new ServeStalePolicy(),
+            MonitoredFleet fleet = new MonitoredFleet(noDamping, new ServeStalePolicy(),
                     List.of(new StaticMaster(masterId, server.url(), null, null)), Clock.systemUTC());
             PuppetStatusClient client = new PuppetStatusClient(
                     PuppetStatusClient.httpClient(SSLContext.getDefault(), noDamping.timeout()), noDamping.timeout(),

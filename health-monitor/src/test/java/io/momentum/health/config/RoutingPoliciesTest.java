@@ -3,7 +3,7 @@ package io.momentum.health.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.momentum.health.domain.Fleet;
+import io.momentum.health.domain.MonitoredFleet;
 import io.momentum.health.domain.RoutingPolicy;
 import io.momentum.health.domain.ServeStalePolicy;
 import io.momentum.health.domain.StrictPolicy;
@@ -26,7 +26,7 @@ class RoutingPoliciesTest {
     Instance<RoutingPolicy> policies;
 
     @Inject
-    Fleet fleet;
+    MonitoredFleet fleet;
 
     @Test
     void everyPolicyIsABeanWithItsName() {

@@ -7,10 +7,10 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 
-import io.momentum.health.domain.Fleet;
 import io.momentum.health.domain.HealthSettings;
-import io.momentum.health.probe.FakePuppetServer;
+import io.momentum.health.domain.MonitoredFleet;
 import io.momentum.health.probe.FakePuppetServer.Mode;
+import io.momentum.health.probe.FakePuppetServer;
 import io.momentum.health.probe.ProbeLoop;
 import io.momentum.health.probe.ProbeRounds;
 import io.momentum.health.probe.StatusProbe;
@@ -67,7 +67,7 @@ class MonitorFlowTest {
     KafkaBroker broker;
 
     @Inject
-    Fleet fleet;
+    MonitoredFleet fleet;
 
     @Inject
     StatusProbe statusProbe;
@@ -215,7 +215,7 @@ class MonitorFlowTest {
         awaitStatus("flow-r3", s -> s.health() == Health.UP);
 
         HealthSettings settings = fleet.settings();
-        Fleet rebuilt = new Fleet(settings, fleet.policy(), List.of(), Clock.systemUTC());
+        MonitoredFleet rebuilt = new MonitoredFleet(settings, fleet.policy(), List.of(), Clock.systemUTC());
         try (CompactedTopicReader feed = readers.open("rebuilt-fleet", FleetFeed.TOPICS,
                 new FleetFeed(rebuilt, decoder), () -> {
                 });

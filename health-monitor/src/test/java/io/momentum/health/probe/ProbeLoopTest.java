@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.momentum.health.domain.FlapDamping;
-import io.momentum.health.domain.Fleet;
 import io.momentum.health.domain.HealthSettings;
+import io.momentum.health.domain.MonitoredFleet;
 import io.momentum.health.domain.ServeStalePolicy;
 import io.momentum.health.domain.StaticMaster;
 import io.momentum.health.probe.FakePuppetServer.Mode;
@@ -30,7 +30,7 @@ class ProbeLoopTest {
                 FakePuppetServer hanging = FakePuppetServer.http().mode(Mode.HANGING)) {
             HealthSettings settings = new HealthSettings(INTERVAL, TIMEOUT, 2, 3, Duration.ofSeconds(30),
                     FlapDamping.off());
-            Fleet fleet = new Fleet(settings, new ServeStalePolicy(), List.of(
+            MonitoredFleet fleet = new MonitoredFleet(settings, new ServeStalePolicy(), List.of(
                     new StaticMaster("fast", fast.url(), null, null),
                     new StaticMaster("hanging", hanging.url(), null, null)), Clock.systemUTC());
             AtomicInteger recorded = new AtomicInteger();
@@ -53,7 +53,7 @@ class ProbeLoopTest {
         }
     }
 
-    private static Health health(Fleet fleet, String id) {
+    private static Health health(MonitoredFleet fleet, String id) {
         MasterStatus status = fleet.status(id).orElseThrow();
         return status.reason().startsWith("not checked yet") ? null : status.health();
     }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.momentum.health.domain.FlapDamping;
-import io.momentum.health.domain.Fleet;
 import io.momentum.health.domain.HealthSettings;
+import io.momentum.health.domain.MonitoredFleet;
 import io.momentum.health.domain.ProbeOutcome;
 import io.momentum.health.domain.ServeStalePolicy;
 import io.momentum.health.domain.StaticMaster;
@@ -130,7 +130,7 @@ class PuppetServerIT {
     @Order(5)
     void stoppingTheServerTurnsTheMasterDownAfterFallFailedProbes() throws Exception {
         HealthSettings defaults = HealthSettings.defaults().withFlap(FlapDamping.off());
-        Fleet fleet = new Fleet(defaults, new ServeStalePolicy(),
+        MonitoredFleet fleet = new MonitoredFleet(defaults, new ServeStalePolicy(),
                 List.of(new StaticMaster("real", server.url(), null, null)), Clock.systemUTC());
         PuppetStatusClient client = new PuppetStatusClient(PuppetStatusClient.httpClient(
                 PemContexts.trusting(server.caCert()), defaults.timeout()), defaults.timeout(), true,

@@ -24,7 +24,7 @@ import java.util.TreeSet;
  * The monitor's whole view: which masters exist, how healthy they are, which code they serve, and from that the
  * status the load balancer acts on. Thread-safe; every input is a plain method call, time comes from the clock.
  */
-public final class Fleet {
+public final class MonitoredFleet {
 
     /** Assumed heartbeat period of an agent that did not announce one. */
     static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(30);
@@ -56,7 +56,8 @@ public final class Fleet {
     private final Set<String> decommissioned = new TreeSet<>();
     private final Set<String> onStatusTopic = new TreeSet<>();
 
-    public Fleet(HealthSettings settings, RoutingPolicy policy, List<StaticMaster> staticMasters, Clock clock) {
+    public MonitoredFleet(HealthSettings settings, RoutingPolicy policy, List<StaticMaster> staticMasters,
+            Clock clock) {
         this.settings = settings;
         this.policy = policy;
         this.clock = clock;

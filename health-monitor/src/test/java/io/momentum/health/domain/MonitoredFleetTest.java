@@ -22,15 +22,15 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** Plain JUnit: the whole decision logic runs on an injected clock, without Kafka or HTTP. */
-class FleetTest {
+class MonitoredFleetTest {
 
     private final MutableClock clock = new MutableClock(T0);
 
-    private Fleet fleet(RoutingPolicy policy, StaticMaster... masters) {
-        return new Fleet(HealthSettings.defaults(), policy, List.of(masters), clock);
+    private MonitoredFleet fleet(RoutingPolicy policy, StaticMaster... masters) {
+        return new MonitoredFleet(HealthSettings.defaults(), policy, List.of(masters), clock);
     }
 
-    private void probe(Fleet fleet, String masterId, boolean healthy, int times) {
+    private void probe(MonitoredFleet fleet, String masterId, boolean healthy, int times) {
         for (int i = 0; i < times; i++) {
             clock.advance(Duration.ofSeconds(2));
             fleet.onProbe(masterId, healthy ? ProbeOutcome.healthy(5, clock.instant())
@@ -42,7 +42,7 @@ class FleetTest {
         return new StaticMaster(id, "https://" + id + ".example.net:8140", null, null);
     }
 
-    private MasterStatus status(Fleet fleet, String id) {
+    private MasterStatus status(MonitoredFleet fleet, String id) {
         return fleet.status(id).orElseThrow();
     }
 
@@ -51,7 +51,7 @@ class FleetTest {
 
         @Test
         void aNewMasterIsNeitherUpNorPublishedBeforeRiseSuccesses() {
-            Fleet fleet = fleet(new ServeStalePolicy(), configured("cm1"));
+            MonitoredFleet fleet = fleet(new ServeStalePolicy(), configured("cm1"));
             probe(fleet, "cm1", true, 1);
 
             assertThat(status(fleet, "cm1").health()).isEqualTo(Health.DOWN);
@@ -71,7 +71,7 @@ class FleetTest {
 
         @Test
         void goesDownAfterFallFailuresAndUpAgainAfterRiseSuccesses() {
-            Fleet fleet = fleet(new ServeStalePolicy(), configured("cm1"));
+            MonitoredFleet fleet = fleet(new ServeStalePolicy(), configured("cm1"));
             probe(fleet, "cm1", true, 2);
 
             probe(fleet, "cm1", false, 2);
@@ -99,7 +99,7 @@ class FleetTest {
 
         @Test
         void aFailureBetweenSuccessesRestartsTheRiseCount() {
-            Fleet fleet = fleet(new ServeStalePolicy(), configured("cm1"));
+            MonitoredFleet fleet = fleet(new ServeStalePolicy(), configured("cm1"));
             probe(fleet, "cm1", false, 3);
             probe(fleet, "cm1", true, 1);
             probe(fleet, "cm1", false, 1);
@@ -121,7 +121,7 @@ class FleetTest {
 
         @Test
         void aMasterBehindTheDesiredCommitIsLaggingAndServesStaleByDefault() {
-            Fleet fleet = fleet(new ServeStalePolicy(), configured("cm1"), configured("cm2"));
+            MonitoredFleet fleet = fleet(new ServeStalePolicy(), configured("cm1"), configured("cm2"));
             DeployRequest production = push("production", COMMIT_A);
             fleet.onDeployRequest(production);
             fleet.onDeployResult(deployed(production, "cm1", COMMIT_A));
@@ -138,7 +138,7 @@ class FleetTest {
 
         @Test
         void strictRoutesOnlyInSyncMasters() {
-            Fleet fleet = fleet(new StrictPolicy(), configured("cm1"), configured("cm2"));
+            MonitoredFleet fleet = fleet(new StrictPolicy(), configured("cm1"), configured("cm2"));
             DeployRequest production = push("production", COMMIT_A);
             fleet.onDeployRequest(production);
             fleet.onDeployResult(deployed(production, "cm1", COMMIT_A));
@@ -156,7 +156,7 @@ class FleetTest {
 
         @Test
         void strictNeverLeavesZeroRoutableWhileSomeAreHealthy() {
-            Fleet fleet = fleet(new StrictPolicy(), configured("cm1"), configured("cm2"), configured("cm3"));
+            MonitoredFleet fleet = fleet(new StrictPolicy(), configured("cm1"), configured("cm2"), configured("cm3"));
             DeployRequest production = push("production", COMMIT_A);
             fleet.onDeployRequest(production);
             fleet.onDeployResult(deployed(production, "cm1", COMMIT_A));
@@ -172,7 +172,7 @@ class FleetTest {
 
         @Test
         void aDeletedBranchLagsUntilPurged() {
-            Fleet fleet = fleet(new ServeStalePolicy(), configured("cm1"));
+            MonitoredFleet fleet = fleet(new ServeStalePolicy(), configured("cm1"));
             DeployRequest feature = push("feature_x", COMMIT_A);
             fleet.onDeployRequest(feature);
             fleet.onDeployResult(deployed(feature, "cm1", COMMIT_A));
@@ -186,7 +186,7 @@ class FleetTest {
 
         @Test
         void aFailedDeployKeepsThePreviousCommit() {
-            Fleet fleet = fleet(new ServeStalePolicy(), configured("cm1"));
+            MonitoredFleet fleet = fleet(new ServeStalePolicy(), configured("cm1"));
             DeployRequest first = push("production", COMMIT_A);
             fleet.onDeployRequest(first);
             fleet.onDeployResult(deployed(first, "cm1", COMMIT_A));
@@ -199,14 +199,14 @@ class FleetTest {
         @Test
         void aRequestWithoutCommitTakesTheCommitTheFirstMasterDeployedInEitherOrder() {
             DeployRequest manual = push("production", null);
-            Fleet requestFirst = fleet(new ServeStalePolicy(), configured("cm1"), configured("cm2"));
+            MonitoredFleet requestFirst = fleet(new ServeStalePolicy(), configured("cm1"), configured("cm2"));
             requestFirst.onDeployRequest(manual);
             requestFirst.onDeployResult(deployed(manual, "cm1", COMMIT_A));
-            Fleet resultFirst = fleet(new ServeStalePolicy(), configured("cm1"), configured("cm2"));
+            MonitoredFleet resultFirst = fleet(new ServeStalePolicy(), configured("cm1"), configured("cm2"));
             resultFirst.onDeployResult(deployed(manual, "cm1", COMMIT_A));
             resultFirst.onDeployRequest(manual);
 
-            for (Fleet fleet : List.of(requestFirst, resultFirst)) {
+            for (MonitoredFleet fleet : List.of(requestFirst, resultFirst)) {
                 assertThat(status(fleet, "cm1").inSync()).isTrue();
                 assertThat(status(fleet, "cm2").laggingEnvironments()).containsExactly("production");
             }
@@ -218,7 +218,7 @@ class FleetTest {
 
         @Test
         void joiningLeavingAndSilentAgentsAreNeverRoutable() {
-            Fleet fleet = fleet(new ServeStalePolicy());
+            MonitoredFleet fleet = fleet(new ServeStalePolicy());
             fleet.onAnnouncement(announce("cm1", MasterState.JOINING, T0));
             fleet.onAnnouncement(announce("cm2", MasterState.LEAVING, T0));
             fleet.onAnnouncement(announce("cm3", MasterState.READY, T0));
@@ -244,7 +244,8 @@ class FleetTest {
 
         @Test
         void staticConfigurationWinsOverTheAnnouncementWhereSet() {
-            Fleet fleet = fleet(new ServeStalePolicy(), new StaticMaster("cm1", null, "10.0.0.1:8140", MasterRole.MOM));
+            MonitoredFleet fleet = fleet(new ServeStalePolicy(),
+                    new StaticMaster("cm1", null, "10.0.0.1:8140", MasterRole.MOM));
             fleet.onAnnouncement(announce("cm1", MasterState.READY, T0));
 
             assertThat(fleet.probeTargets()).containsExactly(new ProbeTarget("cm1", "https://cm1.example.net:8140"));
@@ -254,7 +255,7 @@ class FleetTest {
 
         @Test
         void decommissionPublishesATombstoneButKeepsStaticMasters() {
-            Fleet fleet = fleet(new ServeStalePolicy(), configured("cm1"));
+            MonitoredFleet fleet = fleet(new ServeStalePolicy(), configured("cm1"));
             fleet.onAnnouncement(announce("cm1", MasterState.READY, T0));
             fleet.onAnnouncement(announce("cm2", MasterState.READY, T0));
             probe(fleet, "cm1", true, 2);
@@ -275,7 +276,7 @@ class FleetTest {
 
         @Test
         void tombstonesStatusesOfMastersNobodyKnowsAnyMore() {
-            Fleet fleet = fleet(new ServeStalePolicy(), configured("cm1"));
+            MonitoredFleet fleet = fleet(new ServeStalePolicy(), configured("cm1"));
             fleet.onStatusRecord("cm1", false);
             fleet.onStatusRecord("removed-from-config", false);
             fleet.onStatusRecord("already-gone", false);
@@ -287,7 +288,7 @@ class FleetTest {
 
         @Test
         void publishesOnChangeAndAgainAfterThePublishInterval() {
-            Fleet fleet = fleet(new ServeStalePolicy(), configured("cm1"));
+            MonitoredFleet fleet = fleet(new ServeStalePolicy(), configured("cm1"));
             probe(fleet, "cm1", true, 2);
             assertThat(fleet.publications()).hasSize(1);
 
@@ -308,7 +309,7 @@ class FleetTest {
 
         @Test
         void aFailedWriteIsOfferedAgain() {
-            Fleet fleet = fleet(new ServeStalePolicy(), configured("cm1"));
+            MonitoredFleet fleet = fleet(new ServeStalePolicy(), configured("cm1"));
             probe(fleet, "cm1", true, 2);
             Publication first = fleet.publications().get(0);
 
@@ -325,7 +326,8 @@ class FleetTest {
         void aFlappingMasterIsHeldDownUntilStable() {
             HealthSettings settings = HealthSettings.defaults()
                     .withFlap(new FlapDamping(2, Duration.ofMinutes(5), Duration.ofMinutes(1)));
-            Fleet fleet = new Fleet(settings, new ServeStalePolicy(), List.of(configured("cm1")), clock);
+            MonitoredFleet fleet = new MonitoredFleet(settings, new ServeStalePolicy(), List.of(configured("cm1")),
+                    clock);
             probe(fleet, "cm1", true, 2);
             probe(fleet, "cm1", false, 3);
             probe(fleet, "cm1", true, 2);
@@ -349,8 +351,8 @@ class FleetTest {
     void replayingTheSameTopicsInAnotherInterleavingGivesEqualStatuses() {
         DeployRequest production = push("production", COMMIT_A);
         DeployRequest feature = push("feature", COMMIT_B);
-        Fleet first = fleet(new StrictPolicy(), configured("cm1"));
-        Fleet second = fleet(new StrictPolicy(), configured("cm1"));
+        MonitoredFleet first = fleet(new StrictPolicy(), configured("cm1"));
+        MonitoredFleet second = fleet(new StrictPolicy(), configured("cm1"));
 
         first.onAnnouncement(announce("cm2", MasterState.READY, T0));
         first.onDeployRequest(production);
@@ -366,7 +368,7 @@ class FleetTest {
         second.onDeployRequest(production);
         second.onDeployRequest(feature);
 
-        for (Fleet fleet : List.of(first, second)) {
+        for (MonitoredFleet fleet : List.of(first, second)) {
             probe(fleet, "cm1", true, 2);
             probe(fleet, "cm2", true, 2);
             clock.advance(Duration.ofSeconds(-8));
