@@ -71,8 +71,17 @@ public interface LbConfig {
         /** An operator's Qute template; the defaults are templates/nginx-stream.conf and nginx-http.conf. */
         Optional<Path> template();
 
-        /** Replaces 'nginx -s reload', as an argument list (e.g. systemctl,reload,nginx). */
+        /** Replaces 'nginx -s reload', as an argument list (e.g. systemctl,reload,nginx.service). */
         Optional<List<String>> reloadCommand();
+
+        /**
+         * candidate: {@code nginx -t} of a candidate copy of the main config before the include is swapped in (needs
+         * nginx's own privileges). reload: no separate test; the reload validates ({@code nginx -s reload} and
+         * {@code systemctl reload nginx} refuse an invalid configuration) and a failed reload restores the previous
+         * include, so lb-config-service needs only the right to reload.
+         */
+        @WithDefault("candidate")
+        String validation();
 
         /** What the generated server block listens on. */
         @WithDefault("8140")
@@ -93,8 +102,11 @@ public interface LbConfig {
         @WithDefault("haproxy")
         String binary();
 
-        /** The generated file, loaded by HAProxy as its last -f file. */
-        @WithDefault("/etc/haproxy/momentum.cfg")
+        /**
+         * The generated file, loaded by HAProxy as its last -f file. In a directory of its own: writing it atomically
+         * takes write access to its directory, which must not be /etc/haproxy.
+         */
+        @WithDefault("/etc/haproxy/momentum/puppet.cfg")
         Path configFile();
 
         /** HAProxy's other -f files, in order, used when validating the candidate. */

@@ -65,8 +65,23 @@ public final class HaproxyInstance implements AutoCloseable {
     }
 
     public HaproxySettings settings() {
+        return settings(List.of());
+    }
+
+    public HaproxySettings settings(List<String> reloadCommand) {
         return new HaproxySettings(Binaries.find("haproxy").orElseThrow(), configFile(), List.of(mainConfig()),
-                Optional.of(masterSocket()), Optional.of(adminSocket()), BACKEND, List.of(), Duration.ofSeconds(10));
+                Optional.of(masterSocket()), Optional.of(adminSocket()), BACKEND, reloadCommand,
+                Duration.ofSeconds(10));
+    }
+
+    /**
+     * What {@code systemctl reload haproxy} runs on Debian (its two ExecReload lines): check every -f file, then
+     * USR2 to the master, which starts new workers on the files.
+     */
+    public List<String> debianExecReload() {
+        return List.of("sh", "-c", "\"$0\" -c -q -f \"$1\" -f \"$2\" && kill -USR2 \"$3\"",
+                Binaries.find("haproxy").orElseThrow(), mainConfig().toString(), configFile().toString(),
+                String.valueOf(process.pid()));
     }
 
     /** Starts HAProxy as a child process (killed by {@link #close()}); the generated file must exist. */

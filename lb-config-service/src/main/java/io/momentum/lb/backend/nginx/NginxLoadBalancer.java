@@ -31,6 +31,12 @@ import org.jboss.logging.Logger;
  * The live file is never touched before validation passed; a failed reload puts the previous file back and reloads
  * again.
  *
+ * <p>With {@code validation=reload} there is no {@code nginx -t}: it needs nginx's privileges (pid file, temp
+ * directories, TLS keys), and a root process testing a file that lb-config-service wrote in full would hand it
+ * root ({@code load_module}). The reload validates instead: {@code nginx -s reload}, and so
+ * {@code systemctl reload nginx}, parses the configuration first and signals nothing when it is invalid, so the
+ * running nginx keeps the previous configuration while the previous file is put back.
+ *
  * <p>Draining: nginx OSS has no drain state, so a draining master is rendered {@code down}. A reload starts new
  * workers with the new upstream, and the old workers finish the connections they hold, which is draining.
  */
@@ -94,12 +100,16 @@ public class NginxLoadBalancer implements LoadBalancer {
                 return ApplyOutcome.unchanged(sha256);
             }
             candidate = ConfigFiles.writeCandidate(output, rendered);
-            candidateMain = ConfigFiles.writeCandidate(output.resolveSibling("nginx.conf"),
-                    candidateMainConfig(candidate).getBytes(StandardCharsets.UTF_8));
-            ProcessResult test = run(settings.nginx(candidateMain, "-t", "-q"));
-            if (!test.ok()) {
-                return ApplyOutcome.failed("nginx -t rejected the candidate: " + test.describe(),
-                        ConfigFiles.sha256OfFile(output));
+            // read in both modes: it proves that nginx.conf includes the output file by its literal path
+            String mainConfig = candidateMainConfig(candidate);
+            if (settings.testsCandidate()) {
+                candidateMain = ConfigFiles.writeCandidate(output.resolveSibling("nginx.conf"),
+                        mainConfig.getBytes(StandardCharsets.UTF_8));
+                ProcessResult test = run(settings.nginx(candidateMain, "-t", "-q"));
+                if (!test.ok()) {
+                    return ApplyOutcome.failed("nginx -t rejected the candidate: " + test.describe(),
+                            ConfigFiles.sha256OfFile(output));
+                }
             }
             ConfigFiles.moveIntoPlace(candidate, output);
             candidate = null;

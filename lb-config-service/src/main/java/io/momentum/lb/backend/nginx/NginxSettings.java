@@ -14,24 +14,30 @@ import java.util.Optional;
  * @param mainConfig the operator's nginx.conf; it includes {@code outputFile} by its literal path
  * @param errorLog the {@code -e} error log, needed when nginx runs unprivileged
  * @param reloadCommand replaces {@code nginx -s reload} (for example {@code systemctl reload nginx}) when not empty
+ * @param validation {@code candidate}: {@code nginx -t} of a candidate main config before the swap; {@code reload}:
+ *     the reload itself validates and a failed one restores the previous file
  * @param listen what the generated server listens on ({@code 8140}, {@code 10.0.0.5:8140})
  * @param upstream name of the generated upstream
  */
 public record NginxSettings(String binary, Optional<Path> prefix, Path mainConfig, Path outputFile,
-        Optional<Path> errorLog, List<String> reloadCommand, String mode, String listen, String upstream,
-        Duration connectTimeout) {
+        Optional<Path> errorLog, List<String> reloadCommand, String validation, String mode, String listen,
+        String upstream, Duration connectTimeout) {
 
     public NginxSettings {
         if (!mode.equals("stream") && !mode.equals("http")) {
             throw new IllegalArgumentException("nginx mode must be stream or http, not " + mode);
+        }
+        if (!validation.equals("candidate") && !validation.equals("reload")) {
+            throw new IllegalArgumentException(
+                    "momentum.lb.nginx.validation must be candidate or reload, not " + validation);
         }
         reloadCommand = List.copyOf(reloadCommand);
     }
 
     public static NginxSettings of(LbConfig.Nginx nginx) {
         return new NginxSettings(nginx.binary(), nginx.prefix(), nginx.mainConfig(), nginx.outputFile(),
-                nginx.errorLog(), nginx.reloadCommand().orElse(List.of()), nginx.mode(), nginx.listen(),
-                nginx.upstream(), nginx.connectTimeout());
+                nginx.errorLog(), nginx.reloadCommand().orElse(List.of()), nginx.validation(), nginx.mode(),
+                nginx.listen(), nginx.upstream(), nginx.connectTimeout());
     }
 
     /** {@code nginx [-p prefix] -c <config> [-e errorlog]} followed by {@code extra}. */
@@ -55,6 +61,10 @@ public record NginxSettings(String binary, Optional<Path> prefix, Path mainConfi
     /** {@code nginx [-p prefix] -c <main config> [-e errorlog]} followed by {@code extra}. */
     public List<String> command(String... extra) {
         return nginx(mainConfig, extra);
+    }
+
+    boolean testsCandidate() {
+        return validation.equals("candidate");
     }
 
     List<String> reload() {

@@ -143,6 +143,36 @@ class HaproxyLoadBalancerTest {
     }
 
     @Test
+    void aReloadCommandLikeSystemctlReloadReloadsTheMasterWorker() throws Exception {
+        List<String> workersBefore = haproxy.workerPids();
+        HaproxyLoadBalancer systemd = new HaproxyLoadBalancer("lb-test", haproxy.settings(haproxy.debianExecReload()),
+                new TemplateRenderer(Optional.empty(), "templates/haproxy-backend.cfg"), Duration.ofSeconds(30));
+
+        ApplyOutcome outcome = systemd.apply(Sets.of(backends).active("cm1", "cm2", "cm3").build());
+
+        assertThat(outcome.result()).isEqualTo(LbResult.APPLIED);
+        assertThat(outcome.reloaded()).isTrue();
+        awaitTraffic(Set.of("cm1", "cm2", "cm3"));
+        await().atMost(Duration.ofSeconds(15)).until(() -> !workersBefore.containsAll(haproxy.workerPids()));
+    }
+
+    @Test
+    void aFailedReloadCommandRestoresThePreviousFile() throws Exception {
+        byte[] live = Files.readAllBytes(haproxy.configFile());
+        List<String> workersBefore = haproxy.workerPids();
+        HaproxyLoadBalancer failing = new HaproxyLoadBalancer("lb-test", haproxy.settings(List.of("false")),
+                new TemplateRenderer(Optional.empty(), "templates/haproxy-backend.cfg"), Duration.ofSeconds(30));
+
+        ApplyOutcome outcome = failing.apply(Sets.of(backends).active("cm1", "cm2", "cm3").build());
+
+        assertThat(outcome.result()).isEqualTo(LbResult.FAILED);
+        assertThat(outcome.error()).contains("reload failed, previous configuration restored");
+        assertThat(Files.readAllBytes(haproxy.configFile())).isEqualTo(live);
+        assertThat(haproxy.workerPids()).isEqualTo(workersBefore);
+        assertThat(Traffic.sample(haproxy.port(), 10)).containsExactlyInAnyOrder("cm1", "cm2");
+    }
+
+    @Test
     void theSameSetWritesNothing() throws Exception {
         ApplyOutcome outcome = backend.apply(Sets.of(backends).active("cm1", "cm2").build());
 

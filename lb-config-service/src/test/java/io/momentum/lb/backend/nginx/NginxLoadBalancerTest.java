@@ -1,6 +1,7 @@
 package io.momentum.lb.backend.nginx;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.momentum.lb.backend.ConfigFiles;
@@ -136,6 +137,65 @@ class NginxLoadBalancerTest {
     }
 
     @Test
+    void inReloadModeTheReloadRefusesAnInvalidIncludeAndThePreviousFileIsRestored() throws Exception {
+        byte[] live = Files.readAllBytes(nginx.outputFile());
+        Path template = dir.resolve("broken.conf");
+        Files.writeString(template, """
+                upstream {upstream} {
+                {#for s in servers}
+                    server {s.address} bogus_parameter;
+                {/for}
+                }
+                """);
+        NginxLoadBalancer backend = reloadValidated(Optional.of(template));
+
+        ApplyOutcome outcome = backend.apply(Sets.of(backends).active("cm2", "cm3").build());
+
+        assertThat(outcome.result()).isEqualTo(LbResult.FAILED);
+        assertThat(outcome.error()).contains("reload failed, previous configuration restored")
+                .contains("bogus_parameter");
+        assertThat(Files.readAllBytes(nginx.outputFile())).isEqualTo(live);
+        assertThat(outcome.configSha256()).isEqualTo(ConfigFiles.sha256(live));
+        assertThat(Traffic.sample(nginx.port(), 10)).containsExactly("cm1");
+        assertThat(leftoverCandidates()).isEmpty();
+        // the master kept running on the previous configuration: the restore's reload accepted it again
+        assertThat(reloadValidated(Optional.empty()).apply(Sets.of(backends).active("cm3").build()).result())
+                .isEqualTo(LbResult.APPLIED);
+        awaitTraffic(Set.of("cm3"));
+    }
+
+    @Test
+    void inReloadModeAValidChangeIsSwappedInAndReloadedWithoutATestRun() throws Exception {
+        NginxLoadBalancer backend = reloadValidated(Optional.empty());
+
+        ApplyOutcome outcome = backend.apply(Sets.of(backends).active("cm1", "cm2").build());
+
+        assertThat(outcome.result()).isEqualTo(LbResult.APPLIED);
+        assertThat(outcome.reloaded()).isTrue();
+        awaitTraffic(Set.of("cm1", "cm2"));
+        try (var files = Files.list(nginx.outputFile().getParent())) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly("puppet.conf");
+        }
+    }
+
+    @Test
+    void inReloadModeAMainConfigThatDoesNotIncludeTheOutputFileIsStillReported() throws Exception {
+        Files.writeString(nginx.mainConfig(), "events {}\nstream { }\n");
+
+        ApplyOutcome outcome = reloadValidated(Optional.empty()).apply(Sets.of(backends).active("cm2").build());
+
+        assertThat(outcome.result()).isEqualTo(LbResult.FAILED);
+        assertThat(outcome.error()).contains("does not include " + nginx.outputFile());
+    }
+
+    @Test
+    void anUnknownValidationIsRefusedNamingTheKey() {
+        assertThatThrownBy(() -> nginx.settings(List.of(), "nginx-t"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("momentum.lb.nginx.validation").hasMessageContaining("nginx-t");
+    }
+
+    @Test
     void theSameSetWritesNothingAndDoesNotReload() throws Exception {
         NginxLoadBalancer backend = backend(List.of("false"), Optional.empty());
         FileTime before = Files.getLastModifiedTime(nginx.outputFile());
@@ -195,6 +255,18 @@ class NginxLoadBalancerTest {
 
     private NginxLoadBalancer backend(List<String> reloadCommand, Optional<Path> template) {
         NginxSettings settings = nginx.settings(reloadCommand);
+        return new NginxLoadBalancer("lb-test", settings, new TemplateRenderer(template, settings.defaultTemplate()),
+                Duration.ofSeconds(30));
+    }
+
+    /**
+     * validation=reload with what {@code systemctl reload nginx} runs on Debian (its ExecReload): nginx parses the
+     * configuration and signals the master only when it is valid.
+     */
+    private NginxLoadBalancer reloadValidated(Optional<Path> template) {
+        List<String> debianExecReload = nginx.settings(List.of()).command("-g", "daemon on; master_process on;",
+                "-s", "reload");
+        NginxSettings settings = nginx.settings(debianExecReload, "reload");
         return new NginxLoadBalancer("lb-test", settings, new TemplateRenderer(template, settings.defaultTemplate()),
                 Duration.ofSeconds(30));
     }
