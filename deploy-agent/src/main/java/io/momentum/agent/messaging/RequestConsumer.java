@@ -42,10 +42,10 @@ import org.jboss.logging.Logger;
  * new master knows it has caught up with the compacted topic.
  *
  * <p>Not a SmallRye {@code @Incoming} channel with the {@code throttled} commit strategy, whose commit rule is the
- * same, because (read in smallrye-reactive-messaging-kafka 4.33): a record un-acked for longer than
- * {@code throttled.unprocessed-record-max-age.ms} (60 s) is reported as a fatal failure and the source closes its
- * consumer, while a deploy, or a request coalesced behind one, takes minutes; {@code 0} turns every stuck-record
- * signal off instead. A channel also lives as long as the application, so what {@code RequestConsumerTest} proves
+ * same, because (measured with smallrye-reactive-messaging-kafka 4.33): a record un-acked for longer than
+ * {@code throttled.unprocessed-record-max-age.ms} (60 s) is a fatal failure, the source closes its consumer and
+ * consumes nothing more (liveness DOWN), while a deploy, or a request coalesced behind one, takes minutes; {@code 0}
+ * turns every stuck-record signal off instead. A channel also lives as long as the application, so what {@code RequestConsumerTest} proves
  * by stopping a consumer mid-deploy and starting the next one in the same group (unfinished work redelivered,
  * finished work not, replay detected afresh) could no longer be tested; and the replay check needs the consumer's
  * position after the work, which a channel only offers through its polling thread.
