@@ -5,6 +5,7 @@ import io.momentum.health.domain.HealthSettings;
 import io.momentum.health.domain.MonitoredFleet;
 import io.momentum.health.domain.RoutingPolicy;
 import io.momentum.health.domain.StaticMaster;
+import io.momentum.health.probe.CurrentTlsProbe;
 import io.momentum.health.probe.PuppetStatusClient;
 import io.momentum.health.probe.StatusProbe;
 import io.momentum.service.tls.TlsContexts;
@@ -45,14 +46,15 @@ public class MonitorBeans {
 
     /**
      * Probes over TLS with the registry's {@value #PUPPET_TLS} configuration ({@code quarkus.tls.puppet.*}: Puppet's
-     * CA, and where auth.conf wants one this host's Puppet certificate and key), or the JVM's trust without it.
+     * CA, and where auth.conf wants one this host's Puppet certificate and key), or the JVM's trust without it; with
+     * {@code quarkus.tls.puppet.reload-period} renewed files are used once the registry reloaded them.
      */
     @Produces
     @Singleton
     StatusProbe statusProbe(HealthConfig config, HealthSettings settings, Clock clock, TlsContexts tls) {
-        SSLContext context = tls.context(PUPPET_TLS).orElseGet(MonitorBeans::jvmDefault);
-        return new PuppetStatusClient(PuppetStatusClient.httpClient(context, settings.timeout()),
-                settings.timeout(), config.serviceDetails(), clock);
+        return new CurrentTlsProbe(() -> tls.context(PUPPET_TLS).orElseGet(MonitorBeans::jvmDefault),
+                context -> new PuppetStatusClient(PuppetStatusClient.httpClient(context, settings.timeout()),
+                        settings.timeout(), config.serviceDetails(), clock));
     }
 
     private static SSLContext jvmDefault() {
