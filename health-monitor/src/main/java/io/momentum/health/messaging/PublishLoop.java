@@ -23,6 +23,7 @@ import org.jboss.logging.Logger;
 public final class PublishLoop implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(PublishLoop.class);
+
     private final MonitoredFleet fleet;
     private final StatusSink sink;
     private final BooleanSupplier ready;
