@@ -8,22 +8,26 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
 /**
  * Tells Puppet Server to drop its cached copy of one environment
  * ({@code DELETE /puppet-admin-api/v1/environment-cache?environment=<env>}), so the next catalog compiles the new
- * code. Puppet Server answers 204; the client certificate must be allowed by its {@code puppet-admin} rules.
+ * code. Puppet Server answers 204; the client certificate must be allowed by its {@code puppet-admin} rules. The SSL
+ * context is asked for on every flush, so renewed certificate files (a new context) are used without a restart.
  */
 public final class EnvironmentCacheFlush implements PostDeployStep {
 
-    private final HttpClient client;
     private final URI puppetServer;
+    private final Supplier<SSLContext> ssl;
     private final Duration timeout;
+    private SSLContext clientContext;
+    private HttpClient client;
 
-    public EnvironmentCacheFlush(URI puppetServer, SSLContext ssl, Duration timeout) {
-        this.client = HttpClient.newBuilder().sslContext(ssl).connectTimeout(timeout).build();
+    public EnvironmentCacheFlush(URI puppetServer, Supplier<SSLContext> ssl, Duration timeout) {
         this.puppetServer = puppetServer;
+        this.ssl = ssl;
         this.timeout = timeout;
     }
 
@@ -43,7 +47,7 @@ public final class EnvironmentCacheFlush implements PostDeployStep {
                 + URLEncoder.encode(environment, StandardCharsets.UTF_8));
         HttpRequest request = HttpRequest.newBuilder(uri).DELETE().timeout(timeout).build();
         try {
-            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = client().send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {
                 String body = response.body().strip();
                 throw new PostDeployException("HTTP " + response.statusCode() + " from " + uri
@@ -55,5 +59,15 @@ public final class EnvironmentCacheFlush implements PostDeployStep {
             Thread.currentThread().interrupt();
             throw new PostDeployException("interrupted while flushing " + uri);
         }
+    }
+
+    /** A client for the current SSL context: a new one once the TLS registry reloaded renewed files. */
+    private synchronized HttpClient client() {
+        SSLContext current = ssl.get();
+        if (current != clientContext) {
+            client = HttpClient.newBuilder().sslContext(current).connectTimeout(timeout).build();
+            clientContext = current;
+        }
+        return client;
     }
 }

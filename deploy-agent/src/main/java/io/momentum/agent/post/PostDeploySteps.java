@@ -67,8 +67,11 @@ public class PostDeploySteps implements AfterDeploy {
         if (post.flushEnvironmentCache()) {
             String url = agent.puppetServerUrl().orElseThrow(() -> new IllegalStateException(
                     "momentum.deploy.post.flush-environment-cache needs momentum.agent.puppet-server-url"));
-            steps.add(new EnvironmentCacheFlush(URI.create(url),
-                    tls.required(PUPPET_ADMIN_TLS, "momentum.deploy.post.flush-environment-cache"), post.timeout()));
+            String neededFor = "momentum.deploy.post.flush-environment-cache";
+            // Once now, so that a missing or unusable TLS configuration fails start-up.
+            tls.required(PUPPET_ADMIN_TLS, neededFor);
+            steps.add(new EnvironmentCacheFlush(URI.create(url), () -> tls.required(PUPPET_ADMIN_TLS, neededFor),
+                    post.timeout()));
         }
         if (post.generateTypes()) {
             steps.add(new GenerateTypes(post.puppetExecutable(), deploy.environmentsDir(), post.timeout()));

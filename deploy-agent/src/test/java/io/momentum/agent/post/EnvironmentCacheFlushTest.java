@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,7 +40,8 @@ class EnvironmentCacheFlushTest {
     }
 
     private static EnvironmentCacheFlush flush(Optional<Path> cert, Optional<Path> key) throws Exception {
-        return new EnvironmentCacheFlush(server.url(), server.context(cert, key), Duration.ofSeconds(10));
+        SSLContext context = server.context(cert, key);
+        return new EnvironmentCacheFlush(server.url(), () -> context, Duration.ofSeconds(10));
     }
 
     @Test
@@ -63,6 +66,19 @@ class EnvironmentCacheFlushTest {
         } finally {
             server.status.set(204);
         }
+    }
+
+    @Test
+    void aRenewedContextIsUsedFromTheNextFlushOn() throws Exception {
+        server.status.set(204);
+        AtomicReference<SSLContext> current = new AtomicReference<>(server.context(Optional.empty(), Optional.empty()));
+        EnvironmentCacheFlush flush = new EnvironmentCacheFlush(server.url(), current::get, Duration.ofSeconds(10));
+        assertThatThrownBy(() -> flush.run("production", false)).hasMessageContaining("cannot reach");
+
+        current.set(server.context(Optional.of(pki.resolve("client.pem")), Optional.of(pki.resolve("client-pkcs1.key"))));
+        flush.run("renewed", false);
+
+        assertThat(server.requests).contains("DELETE /puppet-admin-api/v1/environment-cache?environment=renewed");
     }
 
     @Test
