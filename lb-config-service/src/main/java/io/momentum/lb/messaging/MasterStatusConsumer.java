@@ -2,7 +2,6 @@ package io.momentum.lb.messaging;
 
 import io.momentum.lb.service.LbService;
 import io.momentum.service.events.EventDecoder;
-import io.momentum.service.replay.CompactedTopicReader;
 import io.momentum.service.replay.ReplayReaders;
 import io.momentum.shared.event.MasterStatus;
 import io.momentum.shared.event.Topics;
@@ -30,24 +29,13 @@ public class MasterStatusConsumer {
     @Inject
     LbService service;
 
-    private volatile CompactedTopicReader reader;
-
     void onStart(@Observes StartupEvent event) {
-        reader = readers.open("master-status", List.of(Topics.MASTER_STATUS), this::handle, this::afterBatch);
-        // the reader may have caught up before open() returned: its afterBatch then found no reader yet
-        afterBatch();
+        readers.open("master-status", List.of(Topics.MASTER_STATUS), this::handle, () -> { }, service::onCaughtUp);
     }
 
     /** A tombstone (null value) removes the master; a record the decoder refuses is skipped by the reader. */
     void handle(ConsumerRecord<String, byte[]> record) {
         MasterStatus status = record.value() == null ? null : decoder.decode(record.value(), MasterStatus.class);
         service.onStatus(record.key(), status);
-    }
-
-    private void afterBatch() {
-        CompactedTopicReader current = reader;
-        if (current != null && current.caughtUp()) {
-            service.onCaughtUp();
-        }
     }
 }
