@@ -4,14 +4,16 @@ import io.momentum.shared.event.Provider;
 import io.momentum.webhook.domain.DeliveryDeduplicator;
 import io.momentum.webhook.domain.DeployPublisher;
 import io.momentum.webhook.domain.DeployState;
-import io.momentum.webhook.domain.HttpAuth;
 import io.momentum.webhook.domain.ModuleNames;
 import io.momentum.webhook.domain.SourceRule;
-import io.momentum.webhook.domain.WebhookIntake;
 import io.momentum.webhook.domain.WebhookSecrets;
+import io.momentum.webhook.provider.PayloadParser;
 import io.momentum.webhook.provider.ProviderDetector;
+import io.momentum.webhook.service.WebhookIntake;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -24,6 +26,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 /** Builds the plain domain objects from typed configuration, and says at start-up what is left unprotected. */
@@ -46,41 +49,70 @@ public class WebhookBeans {
 
     @Produces
     @Singleton
-    WebhookSecrets secrets(WebhookConfig config) {
+    GitProviders gitProviders(@Any Instance<PayloadParser> parsers, Config config) {
+        return GitProviders.from(parsers, config);
+    }
+
+    @Produces
+    @Singleton
+    ProviderDetector detector(GitProviders providers) {
+        return new ProviderDetector(providers.parsers());
+    }
+
+    @Produces
+    @Singleton
+    WebhookSecrets secrets(WebhookConfig config, GitProviders providers) {
+        Map<Provider, String> byProvider = new EnumMap<>(Provider.class);
+        Set<Provider> unverifiedAllowed = EnumSet.noneOf(Provider.class);
+        providers.settings().forEach((provider, settings) -> {
+            settings.secret().ifPresent(secret -> byProvider.put(provider, secret));
+            if (settings.allowUnverified()) {
+                unverifiedAllowed.add(provider);
+            }
+        });
         Map<String, String> byRepository = new TreeMap<>();
         config.repositories().forEach((repo, settings) -> settings.secret().filter(s -> !s.isEmpty())
                 .ifPresent(secret -> byRepository.put(repo, secret)));
-        return new WebhookSecrets(providerSecrets(config), byRepository);
+        return new WebhookSecrets(byProvider, byRepository, unverifiedAllowed);
     }
 
     @Produces
     @Singleton
-    WebhookIntake intake(WebhookConfig config, WebhookSecrets secrets, DeliveryDeduplicator deduplicator,
-            DeployPublisher publisher) {
-        return new WebhookIntake(new ProviderDetector(), secrets, disabledProviders(config), sources(config),
+    WebhookIntake intake(WebhookConfig config, ProviderDetector detector, GitProviders providers,
+            WebhookSecrets secrets, DeliveryDeduplicator deduplicator, DeployPublisher publisher) {
+        return new WebhookIntake(detector, secrets, disabled(providers), sources(config),
                 new ModuleNames(config.module().stripPrefixes()), deduplicator, publisher, Clock.systemUTC());
     }
 
-    @Produces
-    @Singleton
-    HttpAuth webhookAuth(WebhookConfig config) {
-        return new HttpAuth(config.auth().username(), config.auth().password(), config.auth().bearerToken());
-    }
-
-    /** Fails start-up on a broken pattern, and warns once about every provider that is not verified. */
-    void check(@Observes StartupEvent event, WebhookConfig config, ApiConfig api, WebhookSecrets secrets) {
+    /** Fails start-up on a broken pattern, and warns about every provider that is not verified or refused. */
+    void check(@Observes StartupEvent event, WebhookConfig config, ApiConfig api, GitProviders providers,
+            WebhookSecrets secrets) {
         sources(config);
-        List<String> unverified = new ArrayList<>();
-        for (Provider provider : new ProviderDetector().providers()) {
-            if (!disabledProviders(config).contains(provider) && !secrets.verifies(provider)) {
-                unverified.add(provider.id());
-            }
-        }
-        if (!unverified.isEmpty()) {
-            LOG.warnf("webhook verification is OFF for %s: set momentum.webhook.<provider>.secret", unverified);
-        }
+        GitProviders.requireKnown(config.providers(), providers.parsers());
+        warnAboutVerification(providers, secrets);
         if (api.token().filter(t -> !t.isEmpty()).isEmpty()) {
             LOG.warn("momentum.api.token is not set: the deploy and status API (/api/v1) refuses every call");
+        }
+    }
+
+    static void warnAboutVerification(GitProviders providers, WebhookSecrets secrets) {
+        List<String> refused = new ArrayList<>();
+        providers.settings().forEach((provider, settings) -> {
+            if (!settings.enabled() || secrets.verifies(provider)) {
+                return;
+            }
+            if (secrets.acceptsUnverified(provider)) {
+                LOG.warnf("UNVERIFIED WEBHOOKS: %s is set, so %s deliveries are accepted without any signature or"
+                        + " token: anyone who can reach this service can request deploys", GitProviders.key(
+                                provider.id(), "allow-unverified=true"), provider.id());
+            } else {
+                refused.add(provider.id());
+            }
+        });
+        if (!refused.isEmpty()) {
+            LOG.warnf("no secret is set for %s: their deliveries are refused (401); set"
+                    + " momentum.webhook.<provider>.secret, or switch the provider off with"
+                    + " momentum.webhook.<provider>.enabled=false", refused);
         }
     }
 
@@ -106,32 +138,13 @@ public class WebhookBeans {
         return compiled;
     }
 
-    private static Map<Provider, String> providerSecrets(WebhookConfig config) {
-        Map<Provider, String> secrets = new EnumMap<>(Provider.class);
-        settings(config).forEach((provider, settings) -> settings.secret().filter(s -> !s.isEmpty())
-                .ifPresent(secret -> secrets.put(provider, secret)));
-        return secrets;
-    }
-
-    private static Set<Provider> disabledProviders(WebhookConfig config) {
+    private static Set<Provider> disabled(GitProviders providers) {
         Set<Provider> disabled = EnumSet.noneOf(Provider.class);
-        settings(config).forEach((provider, settings) -> {
+        providers.settings().forEach((provider, settings) -> {
             if (!settings.enabled()) {
                 disabled.add(provider);
             }
         });
         return disabled;
-    }
-
-    private static Map<Provider, WebhookConfig.ProviderSettings> settings(WebhookConfig config) {
-        Map<Provider, WebhookConfig.ProviderSettings> all = new EnumMap<>(Provider.class);
-        all.put(Provider.GITHUB, config.github());
-        all.put(Provider.GITLAB, config.gitlab());
-        all.put(Provider.BITBUCKET, config.bitbucket());
-        all.put(Provider.BITBUCKET_SERVER, config.bitbucketServer());
-        all.put(Provider.GITEA, config.gitea());
-        all.put(Provider.GOGS, config.gogs());
-        all.put(Provider.AZURE_DEVOPS, config.azureDevops());
-        return all;
     }
 }

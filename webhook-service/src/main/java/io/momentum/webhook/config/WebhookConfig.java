@@ -2,7 +2,7 @@ package io.momentum.webhook.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.smallrye.config.WithName;
+import io.smallrye.config.WithParentName;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -12,25 +12,14 @@ import java.util.Optional;
 @ConfigMapping(prefix = "momentum.webhook")
 public interface WebhookConfig {
 
-    ProviderSettings github();
-
-    ProviderSettings gitlab();
-
-    /** Bitbucket Cloud. */
-    ProviderSettings bitbucket();
-
-    /** Bitbucket Server / Data Center. */
-    @WithName("bitbucket-server")
-    ProviderSettings bitbucketServer();
-
-    /** Gitea and Forgejo. */
-    ProviderSettings gitea();
-
-    ProviderSettings gogs();
-
-    /** Azure DevOps service hooks: the secret is the basic-auth password set on the subscription. */
-    @WithName("azure-devops")
-    ProviderSettings azureDevops();
+    /**
+     * Per git provider, under its parser's {@code @Identifier}: {@code momentum.webhook.<provider>.secret},
+     * {@code .enabled}, {@code .allow-unverified}. Declared so that these keys are known; {@link GitProviders} reads
+     * them by their full name, which also finds them as environment variables
+     * ({@code MOMENTUM_WEBHOOK_BITBUCKET_SERVER_SECRET}) where a map key with a dash would be ambiguous.
+     */
+    @WithParentName
+    Map<String, ProviderKeys> providers();
 
     /**
      * Secrets per repository, keyed by the repository's full name as the git host spells it
@@ -58,12 +47,16 @@ public interface WebhookConfig {
 
     Poll poll();
 
-    interface ProviderSettings {
-        /** HMAC secret (or token) shared with the git host; verification is off while unset. */
+    interface ProviderKeys {
+        /** HMAC secret (or token) shared with the git host; without one the provider's deliveries are refused. */
         Optional<String> secret();
 
         @WithDefault("true")
         boolean enabled();
+
+        /** Accept the provider's deliveries without a secret: an explicit opt-in, warned about at start-up. */
+        @WithDefault("false")
+        boolean allowUnverified();
     }
 
     interface RepositorySettings {

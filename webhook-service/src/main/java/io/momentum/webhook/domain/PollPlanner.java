@@ -4,7 +4,6 @@ import io.momentum.shared.env.InvalidNameException;
 import io.momentum.shared.event.DeployKind;
 import io.momentum.shared.event.DeployRequest;
 import io.momentum.shared.event.Provider;
-import io.momentum.webhook.provider.RefChange;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;

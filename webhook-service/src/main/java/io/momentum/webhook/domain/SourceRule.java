@@ -1,8 +1,6 @@
 package io.momentum.webhook.domain;
 
 import io.momentum.shared.env.EnvironmentNames;
-import io.momentum.webhook.provider.RefChange;
-import io.momentum.webhook.provider.RepositoryRef;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;

@@ -6,11 +6,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * The secrets a delivery may be signed with: one per provider and, optionally, one per repository that replaces
- * the provider's for that repository.
+ * the provider's for that repository. A provider without any is refused unless it was explicitly allowed to go
+ * unverified.
  */
 public final class WebhookSecrets {
 
@@ -24,17 +26,16 @@ public final class WebhookSecrets {
 
     private final Map<Provider, String> byProvider;
     private final Map<String, String> byRepository = new TreeMap<>();
+    private final Set<Provider> unverifiedAllowed;
 
-    public WebhookSecrets(Map<Provider, String> byProvider, Map<String, String> byRepository) {
+    public WebhookSecrets(Map<Provider, String> byProvider, Map<String, String> byRepository,
+            Set<Provider> unverifiedAllowed) {
         this.byProvider = Map.copyOf(byProvider);
         byRepository.forEach((repo, secret) -> this.byRepository.put(normalize(repo), secret));
+        this.unverifiedAllowed = Set.copyOf(unverifiedAllowed);
     }
 
-    public static WebhookSecrets none() {
-        return new WebhookSecrets(Map.of(), Map.of());
-    }
-
-    /** Every secret that may have signed a delivery of {@code provider}; empty means verification is off. */
+    /** Every secret that may have signed a delivery of {@code provider}; empty means there is nothing to verify. */
     public List<Candidate> candidates(Provider provider) {
         List<Candidate> all = new ArrayList<>();
         Optional.ofNullable(byProvider.get(provider)).ifPresent(s -> all.add(new Candidate(null, s)));
@@ -54,6 +55,11 @@ public final class WebhookSecrets {
 
     public boolean verifies(Provider provider) {
         return byProvider.containsKey(provider) || !byRepository.isEmpty();
+    }
+
+    /** Whether deliveries of {@code provider} are accepted although it has no secret to verify them with. */
+    public boolean acceptsUnverified(Provider provider) {
+        return !verifies(provider) && unverifiedAllowed.contains(provider);
     }
 
     private static String normalize(String repository) {

@@ -2,6 +2,11 @@ package io.momentum.webhook.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.momentum.shared.event.Provider;
+import io.momentum.webhook.domain.RefChange;
+import io.momentum.webhook.domain.RepositoryRef;
+import io.momentum.webhook.domain.WebhookEvent;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -10,7 +15,9 @@ import java.util.Optional;
  * Azure DevOps service hooks ({@code eventType: git.push}). They carry no provider header, so they are detected
  * from the body, last; their only proof is HTTP basic authentication.
  */
-public final class AzureDevOpsParser implements PayloadParser {
+@ApplicationScoped
+@Identifier("azure-devops")
+public class AzureDevOpsParser implements PayloadParser {
 
     @Override
     public Provider provider() {
@@ -18,11 +25,16 @@ public final class AzureDevOpsParser implements PayloadParser {
     }
 
     @Override
+    public String recognisedBy() {
+        return "a body that is an Azure DevOps service hook event";
+    }
+
+    @Override
     public boolean detects(WebhookHeaders headers) {
         return false;
     }
 
-    /** Whether an otherwise unrecognised body is an Azure DevOps service hook event. */
+    @Override
     public boolean detectsBody(JsonNode body) {
         return body != null && body.isObject() && Json.text(body, "eventType").isPresent()
                 && Json.text(body, "publisherId").isPresent();

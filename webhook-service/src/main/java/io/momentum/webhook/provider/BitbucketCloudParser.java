@@ -2,16 +2,28 @@ package io.momentum.webhook.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.momentum.shared.event.Provider;
+import io.momentum.webhook.domain.RefChange;
+import io.momentum.webhook.domain.RepositoryRef;
+import io.momentum.webhook.domain.WebhookEvent;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /** Bitbucket Cloud: {@code X-Event-Key: repo:push} with {@code X-Request-UUID}; one push may move many refs. */
-public final class BitbucketCloudParser implements PayloadParser {
+@ApplicationScoped
+@Identifier("bitbucket")
+public class BitbucketCloudParser implements PayloadParser {
 
     @Override
     public Provider provider() {
         return Provider.BITBUCKET;
+    }
+
+    @Override
+    public String recognisedBy() {
+        return "an X-Event-Key header with X-Request-UUID or X-Hook-UUID";
     }
 
     @Override

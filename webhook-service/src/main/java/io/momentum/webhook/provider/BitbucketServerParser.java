@@ -2,16 +2,34 @@ package io.momentum.webhook.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.momentum.shared.event.Provider;
+import io.momentum.webhook.domain.RefChange;
+import io.momentum.webhook.domain.RepositoryRef;
+import io.momentum.webhook.domain.WebhookEvent;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /** Bitbucket Server / Data Center: {@code X-Event-Key: repo:refs_changed} with {@code X-Request-Id}. */
-public final class BitbucketServerParser implements PayloadParser {
+@ApplicationScoped
+@Identifier("bitbucket-server")
+public class BitbucketServerParser implements PayloadParser {
 
     @Override
     public Provider provider() {
         return Provider.BITBUCKET_SERVER;
+    }
+
+    @Override
+    public String recognisedBy() {
+        return "an X-Event-Key header with X-Request-Id";
+    }
+
+    /** Asked after Bitbucket Cloud: a proxy may add an X-Request-Id to Cloud's requests too. */
+    @Override
+    public int detectionOrder() {
+        return 1;
     }
 
     @Override

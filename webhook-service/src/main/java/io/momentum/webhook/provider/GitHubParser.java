@@ -2,16 +2,26 @@ package io.momentum.webhook.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.momentum.shared.event.Provider;
+import io.momentum.webhook.domain.WebhookEvent;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 
 /** GitHub (and GitHub Enterprise Server): {@code X-GitHub-Event}, {@code X-Hub-Signature-256}. */
-public final class GitHubParser implements PayloadParser {
+@ApplicationScoped
+@Identifier("github")
+public class GitHubParser implements PayloadParser {
 
     static final String EVENT = "X-GitHub-Event";
 
     @Override
     public Provider provider() {
         return Provider.GITHUB;
+    }
+
+    @Override
+    public String recognisedBy() {
+        return "an X-GitHub-Event header";
     }
 
     @Override

@@ -1,6 +1,9 @@
 package io.momentum.webhook.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.momentum.webhook.domain.RefChange;
+import io.momentum.webhook.domain.RepositoryRef;
+import io.momentum.webhook.domain.WebhookEvent;
 import java.util.List;
 
 /** The push payload GitHub defined and Gitea, Forgejo and Gogs copied. */

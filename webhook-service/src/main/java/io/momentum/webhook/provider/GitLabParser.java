@@ -2,17 +2,29 @@ package io.momentum.webhook.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.momentum.shared.event.Provider;
+import io.momentum.webhook.domain.RefChange;
+import io.momentum.webhook.domain.RepositoryRef;
+import io.momentum.webhook.domain.WebhookEvent;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Optional;
 
 /** GitLab project and system hooks: {@code X-Gitlab-Event}, secret token in {@code X-Gitlab-Token}. */
-public final class GitLabParser implements PayloadParser {
+@ApplicationScoped
+@Identifier("gitlab")
+public class GitLabParser implements PayloadParser {
 
     static final String EVENT = "X-Gitlab-Event";
 
     @Override
     public Provider provider() {
         return Provider.GITLAB;
+    }
+
+    @Override
+    public String recognisedBy() {
+        return "an X-Gitlab-Event header";
     }
 
     @Override

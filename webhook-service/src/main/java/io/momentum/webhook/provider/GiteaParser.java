@@ -2,17 +2,33 @@ package io.momentum.webhook.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.momentum.shared.event.Provider;
+import io.momentum.webhook.domain.WebhookEvent;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 
 /**
  * Gitea and its fork Forgejo. Both also send GitHub's and Gogs' headers for compatibility, so they are detected
  * before those; Forgejo's own headers win over the Gitea ones it sends too.
  */
-public final class GiteaParser implements PayloadParser {
+@ApplicationScoped
+@Identifier("gitea")
+public class GiteaParser implements PayloadParser {
 
     @Override
     public Provider provider() {
         return Provider.GITEA;
+    }
+
+    @Override
+    public String recognisedBy() {
+        return "an X-Gitea-Event or X-Forgejo-Event header";
+    }
+
+    /** Gitea and Forgejo also send GitHub's and Gogs' headers, so they are asked before those. */
+    @Override
+    public int detectionOrder() {
+        return -1;
     }
 
     @Override

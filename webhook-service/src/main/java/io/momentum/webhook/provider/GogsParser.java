@@ -2,16 +2,26 @@ package io.momentum.webhook.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.momentum.shared.event.Provider;
+import io.momentum.webhook.domain.WebhookEvent;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 
 /** Gogs: {@code X-Gogs-Event}, hex HMAC-SHA256 in {@code X-Gogs-Signature}. */
-public final class GogsParser implements PayloadParser {
+@ApplicationScoped
+@Identifier("gogs")
+public class GogsParser implements PayloadParser {
 
     static final String EVENT = "X-Gogs-Event";
 
     @Override
     public Provider provider() {
         return Provider.GOGS;
+    }
+
+    @Override
+    public String recognisedBy() {
+        return "an X-Gogs-Event header";
     }
 
     @Override

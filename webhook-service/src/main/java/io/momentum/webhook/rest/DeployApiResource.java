@@ -1,48 +1,51 @@
 package io.momentum.webhook.rest;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.momentum.shared.env.EnvironmentNames;
-import io.momentum.shared.env.InvalidNameException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import io.momentum.shared.event.DeployKind;
 import io.momentum.shared.event.DeployRequest;
 import io.momentum.shared.event.Provider;
-import io.momentum.shared.json.EventCodec;
 import io.momentum.webhook.config.ApiConfig;
 import io.momentum.webhook.domain.DeployPublisher;
 import io.momentum.webhook.domain.DeployState;
-import io.momentum.webhook.domain.HttpAuth;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * Manual deploys and the fleet's deploy status, like {@code puppet code deploy} (with {@code --wait}), but per
- * master. Every call needs {@code Authorization: Bearer <momentum.api.token>}.
+ * master. Every call needs {@code Authorization: Bearer <momentum.api.token>} ({@link Authentication}).
  */
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
@@ -59,28 +62,22 @@ public class DeployApiResource {
     @Inject
     DeployState state;
 
-    /** A parsed, valid deploy command. */
-    record Command(List<String> environments, boolean all, boolean awaitResults, Duration timeout) {
-    }
-
     @POST
     @Path("deploys")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Deploy named environments or all of them; with \"wait\": true answer with per-master results")
-    public Uni<Response> deploy(byte[] body, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        Optional<Response> denied = deny(authorization);
-        if (denied.isPresent()) {
-            return Uni.createFrom().item(denied.get());
-        }
-        Command command;
-        try {
-            command = parse(body);
-        } catch (IllegalArgumentException e) {
-            return Uni.createFrom().item(Responses.error(400, e.getMessage()));
-        }
+    @APIResponse(responseCode = "202", description = "stored (and, with wait, not every master reported in time)",
+            content = @Content(schema = @Schema(implementation = DeployReport.class)))
+    @APIResponse(responseCode = "200", description = "with wait: every ready master reported",
+            content = @Content(schema = @Schema(implementation = DeployReport.class)))
+    @APIResponse(responseCode = "400", content = @Content(schema = @Schema(implementation = ErrorAnswer.class)))
+    @APIResponse(responseCode = "503", content = @Content(schema = @Schema(implementation = ErrorAnswer.class)))
+    public Uni<Response> deploy(@Valid @NotNull(message = "body must be a JSON object with \"environments\" or"
+            + " \"all\"") DeployCommand command) {
         List<DeployRequest> requests = requests(command);
         Set<UUID> ids = new LinkedHashSet<>();
         requests.forEach(r -> ids.add(r.requestId()));
+        Duration timeout = timeout(command);
         CompletableFuture<Response> answer = publisher.publish(requests).toCompletableFuture()
                 .handle((ok, failure) -> failure)
                 .thenCompose(failure -> {
@@ -90,14 +87,13 @@ public class DeployApiResource {
                                 Responses.error(503, "the deploy request could not be stored; retry"));
                     }
                     LOG.infof("manual deploy %s requested: %s", ids,
-                            command.all() ? "all environments" : command.environments());
-                    if (!command.awaitResults()) {
+                            Boolean.TRUE.equals(command.all()) ? "all environments" : command.environments());
+                    if (!command.waits()) {
                         return CompletableFuture.completedFuture(report(202, ids, null));
                     }
                     return state.awaitResults(ids)
-                            .orTimeout(command.timeout().toMillis(), TimeUnit.MILLISECONDS)
-                            .handle((done, timeout) -> timeout == null ? report(200, ids, true)
-                                    : report(202, ids, false));
+                            .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                            .handle((done, late) -> late == null ? report(200, ids, true) : report(202, ids, false));
                 });
         return Uni.createFrom().completionStage(answer);
     }
@@ -105,107 +101,67 @@ public class DeployApiResource {
     @GET
     @Path("deploys/{requestId}")
     @Operation(summary = "Per-master status of one deploy request")
-    public Response deployStatus(@PathParam("requestId") String requestId,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        Optional<Response> denied = deny(authorization);
-        if (denied.isPresent()) {
-            return denied.get();
-        }
+    @APIResponse(responseCode = "200",
+            content = @Content(schema = @Schema(implementation = DeployReport.KnownRequest.class)))
+    @APIResponse(responseCode = "404", content = @Content(schema = @Schema(implementation = ErrorAnswer.class)))
+    public Response deployStatus(@PathParam("requestId") String requestId) {
         UUID id;
         try {
             id = UUID.fromString(requestId);
         } catch (IllegalArgumentException e) {
             return Responses.error(400, "requestId must be a UUID");
         }
-        return state.request(id).map(view -> Response.ok(view).build())
+        return state.request(id).map(view -> Responses.json(200, DeployReport.KnownRequest.of(view)))
                 .orElseGet(() -> Responses.error(404, "no deploy request " + id + " is known"));
     }
 
     @GET
     @Path("environments")
     @Operation(summary = "Environment x master matrix: desired commit, deployed commit and status")
-    public Response environments(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        Optional<Response> denied = deny(authorization);
-        if (denied.isPresent()) {
-            return denied.get();
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("readyMasters", state.readyMasters());
-        body.put("environments", state.environments());
-        return Response.ok(body).build();
+    public EnvironmentMatrix environments() {
+        return new EnvironmentMatrix(state.readyMasters(), state.environments());
     }
 
-    private Optional<Response> deny(String authorization) {
-        Optional<String> token = config.token().filter(t -> !t.isEmpty());
-        if (token.isEmpty()) {
-            return Optional.of(Responses.unauthorized("the deploy API is disabled: momentum.api.token is not set"));
-        }
-        return HttpAuth.bearer(token).permits(Optional.ofNullable(authorization)) ? Optional.empty()
-                : Optional.of(Responses.unauthorized("a valid bearer token is required"));
+    /** The JSON reader wraps a body that is no JSON, or a value it cannot build, in a bare 400. */
+    @ServerExceptionMapper
+    Response unreadable(WebApplicationException e) {
+        return e.getCause() instanceof JsonProcessingException json ? unreadable(json) : e.getResponse();
     }
 
-    Command parse(byte[] body) {
-        JsonNode json;
-        try {
-            json = EventCodec.mapper().readTree(body == null ? new byte[0] : body);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("malformed JSON: " + e.getMessage());
-        }
-        if (json == null || !json.isObject()) {
-            throw new IllegalArgumentException("body must be a JSON object with \"environments\" or \"all\"");
-        }
-        boolean all = json.path("all").asBoolean(false);
-        JsonNode names = json.get("environments");
-        List<String> environments = new ArrayList<>();
-        if (names != null && !names.isNull()) {
-            if (!names.isArray()) {
-                throw new IllegalArgumentException("\"environments\" must be an array of environment names");
-            }
-            for (JsonNode name : names) {
-                if (!name.isTextual()) {
-                    throw new IllegalArgumentException("\"environments\" must hold strings");
-                }
-                try {
-                    environments.add(EnvironmentNames.requireValid(name.asText()));
-                } catch (InvalidNameException e) {
-                    throw new IllegalArgumentException(e.getMessage());
-                }
-            }
-        }
-        if (all == !environments.isEmpty()) {
-            throw new IllegalArgumentException("give either a non-empty \"environments\" list or \"all\": true");
-        }
-        return new Command(List.copyOf(new LinkedHashSet<>(environments)), all, json.path("wait").asBoolean(false),
-                timeout(json.get("timeout")));
+    /** A value of the wrong kind, such as a string where a list belongs. */
+    @ServerExceptionMapper
+    Response mismatched(MismatchedInputException e) {
+        return unreadable(e);
     }
 
-    /** {@code "timeout"}: seconds, or an ISO-8601 duration such as {@code PT2M}; capped at the configured max. */
-    private Duration timeout(JsonNode value) {
-        Duration wanted;
-        if (value == null || value.isNull()) {
-            wanted = config.defaultWait();
-        } else if (value.isNumber()) {
-            wanted = Duration.ofMillis((long) (value.asDouble() * 1000));
-        } else {
-            try {
-                wanted = Duration.parse(value.asText());
-            } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("\"timeout\" must be seconds or an ISO-8601 duration (PT2M)");
-            }
+    private static Response unreadable(JsonProcessingException e) {
+        if (e instanceof ValueInstantiationException && e.getCause() instanceof IllegalArgumentException wrong) {
+            return Responses.error(400, wrong.getMessage());
         }
-        if (wanted.isNegative() || wanted.isZero()) {
-            throw new IllegalArgumentException("\"timeout\" must be positive");
-        }
+        return Responses.error(400, "malformed JSON: " + e.getOriginalMessage());
+    }
+
+    @ServerExceptionMapper
+    Response invalid(ConstraintViolationException e) {
+        return Responses.error(400, e.getConstraintViolations().stream()
+                .sorted(Comparator.comparing(v -> v.getPropertyPath().toString()))
+                .map(ConstraintViolation::getMessage).collect(Collectors.joining("; ")));
+    }
+
+    /** Capped at the configured maximum; the configured default when the command names none. */
+    private Duration timeout(DeployCommand command) {
+        Duration wanted = Optional.ofNullable(command.timeout()).map(WaitTimeout::duration)
+                .orElse(config.defaultWait());
         return wanted.compareTo(config.maxWait()) > 0 ? config.maxWait() : wanted;
     }
 
-    private List<DeployRequest> requests(Command command) {
+    private List<DeployRequest> requests(DeployCommand command) {
         var now = Clock.systemUTC().instant();
-        if (command.all()) {
+        if (Boolean.TRUE.equals(command.all())) {
             return List.of(DeployRequest.fullSync(Provider.MANUAL, now).withDelivery(null, "api"));
         }
         List<DeployRequest> requests = new ArrayList<>();
-        for (String environment : command.environments()) {
+        for (String environment : new LinkedHashSet<>(command.environments())) {
             // Repeat the branch and source the environment came from; an unknown one is taken as its own branch.
             Optional<DeployRequest> known = state.desired(environment);
             requests.add(new DeployRequest(UUID.randomUUID(), DeployKind.ENVIRONMENT, environment,
@@ -218,17 +174,11 @@ public class DeployApiResource {
     }
 
     private Response report(int status, Set<UUID> ids, Boolean complete) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("requestId", ids.iterator().next());
-        if (complete != null) {
-            body.put("complete", complete);
-        }
-        body.put("readyMasters", state.readyMasters());
-        List<Object> views = new ArrayList<>();
+        List<DeployReport.RequestStatus> views = new ArrayList<>();
         for (UUID id : ids) {
-            views.add(state.request(id).<Object>map(v -> v).orElse(Map.of("requestId", id)));
+            views.add(state.request(id).<DeployReport.RequestStatus>map(DeployReport.KnownRequest::of)
+                    .orElseGet(() -> new DeployReport.UnknownRequest(id)));
         }
-        body.put("requests", views);
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(body).build();
+        return Responses.json(status, new DeployReport(ids.iterator().next(), complete, state.readyMasters(), views));
     }
 }

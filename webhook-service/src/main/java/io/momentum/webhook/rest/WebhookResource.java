@@ -1,8 +1,7 @@
 package io.momentum.webhook.rest;
 
-import io.momentum.webhook.domain.HttpAuth;
-import io.momentum.webhook.domain.WebhookIntake;
 import io.momentum.webhook.provider.WebhookHeaders;
+import io.momentum.webhook.service.WebhookIntake;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -17,13 +16,16 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestQuery;
 
 /**
  * The git hosts' webhook endpoints. The raw body is taken as bytes (signatures cover exactly those bytes) and the
  * answer is produced asynchronously, so an HTTP thread never waits for Kafka, let alone for a deploy. The body
  * limit ({@code quarkus.http.limits.max-body-size}) answers 413 before the body is read; media types other than
- * JSON and GitHub/Gitea's form encoding get 415.
+ * JSON and GitHub/Gitea's form encoding get 415. The optional HTTP authentication is {@link Authentication}'s.
  */
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
@@ -32,13 +34,18 @@ public class WebhookResource {
     @Inject
     WebhookIntake intake;
 
-    @Inject
-    HttpAuth auth;
 
     @POST
     @Path("payload")
     @Consumes({MediaType.APPLICATION_JSON, MediaType.APPLICATION_FORM_URLENCODED})
     @Operation(summary = "Push webhook of a control repository: deploys the pushed branches' environments")
+    @APIResponse(responseCode = "202", description = "published: the broker has the deploy requests",
+            content = @Content(schema = @Schema(implementation = WebhookAnswer.class)))
+    @APIResponse(responseCode = "200", description = "ping, ignored event or ref, or redelivery",
+            content = @Content(schema = @Schema(implementation = WebhookAnswer.class)))
+    @APIResponse(responseCode = "401", content = @Content(schema = @Schema(implementation = ErrorAnswer.class)))
+    @APIResponse(responseCode = "400", content = @Content(schema = @Schema(implementation = ErrorAnswer.class)))
+    @APIResponse(responseCode = "503", content = @Content(schema = @Schema(implementation = ErrorAnswer.class)))
     public Uni<Response> payload(byte[] body, @Context HttpHeaders headers) {
         return receive(WebhookIntake.Target.ENVIRONMENTS, body, headers, Optional.empty());
     }
@@ -47,6 +54,13 @@ public class WebhookResource {
     @Path("module")
     @Consumes({MediaType.APPLICATION_JSON, MediaType.APPLICATION_FORM_URLENCODED})
     @Operation(summary = "Push webhook of a module repository: redeploys that module wherever it is used")
+    @APIResponse(responseCode = "202", description = "published: the broker has the deploy requests",
+            content = @Content(schema = @Schema(implementation = WebhookAnswer.class)))
+    @APIResponse(responseCode = "200", description = "ping, ignored event or ref, or redelivery",
+            content = @Content(schema = @Schema(implementation = WebhookAnswer.class)))
+    @APIResponse(responseCode = "401", content = @Content(schema = @Schema(implementation = ErrorAnswer.class)))
+    @APIResponse(responseCode = "400", content = @Content(schema = @Schema(implementation = ErrorAnswer.class)))
+    @APIResponse(responseCode = "503", content = @Content(schema = @Schema(implementation = ErrorAnswer.class)))
     public Uni<Response> module(byte[] body, @Context HttpHeaders headers,
             @RestQuery("module_name") String moduleName) {
         return receive(WebhookIntake.Target.MODULE, body, headers,
@@ -55,9 +69,6 @@ public class WebhookResource {
 
     private Uni<Response> receive(WebhookIntake.Target target, byte[] body, HttpHeaders headers,
             Optional<String> moduleName) {
-        if (!auth.permits(Optional.ofNullable(headers.getHeaderString(HttpHeaders.AUTHORIZATION)))) {
-            return Uni.createFrom().item(Responses.unauthorized("webhook authentication required"));
-        }
         Map<String, String> flat = new HashMap<>();
         headers.getRequestHeaders().forEach((name, values) -> {
             if (!values.isEmpty()) {

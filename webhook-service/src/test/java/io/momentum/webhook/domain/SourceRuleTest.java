@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.momentum.shared.env.InvalidNameException;
-import io.momentum.webhook.provider.RefChange;
-import io.momentum.webhook.provider.RepositoryRef;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.momentum.shared.event.Provider;
 import io.momentum.webhook.Deliveries;
+import io.momentum.webhook.domain.RefChange;
+import io.momentum.webhook.domain.WebhookEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ParsersTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final ProviderDetector detector = new ProviderDetector();
+    private final ProviderDetector detector = Parsers.detector();
 
     private WebhookEvent parse(String provider, String kind) throws Exception {
         String body = Deliveries.payload(provider, kind);
@@ -75,13 +77,35 @@ class ParsersTest {
         PayloadParser parser = detector.detect(headers, () -> null).orElseThrow();
         assertThat(parser.provider()).isEqualTo(Provider.GITEA);
         assertThat(parser.signatureScheme(headers)).isEqualTo(new SignatureScheme.HmacSha256("X-Forgejo-Signature", ""));
-        assertThat(parser.deliveryId(headers, null)).contains("f-1");
+        assertThat(parser.deliveryId(headers, (JsonNode) null)).contains("f-1");
     }
 
     @Test
     void unknownHeadersAndBodyDetectNothing() throws Exception {
         assertThat(detector.detect(WebhookHeaders.of(Map.of("X-Other", "1")),
                 () -> JSON.createObjectNode().put("ref", "x"))).isEmpty();
+        assertThat(detector.unrecognised()).startsWith("unknown provider").contains("X-GitHub-Event")
+                .contains("X-Gogs-Event").contains("Azure DevOps");
+    }
+
+    @Test
+    void detectionFollowsEachParsersOrderNotTheListGiven() {
+        WebhookHeaders gitea = WebhookHeaders.of(Map.of("X-Gitea-Event", "push", "X-GitHub-Event", "push",
+                "X-Gogs-Event", "push"));
+        java.util.List<PayloadParser> reversed = new java.util.ArrayList<>(Parsers.all());
+        java.util.Collections.reverse(reversed);
+        assertThat(new ProviderDetector(reversed).detect(gitea, () -> null).orElseThrow().provider())
+                .isEqualTo(Provider.GITEA);
+        WebhookHeaders cloudBehindAProxy = WebhookHeaders.of(Map.of("X-Event-Key", "repo:push",
+                "X-Request-UUID", "u", "X-Request-Id", "proxy"));
+        assertThat(new ProviderDetector(reversed).detect(cloudBehindAProxy, () -> null).orElseThrow().provider())
+                .isEqualTo(Provider.BITBUCKET);
+    }
+
+    @Test
+    void aProviderHasOneParser() {
+        assertThatThrownBy(() -> new ProviderDetector(java.util.List.of(new GitHubParser(), new GitHubParser())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("github");
     }
 
     @Test

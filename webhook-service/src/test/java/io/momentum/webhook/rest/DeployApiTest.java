@@ -156,6 +156,21 @@ class DeployApiTest {
         given().header("Authorization", TOKEN).get("/api/v1/deploys/" + UUID.randomUUID()).then().statusCode(404);
     }
 
+    @Test
+    void wrongValuesAreRefusedInTheErrorShape() {
+        given().header("Authorization", TOKEN).contentType("application/json")
+                .body("{\"environments\": \"production\"}").post("/api/v1/deploys")
+                .then().statusCode(400).body("error", containsString("malformed JSON"));
+        given().header("Authorization", TOKEN).contentType("application/json")
+                .body("{\"all\": true, \"wait\": true, \"timeout\": \"soon\"}").post("/api/v1/deploys")
+                .then().statusCode(400).body("error", containsString("ISO-8601"));
+        given().header("Authorization", TOKEN).contentType("application/json")
+                .body("{\"all\": true, \"wait\": true, \"timeout\": -1}").post("/api/v1/deploys")
+                .then().statusCode(400).body("error", containsString("positive"));
+        given().header("Authorization", TOKEN).contentType("application/json").body("{}").post("/api/v1/deploys")
+                .then().statusCode(400).body("error", containsString("either"));
+    }
+
     private DeployRequest requestFor(String environment) {
         return TopicRecords.deployRequests(broker.bootstrapServers(), r -> ("env:" + environment).equals(r.key()))
                 .stream().map(TopicRecords::decode).findFirst().orElse(null);

@@ -1,49 +1,41 @@
-package io.momentum.webhook.domain;
+package io.momentum.webhook.service;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.momentum.shared.env.EnvironmentNames;
 import io.momentum.shared.env.InvalidNameException;
 import io.momentum.shared.event.DeployKind;
 import io.momentum.shared.event.DeployRequest;
 import io.momentum.shared.event.Provider;
+import io.momentum.webhook.domain.DeliveryDeduplicator;
+import io.momentum.webhook.domain.DeployPublisher;
+import io.momentum.webhook.domain.ModuleNames;
+import io.momentum.webhook.domain.RefChange;
+import io.momentum.webhook.domain.SourceRule;
+import io.momentum.webhook.domain.WebhookEvent;
+import io.momentum.webhook.domain.WebhookSecrets;
+import io.momentum.webhook.provider.Payload;
 import io.momentum.webhook.provider.PayloadException;
 import io.momentum.webhook.provider.PayloadParser;
 import io.momentum.webhook.provider.ProviderDetector;
-import io.momentum.webhook.provider.RefChange;
 import io.momentum.webhook.provider.SignatureVerifier;
-import io.momentum.webhook.provider.WebhookEvent;
 import io.momentum.webhook.provider.WebhookHeaders;
-import java.io.IOException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * A webhook delivery from arrival to answer: detect the provider, verify the raw bytes, read the payload, map
- * refs to environments (or the repository to a module), drop redeliveries, publish, answer. Nothing is published
- * unless every step passed; the answer is 202 only once the broker has the requests.
+ * The webhook use case, from arrival to result: detect the provider, verify the raw bytes, read the payload, map
+ * refs to environments (or the repository to a module), drop redeliveries, publish. Nothing is published unless
+ * every step passed; the result is {@link IntakeResult.Published} only once the broker has the requests.
  */
 public final class WebhookIntake {
 
     private static final Logger LOG = Logger.getLogger(WebhookIntake.class);
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
 
     /** What the delivery should deploy: environments of a control repository, or one module. */
     public enum Target { ENVIRONMENTS, MODULE }
@@ -78,45 +70,37 @@ public final class WebhookIntake {
         this.clock = clock;
     }
 
-    /** The deduplication key of a delivery: provider and its delivery id. */
-    public static String deliveryKey(Provider provider, String deliveryId) {
-        return provider.id() + ":" + deliveryId;
-    }
-
-    public CompletionStage<Outcome> receive(Delivery delivery) {
+    public CompletionStage<IntakeResult> receive(Delivery delivery) {
         try {
             return accept(delivery);
         } catch (Rejected r) {
-            return CompletableFuture.completedFuture(r.outcome);
+            return done(r.result);
         } catch (PayloadException | InvalidNameException e) {
             LOG.warnf("webhook rejected: %s", e.getMessage());
-            return CompletableFuture.completedFuture(Outcome.error(400, e.getMessage()));
+            return done(new IntakeResult.Invalid(e.getMessage()));
         }
     }
 
-    private CompletionStage<Outcome> accept(Delivery delivery) {
+    private CompletionStage<IntakeResult> accept(Delivery delivery) {
         WebhookHeaders headers = delivery.headers();
-        LazyJson body = new LazyJson(delivery);
-        PayloadParser parser = detector.detect(headers, body::orNull).orElseThrow(() -> reject(400,
-                "unknown provider: no X-GitHub-Event, X-Gitlab-Event, X-Event-Key, X-Gitea-Event, X-Forgejo-Event"
-                        + " or X-Gogs-Event header, and the body is not an Azure DevOps service hook event"));
+        Payload body = new Payload(delivery.rawBody(), delivery.formEncoded());
+        PayloadParser parser = detector.detect(headers, body)
+                .orElseThrow(() -> invalid(detector.unrecognised()));
         Provider provider = parser.provider();
         if (disabled.contains(provider)) {
-            throw reject(400, "provider " + provider.id() + " is disabled on this service");
+            throw invalid("provider " + provider.id() + " is disabled on this service");
         }
         // Verified over the raw bytes before anything of the payload is read.
-        List<WebhookSecrets.Candidate> matched = verify(parser, headers, delivery.rawBody());
+        List<WebhookSecrets.Candidate> matched = verify(parser, headers, body.raw());
 
-        JsonNode json = body.get();
-        Optional<String> deliveryId = parser.deliveryId(headers, json).map(WebhookIntake::printable);
-        WebhookEvent event = parser.parse(headers, json);
+        Optional<String> deliveryId = parser.deliveryId(headers, body).map(WebhookIntake::printable);
+        WebhookEvent event = parser.parse(headers, body);
         if (event instanceof WebhookEvent.Ping ping) {
             LOG.infof("%s ping %s answered", provider.id(), deliveryId.orElse("-"));
-            return done(Outcome.of(200, "status", "pong", "provider", provider.id(), "detail", ping.detail()));
+            return done(new IntakeResult.Pong(provider, ping.detail()));
         }
         if (event instanceof WebhookEvent.Ignored ignored) {
-            return done(Outcome.of(200, "status", "ignored", "provider", provider.id(),
-                    "reason", "event '" + printable(ignored.event()) + "' is not a push"));
+            return done(new IntakeResult.Ignored(provider, "event '" + printable(ignored.event()) + "' is not a push"));
         }
         WebhookEvent.Push push = (WebhookEvent.Push) event;
         requireRepositorySecret(provider, push, matched);
@@ -127,24 +111,23 @@ public final class WebhookIntake {
                 : environmentRequests(provider, push, deliveryId, skipped);
         if (requests.isEmpty()) {
             LOG.infof("%s delivery %s deploys nothing: %s", provider.id(), deliveryId.orElse("-"), skipped);
-            return done(Outcome.of(200, "status", "ignored", "provider", provider.id(), "reason",
+            return done(new IntakeResult.Ignored(provider,
                     skipped.isEmpty() ? "the push changed no ref" : String.join("; ", skipped)));
         }
         if (deliveryId.isEmpty()) {
             return publish(provider, requests, skipped, null);
         }
-        String key = deliveryKey(provider, deliveryId.get());
+        String key = DeliveryDeduplicator.deliveryKey(provider, deliveryId.get());
         CompletableFuture<List<UUID>> mine = new CompletableFuture<>();
         Optional<CompletableFuture<List<UUID>>> earlier = deduplicator.claim(key, mine);
         if (earlier.isPresent()) {
             LOG.infof("%s delivery %s was already received; not publishing again", provider.id(), deliveryId.get());
             return earlier.get().handle((ids, failure) -> failure != null
-                    ? Outcome.error(503, "the first copy of this delivery could not be stored; retry")
-                    : Outcome.of(200, "status", "duplicate", "deliveryId", deliveryId.get(),
-                            "requestId", ids.get(0), "requestIds", ids));
+                    ? new IntakeResult.NotStored("the first copy of this delivery could not be stored; retry")
+                    : new IntakeResult.Duplicate(deliveryId.get(), ids));
         }
         return publish(provider, requests, skipped, key).whenComplete((outcome, failure) -> {
-            if (outcome != null && outcome.status() == 202) {
+            if (outcome instanceof IntakeResult.Published) {
                 mine.complete(requests.stream().map(DeployRequest::requestId).toList());
             } else {
                 deduplicator.release(key, mine);
@@ -156,7 +139,13 @@ public final class WebhookIntake {
     private List<WebhookSecrets.Candidate> verify(PayloadParser parser, WebhookHeaders headers, byte[] raw) {
         List<WebhookSecrets.Candidate> candidates = secrets.candidates(parser.provider());
         if (candidates.isEmpty()) {
-            return List.of();
+            if (secrets.acceptsUnverified(parser.provider())) {
+                return List.of();
+            }
+            String id = parser.provider().id();
+            LOG.warnf("%s delivery refused: no secret is configured for it", id);
+            throw unverified("no secret is configured for provider " + id + " (momentum.webhook." + id
+                    + ".secret), so its deliveries cannot be verified and are refused");
         }
         List<WebhookSecrets.Candidate> matched = new ArrayList<>();
         for (WebhookSecrets.Candidate candidate : candidates) {
@@ -166,7 +155,7 @@ public final class WebhookIntake {
         }
         if (matched.isEmpty()) {
             LOG.warnf("%s delivery refused: signature or token missing or wrong", parser.provider().id());
-            throw reject(401, "signature or token is missing or does not match the configured secret");
+            throw unverified("signature or token is missing or does not match the configured secret");
         }
         return matched;
     }
@@ -178,11 +167,11 @@ public final class WebhookIntake {
         if (required.isPresent() && !matched.contains(required.get())) {
             LOG.warnf("%s delivery for %s refused: not signed with that repository's secret", provider.id(),
                     printable(push.repository().fullName()));
-            throw reject(401, "signature does not match the secret of repository "
+            throw unverified("signature does not match the secret of repository "
                     + printable(push.repository().fullName()));
         }
         if (required.isEmpty() && !matched.isEmpty()) {
-            throw reject(401, "repository " + printable(push.repository().fullName())
+            throw unverified("repository " + printable(push.repository().fullName())
                     + " has no secret configured for provider " + provider.id());
         }
     }
@@ -190,7 +179,7 @@ public final class WebhookIntake {
     private List<DeployRequest> environmentRequests(Provider provider, WebhookEvent.Push push,
             Optional<String> deliveryId, List<String> skipped) {
         SourceRule source = sources.stream().filter(s -> s.matches(push.repository())).findFirst()
-                .orElseThrow(() -> reject(400, "repository " + printable(push.repository().fullName())
+                .orElseThrow(() -> invalid("repository " + printable(push.repository().fullName())
                         + " is not a configured source (momentum.webhook.sources.<name>.repository or .remote)"));
         List<DeployRequest> requests = new ArrayList<>();
         for (RefChange change : push.changes()) {
@@ -222,45 +211,30 @@ public final class WebhookIntake {
                 deliveryId.orElse(null), push.pusher(), clock.instant()));
     }
 
-    private CompletionStage<Outcome> publish(Provider provider, List<DeployRequest> requests, List<String> skipped,
+    private CompletionStage<IntakeResult> publish(Provider provider, List<DeployRequest> requests, List<String> skipped,
             String deliveryKey) {
         return publisher.publish(requests).handle((ok, failure) -> {
             if (failure != null) {
                 LOG.errorf("%s delivery %s could not be stored in Kafka: %s", provider.id(),
                         deliveryKey == null ? "-" : deliveryKey, failure.getMessage());
-                return Outcome.error(503, "the deploy request could not be stored; retry the delivery");
+                return new IntakeResult.NotStored("the deploy request could not be stored; retry the delivery");
             }
-            List<Map<String, Object>> published = requests.stream().map(WebhookIntake::describe).toList();
             LOG.infof("%s delivery %s published %s", provider.id(), deliveryKey == null ? "-" : deliveryKey,
-                    published);
-            return Outcome.of(202, "requestId", requests.get(0).requestId(), "provider", provider.id(),
-                    "requests", published, "skipped", skipped.isEmpty() ? null : skipped);
+                    requests.stream().map(r -> r.key() + "@" + r.commit()).toList());
+            return new IntakeResult.Published(provider, requests, skipped);
         });
     }
 
-    static Map<String, Object> describe(DeployRequest request) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("requestId", request.requestId());
-        out.put("kind", request.kind());
-        out.put("key", request.key());
-        if (request.environment() != null) {
-            out.put("environment", request.environment());
-            out.put("branch", request.branch());
-        }
-        if (request.module() != null) {
-            out.put("module", request.module());
-        }
-        out.put("commit", request.commit());
-        out.put("deleted", request.deleted());
-        return out;
+    private static CompletionStage<IntakeResult> done(IntakeResult result) {
+        return CompletableFuture.completedFuture(result);
     }
 
-    private static CompletionStage<Outcome> done(Outcome outcome) {
-        return CompletableFuture.completedFuture(outcome);
+    private static Rejected invalid(String message) {
+        return new Rejected(new IntakeResult.Invalid(message));
     }
 
-    private static Rejected reject(int status, String message) {
-        return new Rejected(Outcome.error(status, message));
+    private static Rejected unverified(String message) {
+        return new Rejected(new IntakeResult.Unverified(message));
     }
 
     /** Header and payload texts end up in logs and answers: no control characters, bounded length. */
@@ -270,67 +244,11 @@ public final class WebhookIntake {
     }
 
     private static final class Rejected extends RuntimeException {
-        final transient Outcome outcome;
+        final transient IntakeResult result;
 
-        Rejected(Outcome outcome) {
+        Rejected(IntakeResult result) {
             super(null, null, false, false);
-            this.outcome = outcome;
-        }
-    }
-
-    /** The body parsed once, when first needed. */
-    private static final class LazyJson implements Supplier<JsonNode> {
-        private final Delivery delivery;
-        private JsonNode parsed;
-        private PayloadException failure;
-
-        LazyJson(Delivery delivery) {
-            this.delivery = delivery;
-        }
-
-        @Override
-        public JsonNode get() {
-            if (parsed == null && failure == null) {
-                try {
-                    JsonNode node = JSON.readTree(jsonBytes());
-                    if (node == null || !node.isObject()) {
-                        failure = new PayloadException("body must be a JSON object");
-                    } else {
-                        parsed = node;
-                    }
-                } catch (JsonProcessingException e) {
-                    failure = new PayloadException("malformed JSON: " + e.getOriginalMessage());
-                } catch (IOException | IllegalArgumentException e) {
-                    failure = new PayloadException("unreadable body: " + e.getMessage());
-                }
-            }
-            if (failure != null) {
-                throw failure;
-            }
-            return parsed;
-        }
-
-        JsonNode orNull() {
-            try {
-                return get();
-            } catch (PayloadException e) {
-                return null;
-            }
-        }
-
-        private byte[] jsonBytes() {
-            if (!delivery.formEncoded()) {
-                return delivery.rawBody();
-            }
-            String form = new String(delivery.rawBody(), StandardCharsets.UTF_8);
-            for (String pair : form.split("&")) {
-                int eq = pair.indexOf('=');
-                if (eq > 0 && pair.substring(0, eq).equals("payload")) {
-                    return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8)
-                            .getBytes(StandardCharsets.UTF_8);
-                }
-            }
-            throw new PayloadException("form-encoded body has no 'payload' field");
+            this.result = result;
         }
     }
 }

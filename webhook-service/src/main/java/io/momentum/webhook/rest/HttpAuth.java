@@ -1,4 +1,4 @@
-package io.momentum.webhook.domain;
+package io.momentum.webhook.rest;
 
 import io.momentum.webhook.provider.SignatureVerifier;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.momentum.webhook.domain;
+package io.momentum.webhook.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.momentum.webhook.provider;
+package io.momentum.webhook.domain;
 
 import java.util.List;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.momentum.webhook.domain;
+package io.momentum.webhook.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,11 @@ import io.momentum.shared.event.DeployKind;
 import io.momentum.shared.event.DeployRequest;
 import io.momentum.shared.event.Provider;
 import io.momentum.webhook.Deliveries;
-import io.momentum.webhook.provider.ProviderDetector;
+import io.momentum.webhook.domain.DeliveryDeduplicator;
+import io.momentum.webhook.domain.DeployPublisher;
+import io.momentum.webhook.domain.ModuleNames;
+import io.momentum.webhook.domain.WebhookSecrets;
+import io.momentum.webhook.provider.Parsers;
 import io.momentum.webhook.provider.WebhookHeaders;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +45,7 @@ class WebhookIntakeTest {
     private final RecordingPublisher publisher = new RecordingPublisher();
 
     private WebhookIntake intake(WebhookSecrets secrets) {
-        return new WebhookIntake(new ProviderDetector(), secrets, Set.of(), List.of(),
+        return new WebhookIntake(Parsers.detector(), secrets, Set.of(), List.of(),
                 new ModuleNames(List.of("puppetlabs-", "puppet-")),
                 new DeliveryDeduplicator(Duration.ofHours(24), 1000, Clock.systemUTC()), publisher,
                 Clock.systemUTC());
@@ -49,7 +53,7 @@ class WebhookIntakeTest {
 
     private WebhookIntake intake() {
         return intake(new WebhookSecrets(Map.of(Provider.GITHUB, Deliveries.SECRETS.get("github"),
-                Provider.GITLAB, Deliveries.SECRETS.get("gitlab")), Map.of()));
+                Provider.GITLAB, Deliveries.SECRETS.get("gitlab")), Map.of(), Set.of()));
     }
 
     private static WebhookIntake.Delivery delivery(String provider, String kind, String body, String id) {
@@ -58,14 +62,19 @@ class WebhookIntakeTest {
                 WebhookHeaders.of(Deliveries.headers(provider, kind, bytes, id)), bytes, false, Optional.empty());
     }
 
-    private static Outcome outcome(WebhookIntake intake, WebhookIntake.Delivery delivery) {
+    private static IntakeResult outcome(WebhookIntake intake, WebhookIntake.Delivery delivery) {
         return intake.receive(delivery).toCompletableFuture().join();
+    }
+
+    private static <T extends IntakeResult> T as(Class<T> type, IntakeResult result) {
+        assertThat(result).isInstanceOf(type);
+        return type.cast(result);
     }
 
     @Test
     void signedPushPublishesOneRequestWithTheRightFields() {
-        Outcome outcome = outcome(intake(), delivery("github", "push", Deliveries.payload("github", "push"), "g-1"));
-        assertThat(outcome.status()).isEqualTo(202);
+        IntakeResult.Published outcome = as(IntakeResult.Published.class,
+                outcome(intake(), delivery("github", "push", Deliveries.payload("github", "push"), "g-1")));
         DeployRequest request = publisher.published.get(0);
         assertThat(publisher.published).hasSize(1);
         assertThat(request.key()).isEqualTo("env:production");
@@ -77,13 +86,13 @@ class WebhookIntakeTest {
         assertThat(request.deliveryId()).isEqualTo("g-1");
         assertThat(request.pusher()).isEqualTo("alice");
         assertThat(request.deleted()).isFalse();
-        assertThat(outcome.body()).containsEntry("requestId", request.requestId());
+        assertThat(outcome.requests().get(0).requestId()).isEqualTo(request.requestId());
     }
 
     @Test
     void deletionIsPublishedAsDeleted() {
-        assertThat(outcome(intake(), delivery("gitlab", "delete", Deliveries.payload("gitlab", "delete"), "l-1"))
-                .status()).isEqualTo(202);
+        as(IntakeResult.Published.class,
+                outcome(intake(), delivery("gitlab", "delete", Deliveries.payload("gitlab", "delete"), "l-1")));
         assertThat(publisher.published).singleElement().satisfies(r -> {
             assertThat(r.deleted()).isTrue();
             assertThat(r.environment()).isEqualTo("feature_old_thing");
@@ -93,12 +102,12 @@ class WebhookIntakeTest {
 
     @Test
     void tagsPingsAndOtherEventsPublishNothing() {
-        assertThat(outcome(intake(), delivery("github", "tag", Deliveries.payload("github", "tag"), "t"))
-                .status()).isEqualTo(200);
-        assertThat(outcome(intake(), delivery("github", "ping", Deliveries.payload("github", "ping"), "p"))
-                .body()).containsEntry("status", "pong");
-        assertThat(outcome(intake(), delivery("gitlab", "merge_request",
-                Deliveries.payload("gitlab", "merge_request"), "m")).status()).isEqualTo(200);
+        as(IntakeResult.Ignored.class,
+                outcome(intake(), delivery("github", "tag", Deliveries.payload("github", "tag"), "t")));
+        as(IntakeResult.Pong.class,
+                outcome(intake(), delivery("github", "ping", Deliveries.payload("github", "ping"), "p")));
+        as(IntakeResult.Ignored.class, outcome(intake(), delivery("gitlab", "merge_request",
+                Deliveries.payload("gitlab", "merge_request"), "m")));
         assertThat(publisher.published).isEmpty();
     }
 
@@ -109,55 +118,74 @@ class WebhookIntakeTest {
         WebhookIntake.Delivery forged = new WebhookIntake.Delivery(WebhookIntake.Target.ENVIRONMENTS,
                 WebhookHeaders.of(Deliveries.headers("github", "ping", bytes, "x", "wrong")), bytes, false,
                 Optional.empty());
-        assertThat(outcome(intake(), forged).status()).isEqualTo(401);
+        as(IntakeResult.Unverified.class, outcome(intake(), forged));
+        assertThat(publisher.published).isEmpty();
+    }
+
+    private static WebhookIntake.Delivery unsignedGogsPush() {
+        byte[] bytes = Deliveries.payload("gogs", "push").getBytes(StandardCharsets.UTF_8);
+        return new WebhookIntake.Delivery(WebhookIntake.Target.ENVIRONMENTS,
+                WebhookHeaders.of(Map.of("X-Gogs-Event", "push", "X-Gogs-Delivery", "u-1")), bytes, false,
+                Optional.empty());
+    }
+
+    @Test
+    void providerWithoutSecretIsRefused() {
+        IntakeResult.Unverified refused = as(IntakeResult.Unverified.class, outcome(intake(), unsignedGogsPush()));
+        assertThat(refused.reason()).contains("no secret is configured for provider gogs")
+                .contains("momentum.webhook.gogs.secret");
         assertThat(publisher.published).isEmpty();
     }
 
     @Test
-    void unverifiedProvidersAreAcceptedWhenNoSecretIsSet() {
-        WebhookIntake open = intake(WebhookSecrets.none());
-        String body = Deliveries.payload("gogs", "push");
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        WebhookIntake.Delivery unsigned = new WebhookIntake.Delivery(WebhookIntake.Target.ENVIRONMENTS,
-                WebhookHeaders.of(Map.of("X-Gogs-Event", "push", "X-Gogs-Delivery", "u-1")), bytes, false,
-                Optional.empty());
-        assertThat(outcome(open, unsigned).status()).isEqualTo(202);
+    void unverifiedProvidersAreAcceptedOnlyWhenExplicitlyAllowed() {
+        WebhookIntake open = intake(new WebhookSecrets(Map.of(), Map.of(), Set.of(Provider.GOGS)));
+        as(IntakeResult.Published.class, outcome(open, unsignedGogsPush()));
+        assertThat(publisher.published).hasSize(1);
+    }
+
+    @Test
+    void allowingUnverifiedDoesNotSwitchOffAConfiguredSecret() {
+        WebhookIntake intake = intake(new WebhookSecrets(Map.of(Provider.GOGS, "gogs-secret"), Map.of(),
+                Set.of(Provider.GOGS)));
+        as(IntakeResult.Unverified.class, outcome(intake, unsignedGogsPush()));
+        assertThat(publisher.published).isEmpty();
     }
 
     @Test
     void repositorySecretReplacesTheProviderSecret() {
         WebhookIntake intake = intake(new WebhookSecrets(Map.of(Provider.GITHUB, "provider-secret"),
-                Map.of("Puppet/Control", "repo-secret")));
+                Map.of("Puppet/Control", "repo-secret"), Set.of()));
         String body = Deliveries.payload("github", "push");
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         WebhookIntake.Delivery withProviderSecret = new WebhookIntake.Delivery(WebhookIntake.Target.ENVIRONMENTS,
                 WebhookHeaders.of(Deliveries.headers("github", "push", bytes, "r-1", "provider-secret")), bytes,
                 false, Optional.empty());
-        assertThat(outcome(intake, withProviderSecret).status()).isEqualTo(401);
+        as(IntakeResult.Unverified.class, outcome(intake, withProviderSecret));
         WebhookIntake.Delivery withRepoSecret = new WebhookIntake.Delivery(WebhookIntake.Target.ENVIRONMENTS,
                 WebhookHeaders.of(Deliveries.headers("github", "push", bytes, "r-2", "repo-secret")), bytes,
                 false, Optional.empty());
-        assertThat(outcome(intake, withRepoSecret).status()).isEqualTo(202);
+        as(IntakeResult.Published.class, outcome(intake, withRepoSecret));
     }
 
     @Test
     void badInputIs400AndNamesTheProblem() {
-        Outcome malformed = outcome(intake(), delivery("github", "push", "{\"ref\": ", "b-1"));
-        assertThat(malformed.status()).isEqualTo(400);
-        assertThat((String) malformed.body().get("error")).contains("malformed JSON");
-        Outcome missing = outcome(intake(), delivery("github", "push",
-                "{\"ref\":\"refs/heads/x\",\"after\":\"" + Deliveries.COMMIT + "\"}", "b-2"));
-        assertThat((String) missing.body().get("error")).contains("'repository'");
-        Outcome notObject = outcome(intake(), delivery("github", "push", "[1,2]", "b-3"));
-        assertThat((String) notObject.body().get("error")).contains("JSON object");
-        Outcome unknown = outcome(intake(), new WebhookIntake.Delivery(WebhookIntake.Target.ENVIRONMENTS,
-                WebhookHeaders.of(Map.of()), "{}".getBytes(StandardCharsets.UTF_8), false, Optional.empty()));
-        assertThat(unknown.status()).isEqualTo(400);
-        assertThat((String) unknown.body().get("error")).contains("unknown provider");
-        Outcome reserved = outcome(intake(), delivery("github", "push",
-                Deliveries.payload("github", "push").replace("refs/heads/production", "refs/heads/master"), "b-4"));
-        assertThat(reserved.status()).isEqualTo(400);
-        assertThat((String) reserved.body().get("error")).contains("reserved");
+        IntakeResult.Invalid malformed = as(IntakeResult.Invalid.class,
+                outcome(intake(), delivery("github", "push", "{\"ref\": ", "b-1")));
+        assertThat(malformed.reason()).contains("malformed JSON");
+        IntakeResult.Invalid missing = as(IntakeResult.Invalid.class, outcome(intake(), delivery("github", "push",
+                "{\"ref\":\"refs/heads/x\",\"after\":\"" + Deliveries.COMMIT + "\"}", "b-2")));
+        assertThat(missing.reason()).contains("'repository'");
+        IntakeResult.Invalid notObject = as(IntakeResult.Invalid.class,
+                outcome(intake(), delivery("github", "push", "[1,2]", "b-3")));
+        assertThat(notObject.reason()).contains("JSON object");
+        IntakeResult.Invalid unknown = as(IntakeResult.Invalid.class, outcome(intake(),
+                new WebhookIntake.Delivery(WebhookIntake.Target.ENVIRONMENTS, WebhookHeaders.of(Map.of()),
+                        "{}".getBytes(StandardCharsets.UTF_8), false, Optional.empty())));
+        assertThat(unknown.reason()).contains("unknown provider");
+        IntakeResult.Invalid reserved = as(IntakeResult.Invalid.class, outcome(intake(), delivery("github", "push",
+                Deliveries.payload("github", "push").replace("refs/heads/production", "refs/heads/master"), "b-4")));
+        assertThat(reserved.reason()).contains("reserved");
         assertThat(publisher.published).isEmpty();
     }
 
@@ -165,11 +193,11 @@ class WebhookIntakeTest {
     void redeliveryPublishesOnceAndAnswersWithTheFirstRequest() {
         WebhookIntake intake = intake();
         String body = Deliveries.payload("github", "push");
-        Outcome first = outcome(intake, delivery("github", "push", body, "dup-1"));
-        Outcome second = outcome(intake, delivery("github", "push", body, "dup-1"));
-        assertThat(second.status()).isEqualTo(200);
-        assertThat(second.body()).containsEntry("status", "duplicate")
-                .containsEntry("requestId", first.body().get("requestId"));
+        IntakeResult.Published first = as(IntakeResult.Published.class,
+                outcome(intake, delivery("github", "push", body, "dup-1")));
+        IntakeResult.Duplicate second = as(IntakeResult.Duplicate.class,
+                outcome(intake, delivery("github", "push", body, "dup-1")));
+        assertThat(second.requestIds().get(0)).isEqualTo(first.requests().get(0).requestId());
         assertThat(publisher.published).hasSize(1);
     }
 
@@ -178,9 +206,9 @@ class WebhookIntakeTest {
         WebhookIntake intake = intake();
         String body = Deliveries.payload("github", "push");
         publisher.fail = true;
-        assertThat(outcome(intake, delivery("github", "push", body, "f-1")).status()).isEqualTo(503);
+        as(IntakeResult.NotStored.class, outcome(intake, delivery("github", "push", body, "f-1")));
         publisher.fail = false;
-        assertThat(outcome(intake, delivery("github", "push", body, "f-1")).status()).isEqualTo(202);
+        as(IntakeResult.Published.class, outcome(intake, delivery("github", "push", body, "f-1")));
         assertThat(publisher.published).hasSize(1);
     }
 
@@ -191,7 +219,7 @@ class WebhookIntakeTest {
         WebhookIntake.Delivery delivery = new WebhookIntake.Delivery(WebhookIntake.Target.ENVIRONMENTS,
                 WebhookHeaders.of(Deliveries.headers("github", "push", bytes, "form-1")), bytes, true,
                 Optional.empty());
-        assertThat(outcome(intake(), delivery).status()).isEqualTo(202);
+        as(IntakeResult.Published.class, outcome(intake(), delivery));
     }
 
     @Test
@@ -202,7 +230,7 @@ class WebhookIntakeTest {
         WebhookIntake.Delivery delivery = new WebhookIntake.Delivery(WebhookIntake.Target.MODULE,
                 WebhookHeaders.of(Deliveries.headers("github", "push", bytes, "mod-1")), bytes, false,
                 Optional.empty());
-        assertThat(outcome(intake(), delivery).status()).isEqualTo(202);
+        as(IntakeResult.Published.class, outcome(intake(), delivery));
         assertThat(publisher.published).singleElement().satisfies(r -> {
             assertThat(r.key()).isEqualTo("module:stdlib");
             assertThat(r.kind()).isEqualTo(DeployKind.MODULE);
