@@ -4,8 +4,8 @@ import java.util.Map;
 
 /**
  * Puts environments of the control repository on disk. One implementation per backend (native JGit, r10k, g10k),
- * each a {@code @Singleton @Identifier("<name>") @Unremovable} bean chosen by {@code momentum.deploy.backend} in
- * {@code config.DeployerProducer} (looked up by name, never injected by type: Quarkus must not remove it).
+ * each a {@code @Singleton @Identifier("<name>")} bean chosen by {@code momentum.deploy.backend} in
+ * {@code config.DeployerProducer}.
  *
  * <p>Contract every implementation keeps:
  * <ul>

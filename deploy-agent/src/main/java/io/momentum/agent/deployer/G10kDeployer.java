@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.momentum.agent.domain.ControlSource;
 import io.momentum.shared.env.EnvironmentNames;
 import io.momentum.shared.env.InvalidNameException;
-import io.quarkus.arc.Unremovable;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -19,7 +18,6 @@ import java.util.List;
  */
 @Singleton
 @Identifier("g10k")
-@Unremovable
 public final class G10kDeployer extends ExternalDeployer {
 
     static final String DEPLOY_FILE = ".g10k-deploy.json";

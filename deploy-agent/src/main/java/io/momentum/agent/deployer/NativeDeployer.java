@@ -8,7 +8,6 @@ import io.momentum.agent.domain.Puppetfile;
 import io.momentum.shared.env.EnvironmentNames;
 import io.momentum.shared.env.InvalidNameException;
 import io.momentum.shared.event.ModuleCounts;
-import io.quarkus.arc.Unremovable;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
@@ -39,7 +38,6 @@ import org.eclipse.jgit.lib.ObjectId;
  */
 @Singleton
 @Identifier("native")
-@Unremovable
 public final class NativeDeployer implements Deployer, AutoCloseable {
 
     private final EnvironmentStore store;

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.momentum.agent.domain.ControlSource;
 import io.momentum.shared.env.EnvironmentNames;
 import io.momentum.shared.env.InvalidNameException;
-import io.quarkus.arc.Unremovable;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -18,7 +17,6 @@ import java.util.List;
  */
 @Singleton
 @Identifier("r10k")
-@Unremovable
 public final class R10kDeployer extends ExternalDeployer {
 
     @Inject

@@ -5,7 +5,6 @@ import io.momentum.agent.deployer.DeployOutcome;
 import io.momentum.agent.deployer.Deployer;
 import io.momentum.agent.deployer.EnvironmentTarget;
 import io.momentum.shared.event.ModuleCounts;
-import io.quarkus.arc.Unremovable;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Singleton;
 import java.util.List;
@@ -22,7 +21,6 @@ import java.util.concurrent.CountDownLatch;
  */
 @Singleton
 @Identifier("fake")
-@Unremovable
 public class FakeDeployer implements Deployer {
 
     /** The commit a target without commit (branch head) deploys to. */
