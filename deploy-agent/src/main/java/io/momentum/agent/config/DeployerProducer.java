@@ -5,7 +5,7 @@ import io.momentum.agent.deployer.Deployer;
 import io.momentum.agent.deployer.DeployerSettings;
 import io.momentum.agent.domain.ControlSource;
 import io.momentum.agent.schedule.Targets;
-import io.smallrye.common.annotation.Identifier;
+import io.momentum.service.config.Strategies;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
@@ -51,23 +51,9 @@ public class DeployerProducer {
      * @throws IllegalStateException naming the key, the unknown value and the known names
      */
     public static Deployer choose(String name, Instance<Deployer> backends) {
-        Instance<Deployer> chosen = backends.select(Identifier.Literal.of(name));
-        if (!chosen.isResolvable()) {
-            throw new IllegalStateException(BACKEND_KEY + "=" + name + " is not a deploy backend; known: "
-                    + String.join(", ", names(backends)));
-        }
+        Deployer chosen = Strategies.choose(backends, BACKEND_KEY, name, "deploy backend");
         LOG.infof("deploy backend %s", name);
-        return chosen.get();
-    }
-
-    /** The identifiers of the backend beans, sorted. */
-    static List<String> names(Instance<Deployer> backends) {
-        return backends.handlesStream()
-                .flatMap(handle -> handle.getBean().getQualifiers().stream())
-                .filter(Identifier.class::isInstance)
-                .map(qualifier -> ((Identifier) qualifier).value())
-                .sorted()
-                .toList();
+        return chosen;
     }
 
     public static DeployerSettings settings(DeployConfig config) {

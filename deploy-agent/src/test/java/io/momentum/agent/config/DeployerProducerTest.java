@@ -7,6 +7,7 @@ import io.momentum.agent.deployer.Deployer;
 import io.momentum.agent.deployer.G10kDeployer;
 import io.momentum.agent.deployer.NativeDeployer;
 import io.momentum.agent.deployer.R10kDeployer;
+import io.momentum.service.config.Strategies;
 import io.momentum.testing.EmbeddedKafkaResource;
 import io.quarkus.arc.ClientProxy;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -28,7 +29,7 @@ class DeployerProducerTest {
     @Test
     void everyBackendIsABeanWithItsName() {
         // The tests' own backend, fake, is chosen the same way.
-        assertThat(DeployerProducer.names(backends)).containsExactly("fake", "g10k", "native", "r10k");
+        assertThat(Strategies.names(backends)).containsExactly("fake", "g10k", "native", "r10k");
         assertThat(ClientProxy.unwrap(DeployerProducer.choose("native", backends))).isInstanceOf(NativeDeployer.class);
         assertThat(ClientProxy.unwrap(DeployerProducer.choose("r10k", backends))).isInstanceOf(R10kDeployer.class);
         assertThat(ClientProxy.unwrap(DeployerProducer.choose("g10k", backends))).isInstanceOf(G10kDeployer.class);

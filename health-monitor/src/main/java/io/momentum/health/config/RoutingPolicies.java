@@ -3,13 +3,13 @@ package io.momentum.health.config;
 import io.momentum.health.domain.RoutingPolicy;
 import io.momentum.health.domain.ServeStalePolicy;
 import io.momentum.health.domain.StrictPolicy;
+import io.momentum.service.config.Strategies;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
@@ -48,22 +48,8 @@ public class RoutingPolicies {
      * @throws IllegalStateException naming the key, the unknown value and the known names
      */
     static RoutingPolicy choose(String name, Instance<RoutingPolicy> policies) {
-        Instance<RoutingPolicy> chosen = policies.select(Identifier.Literal.of(name));
-        if (!chosen.isResolvable()) {
-            throw new IllegalStateException(POLICY_KEY + "=" + name + " is not a routing policy; known: "
-                    + String.join(", ", names(policies)));
-        }
+        RoutingPolicy chosen = Strategies.choose(policies, POLICY_KEY, name, "routing policy");
         LOG.infof("routing policy %s", name);
-        return chosen.get();
-    }
-
-    /** The identifiers of the policy beans, sorted. */
-    static List<String> names(Instance<RoutingPolicy> policies) {
-        return policies.handlesStream()
-                .flatMap(handle -> handle.getBean().getQualifiers().stream())
-                .filter(Identifier.class::isInstance)
-                .map(qualifier -> ((Identifier) qualifier).value())
-                .sorted()
-                .toList();
+        return chosen;
     }
 }

@@ -7,6 +7,7 @@ import io.momentum.health.domain.MonitoredFleet;
 import io.momentum.health.domain.RoutingPolicy;
 import io.momentum.health.domain.ServeStalePolicy;
 import io.momentum.health.domain.StrictPolicy;
+import io.momentum.service.config.Strategies;
 import io.momentum.testing.EmbeddedKafkaResource;
 import io.quarkus.arc.ClientProxy;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -30,7 +31,7 @@ class RoutingPoliciesTest {
 
     @Test
     void everyPolicyIsABeanWithItsName() {
-        assertThat(RoutingPolicies.names(policies)).containsExactly("serve-stale", "strict");
+        assertThat(Strategies.names(policies)).containsExactly("serve-stale", "strict");
         assertThat(ClientProxy.unwrap(RoutingPolicies.choose("serve-stale", policies)))
                 .isInstanceOf(ServeStalePolicy.class);
         assertThat(ClientProxy.unwrap(RoutingPolicies.choose("strict", policies))).isInstanceOf(StrictPolicy.class);

@@ -7,6 +7,7 @@ import io.momentum.lb.backend.haproxy.HaproxyLoadBalancer;
 import io.momentum.lb.backend.nginx.NginxLoadBalancer;
 import io.momentum.lb.domain.LoadBalancer;
 import io.momentum.lb.testing.NginxTestResource;
+import io.momentum.service.config.Strategies;
 import io.momentum.testing.EmbeddedKafkaResource;
 import io.quarkus.arc.ClientProxy;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -30,8 +31,8 @@ class LoadBalancerSelectionTest {
 
     @Test
     void everyLoadBalancerIsABeanNamedByItsIdentifier() {
-        assertThat(LoadBalancerSelection.names(available)).containsExactly("haproxy", "nginx");
-        for (String name : LoadBalancerSelection.names(available)) {
+        assertThat(Strategies.names(available)).containsExactly("haproxy", "nginx");
+        for (String name : Strategies.names(available)) {
             assertThat(available.select(Identifier.Literal.of(name)).get().name()).isEqualTo(name);
         }
     }
