@@ -6,9 +6,14 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
-/** Value of {@code momentum.deploy-results}, keyed {@code <masterId>/<environment>} (see {@link #key()}). */
+/**
+ * Value of {@code momentum.deploy-results}, keyed {@code <masterId>/<environment>} (see {@link #key()}).
+ *
+ * @param postDeploy what each post-deploy step did after the deploy (empty when none ran)
+ */
 public record DeployResult(
         @NotNull UUID requestId,
         @NotBlank String masterId,
@@ -19,7 +24,25 @@ public record DeployResult(
         @NotNull Instant finishedAt,
         long durationMs,
         @Valid ModuleCounts modules,
-        String error) implements Event {
+        String error,
+        List<@Valid PostDeployOutcome> postDeploy) implements Event {
+
+    public DeployResult {
+        postDeploy = postDeploy == null ? List.of() : List.copyOf(postDeploy);
+    }
+
+    /** A result without post-deploy steps. */
+    public DeployResult(UUID requestId, String masterId, String environment, String commit, DeployStatus status,
+            Instant startedAt, Instant finishedAt, long durationMs, ModuleCounts modules, String error) {
+        this(requestId, masterId, environment, commit, status, startedAt, finishedAt, durationMs, modules, error,
+                List.of());
+    }
+
+    /** This result with the outcomes of the post-deploy steps that ran after it. */
+    public DeployResult withPostDeploy(List<PostDeployOutcome> outcomes) {
+        return new DeployResult(requestId, masterId, environment, commit, status, startedAt, finishedAt, durationMs,
+                modules, error, outcomes);
+    }
 
     public String key() {
         return key(masterId, environment);

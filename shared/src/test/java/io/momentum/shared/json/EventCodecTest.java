@@ -18,6 +18,7 @@ import io.momentum.shared.event.MasterRole;
 import io.momentum.shared.event.MasterState;
 import io.momentum.shared.event.MasterStatus;
 import io.momentum.shared.event.ModuleCounts;
+import io.momentum.shared.event.PostDeployOutcome;
 import io.momentum.shared.event.Provider;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -44,6 +45,9 @@ class EventCodecTest {
                 DeployRequest.fullSync(Provider.MANUAL, T0),
                 new DeployResult(id, "cm1", "production", SHA, DeployStatus.FAILED, T0, T0.plusMillis(1500), 1500,
                         new ModuleCounts(3, 17), "module apache: ref v9 not found"),
+                new DeployResult(id, "cm2", "production", SHA, DeployStatus.SUCCEEDED, T0, T0.plusMillis(900), 900,
+                        new ModuleCounts(0, 20), null).withPostDeploy(List.of(
+                                new PostDeployOutcome("flush-environment-cache", true, "204 from cm2:8140", 35))),
                 new MasterAnnouncement("cm1", MasterRole.COMPILE, "https://cm1.example.net:8140",
                         "10.0.0.11:8140", MasterState.JOINING, "0.1.0", T0, T0.plusSeconds(5), 5000),
                 new MasterStatus("cm1", MasterRole.COMPILE, "10.0.0.11:8140", Health.UP, false,
