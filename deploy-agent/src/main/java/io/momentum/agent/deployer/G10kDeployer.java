@@ -58,7 +58,8 @@ public final class G10kDeployer extends ExternalDeployer {
     private DeployOutcome run(EnvironmentTarget target, String module) throws DeployException {
         Path dir = environmentDir(target.environment());
         source(target);
-        String head = new BranchLister(settings.git(), settings.commandTimeout()).branches(source(target)).get(target.branch());
+        String head = new BranchLister(settings.git(), settings.commandTimeout()).branches(source(target))
+                .get(target.branch());
         if (head == null) {
             throw new DeployException("branch '" + target.branch() + "' does not exist in source " + target.source());
         }

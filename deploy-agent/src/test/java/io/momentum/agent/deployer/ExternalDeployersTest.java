@@ -105,8 +105,8 @@ class ExternalDeployersTest {
     @Test
     void aMissingToolIsAClearError() {
         DeployerSettings missing = new DeployerSettings(settings.environmentsDir(), settings.cacheDir(),
-                settings.sources(), settings.forgeBaseUrl(), 1, Duration.ofSeconds(5), tmp.resolve("no-r10k").toString(),
-                settings.git(), "rugged");
+                settings.sources(), settings.forgeBaseUrl(), 1, Duration.ofSeconds(5),
+                tmp.resolve("no-r10k").toString(), settings.git(), "rugged");
         control.commit("production", Map.of("Puppetfile", ""));
         assertThatThrownBy(() -> new R10kDeployer(missing).deploy(target("production")))
                 .isInstanceOf(DeployException.class).hasMessageContaining("cannot run no-r10k");
@@ -149,6 +149,31 @@ class ExternalDeployersTest {
                         .hasMessageContaining("r10k exited with");
                 assertThat(tmp.resolve(provider + "-wrong/environments/production")).doesNotExist();
             }
+        }
+    }
+
+    @Test
+    void g10kReachesSshRemotesWithTheSourcesKeyAndFailsWithAWrongOne() throws Exception {
+        assumeTrue(installed("g10k") && installed("ssh-agent") && GitSshServer.installed(),
+                "g10k, ssh-agent or openssh-server is not installed");
+        Path good = GitSshServer.newClientKey(tmp.resolve("keys"), "deploy", "");
+        Path other = GitSshServer.newClientKey(tmp.resolve("keys"), "other", "");
+        try (GitSshServer ssh = GitSshServer.start(tmp.resolve("sshd"), List.of(Path.of(good + ".pub")))) {
+            Path knownHosts = Files.writeString(tmp.resolve("known_hosts"), ssh.knownHostsLine() + "\n");
+            String remote = ssh.url(control.dir());
+            String commit = control.commit("production", Map.of("Puppetfile",
+                    "mod 'apache', :git => '" + ssh.url(module.dir()) + "', :tag => 'v1'\n"));
+            EnvironmentTarget production = new EnvironmentTarget("production", "control", remote, "production", null);
+            G10kDeployer g10k = new G10kDeployer(overSsh(remote, good, knownHosts, "g10k"));
+
+            assertThat(g10k.deploy(production).commit()).isEqualTo(commit);
+
+            assertThat(tmp.resolve("g10k/environments/production/modules/apache/manifests/init.pp"))
+                    .hasContent("class apache {}");
+            assertThat(Files.readString(tmp.resolve("g10k/cache/g10k.yaml"))).contains("private_key: \"" + good + "\"");
+            assertThatThrownBy(() -> new G10kDeployer(overSsh(remote, other, knownHosts, "g10k-wrong"))
+                    .deploy(production)).isInstanceOf(DeployException.class)
+                    .hasMessageContaining("authentication failed for " + remote + " (key " + other + ")");
         }
     }
 
