@@ -262,7 +262,8 @@ public final class MonitoredFleet {
                 return "agent is LEAVING: draining";
             }
             if (announcement.state() == MasterState.JOINING) {
-                return "agent is JOINING: still deploying environments";
+                return announcement.reason() == null ? "agent is JOINING: still deploying environments"
+                        : "agent is JOINING: " + announcement.reason();
             }
             Duration period = announcement.heartbeatIntervalMs() > 0
                     ? Duration.ofMillis(announcement.heartbeatIntervalMs()) : DEFAULT_HEARTBEAT;

@@ -233,6 +233,11 @@ class MonitoredFleetTest {
             assertThat(status(fleet, "cm2").draining()).isTrue();
             assertThat(status(fleet, "cm3").routable()).isTrue();
 
+            fleet.onAnnouncement(announce("cm1", MasterState.JOINING, T0).withReason(
+                    "cannot list ssh://git@git.example.net/control.git: authentication failed"));
+            assertThat(status(fleet, "cm1").reason())
+                    .isEqualTo("agent is JOINING: cannot list ssh://git@git.example.net/control.git: authentication failed");
+
             clock.advance(Duration.ofSeconds(30));
             probe(fleet, "cm3", true, 1);
             assertThat(status(fleet, "cm3").routable()).isFalse();
