@@ -11,6 +11,7 @@ import io.momentum.webhook.domain.WebhookSecrets;
 import io.momentum.webhook.provider.PayloadParser;
 import io.momentum.webhook.provider.ProviderDetector;
 import io.momentum.webhook.provider.RemoteHeads;
+import io.momentum.webhook.security.CallerRoles;
 import io.momentum.webhook.service.BranchPoll;
 import io.momentum.webhook.service.WebhookIntake;
 import io.quarkus.runtime.StartupEvent;
@@ -47,6 +48,14 @@ public class WebhookBeans {
     @Singleton
     DeliveryDeduplicator deduplicator(WebhookConfig config) {
         return new DeliveryDeduplicator(config.dedup().window(), config.dedup().maxEntries(), Clock.systemUTC());
+    }
+
+    /** The secrets that give a caller its roles: the API's token and the optional webhook authentication. */
+    @Produces
+    @Singleton
+    CallerRoles callerRoles(ApiConfig api, WebhookConfig config) {
+        return new CallerRoles(api.token(), config.auth().username(), config.auth().password(),
+                config.auth().bearerToken());
     }
 
     @Produces
@@ -114,14 +123,14 @@ public class WebhookBeans {
      * Fails start-up without a source or with a broken one, and warns about every provider that is not verified or
      * refused.
      */
-    void check(@Observes StartupEvent event, WebhookConfig config, ApiConfig api, GitProviders providers,
+    void check(@Observes StartupEvent event, WebhookConfig config, CallerRoles callers, GitProviders providers,
             WebhookSecrets secrets, ControlSources sources) {
         LOG.infof("control repositories: %s", sources.all().stream().map(source -> source.name() + " ("
                 + source.repository().map(name -> name + ", ").orElse("") + "prefix "
                 + (source.prefix() == null ? "none" : source.prefix()) + ")").toList());
         GitProviders.requireKnown(config.providers(), providers.parsers());
         warnAboutVerification(providers, secrets);
-        if (api.token().filter(t -> !t.isEmpty()).isEmpty()) {
+        if (!callers.apiEnabled()) {
             LOG.warn("momentum.api.token is not set: the deploy and status API (/api/v1) refuses every call");
         }
     }

@@ -10,7 +10,9 @@ import io.momentum.webhook.config.ApiConfig;
 import io.momentum.webhook.domain.ControlSources;
 import io.momentum.webhook.domain.DeployPublisher;
 import io.momentum.webhook.domain.DeployState;
+import io.momentum.webhook.security.CallerRoles;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
@@ -46,9 +48,11 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * Manual deploys and the fleet's deploy status, like {@code puppet code deploy} (with {@code --wait}), but per
- * master. Every call needs {@code Authorization: Bearer <momentum.api.token>} ({@link Authentication}).
+ * master. Every call needs {@code Authorization: Bearer <momentum.api.token>}: the {@value CallerRoles#DEPLOYER} role
+ * of {@link io.momentum.webhook.security.AuthorizationHeaderMechanism}; a refusal is answered by {@link Refusals}.
  */
 @Path("/api/v1")
+@RolesAllowed(CallerRoles.DEPLOYER)
 @Produces(MediaType.APPLICATION_JSON)
 public class DeployApiResource {
 

@@ -1,7 +1,9 @@
 package io.momentum.webhook.rest;
 
 import io.momentum.webhook.provider.WebhookHeaders;
+import io.momentum.webhook.security.WebhookCallers;
 import io.momentum.webhook.service.WebhookIntake;
+import io.quarkus.vertx.http.security.AuthorizationPolicy;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -25,15 +27,16 @@ import org.jboss.resteasy.reactive.RestQuery;
  * The git hosts' webhook endpoints. The raw body is taken as bytes (signatures cover exactly those bytes) and the
  * answer is produced asynchronously, so an HTTP thread never waits for Kafka, let alone for a deploy. The body
  * limit ({@code quarkus.http.limits.max-body-size}) answers 413 before the body is read; media types other than
- * JSON and GitHub/Gitea's form encoding get 415. The optional HTTP authentication is {@link Authentication}'s.
+ * JSON and GitHub/Gitea's form encoding get 415. Who may call is {@link WebhookCallers}' decision (open unless
+ * {@code momentum.webhook.auth.*} is set), taken before the body is read; a refusal is answered by {@link Refusals}.
  */
 @Path("/")
+@AuthorizationPolicy(name = WebhookCallers.NAME)
 @Produces(MediaType.APPLICATION_JSON)
 public class WebhookResource {
 
     @Inject
     WebhookIntake intake;
-
 
     @POST
     @Path("payload")

@@ -14,13 +14,15 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
  * Secrets left unset: a provider without a secret is refused unless the operator opted in to unverified deliveries
- * for it; the deploy API without a token refuses every call. The webhooks sit behind basic authentication here.
+ * for it; the deploy API without a token refuses every call. The webhooks sit behind basic or bearer authentication
+ * here.
  */
 @QuarkusTest
 @TestProfile(MissingSecretsTest.WithoutSecrets.class)
@@ -32,7 +34,8 @@ class MissingSecretsTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("momentum.webhook.gogs.secret", "", "momentum.webhook.gogs.allow-unverified", "true",
                     "momentum.webhook.gitea.secret", "", "momentum.api.token", "",
-                    "momentum.webhook.auth.username", "puppet", "momentum.webhook.auth.password", "s3cret");
+                    "momentum.webhook.auth.username", "puppet", "momentum.webhook.auth.password", "s3cret",
+                    "momentum.webhook.auth.bearer-token", "hook-token");
         }
     }
 
@@ -84,5 +87,43 @@ class MissingSecretsTest {
                 .body("error", containsString("momentum.api.token is not set"));
         given().get("/api/v1/deploys/" + UUID.randomUUID()).then().statusCode(401);
         given().contentType("application/json").body("{nope").post("/api/v1/deploys").then().statusCode(401);
+    }
+
+    @Test
+    void theWebhookCredentialsOpenTheWebhooksOnly() {
+        String deliveryId = UUID.randomUUID().toString();
+        given().header("Authorization", "Bearer hook-token")
+                .headers(Map.of("X-Gogs-Event", "push", "X-Gogs-Delivery", deliveryId))
+                .contentType("application/json").body(push("gogs", deliveryId)).post("/payload")
+                .then().statusCode(202);
+        assertThat(TopicRecords.withDelivery(broker.bootstrapServers(), deliveryId)).hasSize(1);
+        given().header("Authorization", "Bearer hook-token").get("/api/v1/environments").then().statusCode(401)
+                .contentType("application/json").body("error", containsString("momentum.api.token is not set"));
+        given().auth().preemptive().basic("puppet", "s3cret").get("/api/v1/environments").then().statusCode(401)
+                .contentType("application/json").body("error", containsString("momentum.api.token is not set"));
+    }
+
+    @Test
+    void aWrongWebhookTokenIsRefusedWithTheJsonBody() {
+        String deliveryId = UUID.randomUUID().toString();
+        given().header("Authorization", "Bearer nope")
+                .headers(Map.of("X-Gogs-Event", "push", "X-Gogs-Delivery", deliveryId))
+                .contentType("application/json").body(push("gogs", deliveryId)).post("/module")
+                .then().statusCode(401).contentType("application/json")
+                .body("error", containsString("webhook authentication required"));
+        assertThat(TopicRecords.withDelivery(broker.bootstrapServers(), deliveryId)).isEmpty();
+        given().header("Authorization", "Bearer nope").get("/q/health/live").then().statusCode(200);
+    }
+
+    /** The body limit answers from Content-Length when the request arrives, before routing and authentication. */
+    @Test
+    void anOversizedDeliveryIs413WithOrWithoutCredentials() {
+        byte[] body = new byte[1024 * 1024 + 1];
+        Arrays.fill(body, (byte) ' ');
+        given().headers(Map.of("X-Gogs-Event", "push", "X-Gogs-Delivery", UUID.randomUUID().toString()))
+                .contentType("application/json").body(body).post("/payload").then().statusCode(413);
+        given().auth().preemptive().basic("puppet", "s3cret")
+                .headers(Map.of("X-Gogs-Event", "push", "X-Gogs-Delivery", UUID.randomUUID().toString()))
+                .contentType("application/json").body(body).post("/payload").then().statusCode(413);
     }
 }
