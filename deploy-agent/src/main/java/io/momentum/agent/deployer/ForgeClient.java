@@ -2,7 +2,6 @@ package io.momentum.agent.deployer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.momentum.agent.domain.ModuleSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -51,15 +50,12 @@ final class ForgeClient {
         this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
     }
 
-    /** The version to install: the pinned one, or the Forge's current release. */
-    String resolveVersion(ModuleSpec.Forge module) throws DeployException {
-        if (module.version() != null) {
-            return module.version();
-        }
-        JsonNode release = getJson("/v3/modules/" + module.slug(), "module " + module.slug()).path("current_release");
+    /** The Forge's current release of {@code author-name}. */
+    String latestVersion(String slug) throws DeployException {
+        JsonNode release = getJson("/v3/modules/" + slug, "module " + slug).path("current_release");
         String version = release.path("version").asText(null);
         if (version == null || !version.matches("[0-9A-Za-z.+-]+")) {
-            throw new DeployException("the Forge names no current release of " + module.slug());
+            throw new DeployException("the Forge names no current release of " + slug);
         }
         return version;
     }

@@ -157,6 +157,31 @@ final class GitMirrors implements AutoCloseable {
             }
         }
 
+        /**
+         * Any ref as git's rev-parse (and so r10k) reads a name: {@code refs/<name>}, a tag, a branch, then a commit
+         * id (possibly abbreviated); {@code null} when the mirror has none of them.
+         */
+        ObjectId resolve(String name) throws DeployException {
+            Repository repo = repository();
+            try {
+                Ref ref = name.equals(Constants.HEAD) ? null : repo.findRef(name);
+                if (ref != null && ref.getName().startsWith(Constants.R_REFS)) {
+                    return peeled(ref.getName());
+                }
+            } catch (IOException e) {
+                throw new DeployException("cannot read " + name + " of " + Urls.redact(url) + ": " + e.getMessage(), e);
+            }
+            return name.matches("[0-9a-fA-F]{4,40}") ? commit(name) : null;
+        }
+
+        /**
+         * Whether {@code name} already names a tag or a commit here: those never move, so r10k does not fetch for
+         * them; anything else (a branch, or a name not seen yet) needs a fetch first.
+         */
+        boolean holdsFixed(String name) throws DeployException {
+            return name.matches("[0-9a-fA-F]{5,40}") && commit(name) != null || tag(name) != null;
+        }
+
         private ObjectId peeled(String refName) throws DeployException {
             Repository repo = repository();
             try {

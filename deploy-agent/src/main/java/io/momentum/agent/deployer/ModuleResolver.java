@@ -3,11 +3,19 @@ package io.momentum.agent.deployer;
 import io.momentum.agent.deployer.DeployManifest.ModuleRecord;
 import io.momentum.agent.deployer.GitMirrors.Mirror;
 import io.momentum.agent.domain.ModuleSpec;
+import java.util.List;
 import org.eclipse.jgit.lib.ObjectId;
 
 /**
  * Resolves a Puppetfile module to exactly what gets installed: a git commit, a Forge version, or a directory the
- * control repository already holds. Refreshes a mirror only when the ref may have moved or is not known yet.
+ * control repository already holds, with r10k's rules.
+ *
+ * <p>A git module's wanted ref is tried first, then {@code :default_branch_override}, then {@code :default_branch};
+ * each is read as git reads any ref (tag, branch, then commit id), whichever option named it. A mirror is fetched
+ * only when the name is not already a tag or a commit it holds (tags and commits never move).
+ *
+ * <p>A Forge module declared without a version resolves to no version yet: {@link VersionBuilder} keeps the version
+ * the live environment has (r10k keeps what is installed) and asks the Forge only when there is none.
  */
 final class ModuleResolver {
 
@@ -24,58 +32,30 @@ final class ModuleResolver {
             return resolveGit(module, branch, notBefore);
         }
         if (spec instanceof ModuleSpec.Forge module) {
-            return new ModuleRecord(module.name(), module.path(), ModuleRecord.FORGE, module.slug(),
-                    forge.resolveVersion(module), null, module.excludeSpec());
+            String version = module.version() != null ? module.version()
+                    : module.latest() ? forge.latestVersion(module.slug()) : null;
+            return new ModuleRecord(module.name(), module.path(), ModuleRecord.FORGE, module.slug(), version, null,
+                    module.excludeSpec());
         }
         return new ModuleRecord(spec.name(), spec.path(), ModuleRecord.LOCAL, "", "0.0.0 (local)", null, false);
     }
 
     private ModuleRecord resolveGit(ModuleSpec.Git module, String branch, long notBefore) throws DeployException {
         Mirror mirror = mirrors.mirror(module.url());
-        String ref = module.effectiveRef(branch);
-        ObjectId id;
-        switch (module.refKind()) {
-            case COMMIT -> {
-                id = mirror.commit(ref);
-                if (id == null) {
-                    mirror.refresh(notBefore);
-                    id = mirror.commit(ref);
-                }
-            }
-            case TAG -> {
-                id = mirror.tag(ref);
-                if (id == null) {
-                    mirror.refresh(notBefore);
-                    id = mirror.tag(ref);
-                }
-            }
-            case BRANCH -> {
+        List<String> candidates = module.candidates(branch);
+        for (String ref : candidates) {
+            if (!mirror.holdsFixed(ref)) {
                 mirror.refresh(notBefore);
-                id = mirror.branch(ref);
             }
-            case CONTROL_BRANCH -> {
-                mirror.refresh(notBefore);
-                id = mirror.branch(ref);
-                if (id == null && module.defaultBranch() != null) {
-                    ref = module.defaultBranch();
-                    id = mirror.branch(ref);
-                }
-            }
-            default -> {
-                id = ref.matches("[0-9a-fA-F]{40}") ? mirror.commit(ref) : null;
-                if (id == null) {
-                    mirror.refresh(notBefore);
-                    id = mirror.branch(ref);
-                    id = id != null ? id : mirror.tag(ref);
-                    id = id != null ? id : mirror.commit(ref);
-                }
+            ObjectId id = mirror.resolve(ref);
+            if (id != null) {
+                return new ModuleRecord(module.name(), module.path(), ModuleRecord.GIT, module.url(), ref, id.name(),
+                        module.excludeSpec());
             }
         }
-        if (id == null) {
-            throw new DeployException("module " + module.name() + " (Puppetfile line " + module.line() + "): ref '"
-                    + ref + "' not found in " + Urls.redact(module.url()));
-        }
-        return new ModuleRecord(module.name(), module.path(), ModuleRecord.GIT, module.url(), ref, id.name(),
-                module.excludeSpec());
+        String fallbacks = candidates.size() == 1 ? "" : ", nor the default branch " + String.join(", ",
+                candidates.subList(1, candidates.size()).stream().map(r -> "'" + r + "'").toList());
+        throw new DeployException("module " + module.name() + " (Puppetfile line " + module.line() + "): ref '"
+                + candidates.get(0) + "' not found" + fallbacks + " in " + Urls.redact(module.url()));
     }
 }

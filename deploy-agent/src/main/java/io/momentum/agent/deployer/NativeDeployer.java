@@ -2,7 +2,6 @@ package io.momentum.agent.deployer;
 
 import io.momentum.agent.deployer.DeployManifest.ModuleRecord;
 import io.momentum.agent.deployer.GitMirrors.Mirror;
-import io.momentum.agent.domain.ControlSource;
 import io.momentum.agent.domain.ModuleSpec;
 import io.momentum.agent.domain.Puppetfile;
 import io.momentum.shared.env.EnvironmentNames;
@@ -77,7 +76,7 @@ public final class NativeDeployer implements Deployer, AutoCloseable {
                     .<Callable<ModuleRecord>>map(m -> () -> resolver.resolve(m, target.branch(), notBefore))
                     .toList());
             attempt.modules = modules;
-            return versions.build(environment, attempt.started, manifestSource(source), target.branch(), control,
+            return versions.build(environment, attempt.started, source.name(), target.branch(), control,
                     commit, modules, store.live(environment));
         } catch (DeployException e) {
             throw attempt.failed(e);
@@ -120,7 +119,7 @@ public final class NativeDeployer implements Deployer, AutoCloseable {
             }
             List<ModuleRecord> modules = tasks.runAll(work);
             attempt.modules = modules;
-            return versions.build(environment, attempt.started, manifestSource(source), manifest.branch(), control,
+            return versions.build(environment, attempt.started, source.name(), manifest.branch(), control,
                     commit, modules, live);
         } catch (DeployException e) {
             throw attempt.failed(e);
@@ -169,9 +168,6 @@ public final class NativeDeployer implements Deployer, AutoCloseable {
     }
 
     /** The source as {@link VersionBuilder} records it in the manifest (its name). */
-    private static ControlSource manifestSource(Source source) {
-        return new ControlSource(source.name(), source.remote(), source.prefix());
-    }
 
     private static String validEnvironment(String environment) throws DeployException {
         try {

@@ -2,7 +2,6 @@ package io.momentum.agent.deployer;
 
 import io.momentum.agent.deployer.DeployManifest.ModuleRecord;
 import io.momentum.agent.deployer.GitMirrors.Mirror;
-import io.momentum.agent.domain.ControlSource;
 import io.momentum.shared.event.ModuleCounts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -36,10 +36,14 @@ final class VersionBuilder {
         this.tasks = tasks;
     }
 
-    /** Makes this content live, unless it already is; the previous version stays live on any failure. */
-    DeployOutcome build(String environment, ZonedDateTime started, ControlSource source, String branch,
-            Mirror control, ObjectId commit, List<ModuleRecord> modules, Optional<EnvironmentStore.Version> live)
+    /**
+     * Makes this content live, unless it already is; the previous version stays live on any failure. Forge modules
+     * in {@code resolved} may still lack a version (declared without one): see {@link #withForgeVersions}.
+     */
+    DeployOutcome build(String environment, ZonedDateTime started, String sourceName, String branch,
+            Mirror control, ObjectId commit, List<ModuleRecord> resolved, Optional<EnvironmentStore.Version> live)
             throws DeployException, InterruptedException {
+        List<ModuleRecord> modules = withForgeVersions(resolved, live);
         int fetched = (int) modules.stream().filter(m -> !m.type().equals(ModuleRecord.LOCAL)).count();
         if (live.isPresent() && live.get().manifest().sameContent(commit.name(), modules)) {
             return new DeployOutcome(environment, commit.name(), new ModuleCounts(0, fetched), true);
@@ -68,7 +72,7 @@ final class VersionBuilder {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
-            DeployManifest manifest = new DeployManifest(environment, source.name(), branch, commit.name(),
+            DeployManifest manifest = new DeployManifest(environment, sourceName, branch, commit.name(),
                     started.toString(), finished.toString(), modules);
             store.activate(environment, staging, manifest, live.map(EnvironmentStore.Version::name).orElse(null));
             return new DeployOutcome(environment, commit.name(), new ModuleCounts(fetched - reused.get(), reused.get()),
@@ -78,6 +82,29 @@ final class VersionBuilder {
         } finally {
             store.discard(staging);
         }
+    }
+
+    /**
+     * Gives each Forge module declared without a version the version the live environment already has (r10k keeps
+     * an installed module at its version), or the Forge's current release when it has none.
+     */
+    private List<ModuleRecord> withForgeVersions(List<ModuleRecord> modules, Optional<EnvironmentStore.Version> live)
+            throws DeployException {
+        List<ModuleRecord> settled = new ArrayList<>(modules.size());
+        for (ModuleRecord module : modules) {
+            if (!module.type().equals(ModuleRecord.FORGE) || module.version() != null) {
+                settled.add(module);
+                continue;
+            }
+            String installed = live.flatMap(v -> v.manifest().modules().stream()
+                    .filter(m -> m.type().equals(ModuleRecord.FORGE) && m.path().equals(module.path())
+                            && m.source().equals(module.source()))
+                    .map(ModuleRecord::version).findFirst()).orElse(null);
+            String version = installed != null ? installed : forge.latestVersion(module.source());
+            settled.add(new ModuleRecord(module.name(), module.path(), module.type(), module.source(), version,
+                    module.sha(), module.excludeSpec()));
+        }
+        return settled;
     }
 
     /** Puts one module into the new version; true when it was reused from the live version. */

@@ -4,18 +4,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * A parsed Puppetfile: the subset of r10k's Ruby DSL that real control repositories use.
+ * A parsed Puppetfile: the subset of r10k's Ruby DSL that real control repositories use, with r10k's meaning.
  *
- * <p>Understood: comments, {@code forge 'url'}, {@code moduledir 'dir'}, and {@code mod 'name', ...} with
- * {@code :git}, {@code :ref}/{@code :tag}/{@code :branch}/{@code :commit}, {@code :default_branch},
- * {@code :local}, {@code :install_path}, {@code :exclude_spec}, Forge modules {@code mod 'author/name', 'x.y.z'},
- * {@code :latest} or no version, options as {@code :key => value} or {@code key: value}, optional parentheses and
- * braces, declarations spread over several lines. Anything else (Ruby code, {@code :svn}, string interpolation) is a
- * {@link PuppetfileException} naming the line: a module silently skipped would be missing on every master.
+ * <p>Understood: comments, {@code forge 'url'}, {@code moduledir 'dir'} (for the modules declared after it),
+ * {@code exclusion 'name'} (accepted and ignored, as r10k 5 does), and {@code mod 'name', ...} for git modules
+ * ({@code :git} or {@code type: 'git', source:}, with {@code :ref}/{@code :tag}/{@code :branch}/{@code :commit}/
+ * {@code version:}, {@code :control_branch}, {@code :default_branch}, {@code :default_branch_override}), Forge modules
+ * ({@code 'x.y.z'}, {@code :latest}, no version, or {@code type: 'forge', version:}), local modules, with
+ * {@code :install_path} and {@code :exclude_spec}, options as {@code :key => value} or {@code key: value}, optional
+ * parentheses and braces, declarations spread over several lines. Anything else (Ruby code, {@code :svn} and tarball
+ * modules, unknown options, string interpolation) is a {@link PuppetfileException} naming the line: a module silently
+ * skipped would be missing on every master. The deploy-agent README's "Puppetfile support" table lists every form.
  *
- * @param forge the {@code forge} line's URL, or {@code null} (the configured Forge base URL is what gets used, as
- *     with r10k's default {@code allow_puppetfile_override: false})
- * @param moduledir where modules go by default, relative to the environment
+ * @param forge the {@code forge} line's URL, or {@code null}; never used: modules come from the configured Forge, as
+ *     with r10k's default {@code allow_puppetfile_override: false}
+ * @param moduledir the last {@code moduledir}, relative to the environment
  */
 public record Puppetfile(String forge, String moduledir, List<ModuleSpec> modules) {
 
