@@ -194,8 +194,8 @@ start_webhook() {
   # Secrets go in through the environment, not the command line (ps shows arguments).
   service_cmd webhook-service \
     -Dquarkus.http.port="$WEBHOOK_PORT" \
-    -Dmomentum.webhook.sources.control.repository=local/control \
-    -Dmomentum.webhook.sources.control.remote="file://$STATE/git/control.git"
+    -Dmomentum.sources.control.repository=local/control \
+    -Dmomentum.sources.control.remote="file://$STATE/git/control.git"
   MOMENTUM_WEBHOOK_GITHUB_SECRET="$(cat "$STATE/webhook-secret")" MOMENTUM_API_TOKEN="$(cat "$STATE/api-token")" \
     start webhook-service "${CMD[@]}"
 }

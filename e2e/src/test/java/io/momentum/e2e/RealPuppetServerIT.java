@@ -103,8 +103,6 @@ class RealPuppetServerIT {
         balancers = closing(new PassthroughBalancers(work.resolve("lb")));
         balancers.start();
         webhook = service("webhook-service", "webhook-service", Map.of(
-                "momentum.webhook.sources.control.repository", REPOSITORY,
-                "momentum.webhook.sources.control.remote", control.url(),
                 "momentum.sources.control.repository", REPOSITORY,
                 "momentum.sources.control.remote", control.url()),
                 Map.of("MOMENTUM_WEBHOOK_GITHUB_SECRET", SECRET));
@@ -239,7 +237,6 @@ class RealPuppetServerIT {
         config.put("momentum.agent.shutdown-grace-period", "2s");
         config.put("momentum.deploy.environments-dir", server.resolve("code/environments").toString());
         config.put("momentum.deploy.cache-dir", work.resolve(masterId + "-cache").toString());
-        config.put("momentum.deploy.sources.control.remote", control.url());
         config.put("momentum.sources.control.remote", control.url());
         config.put("momentum.deploy.post.flush-environment-cache", "true");
         // A Puppet Server on a busy machine may take minutes to start; the first flush waits for it.

@@ -39,6 +39,16 @@ public interface AgentConfig {
     boolean catchUpFromBranches();
 
     /**
+     * How long a joining master waits before listing its control repositories again after that failed (transport,
+     * authentication, host key); doubled after each failure up to {@link #catchUpRetryMax()}.
+     */
+    @WithDefault("5s")
+    Duration catchUpRetry();
+
+    @WithDefault("5m")
+    Duration catchUpRetryMax();
+
+    /**
      * On graceful shutdown, after LEAVING, publish a tombstone for this master on {@code momentum.masters}: set it
      * when the master is removed for good, so monitors forget it instead of reporting it down.
      */

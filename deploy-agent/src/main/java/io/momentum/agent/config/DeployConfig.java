@@ -2,14 +2,18 @@ package io.momentum.agent.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
-/** How environments are deployed: the backend, the control repositories, the directories and the bounds. */
+/**
+ * How environments are deployed: the backend, the directories and the bounds. The control repositories and their
+ * rules are {@code momentum.sources.*} and how git remotes are reached is {@code momentum.git.*}, both read by
+ * git-support in the same keys on every host.
+ */
 @ConfigMapping(prefix = "momentum.deploy")
 public interface DeployConfig {
 
@@ -26,9 +30,6 @@ public interface DeployConfig {
     /** Git mirrors, Forge tarballs and staging versions. */
     @WithDefault("/var/cache/momentum")
     Path cacheDir();
-
-    /** Control repositories by name, like r10k's {@code sources}. */
-    Map<String, Source> sources();
 
     @WithDefault("https://forgeapi.puppet.com")
     String forgeBaseUrl();
@@ -52,16 +53,19 @@ public interface DeployConfig {
 
     PostDeploy post();
 
-    interface Source {
+    R10k r10k();
 
-        /** The control repository URL. */
-        String remote();
+    /** Settings of the r10k backend alone. */
+    interface R10k {
 
         /**
-         * As r10k: {@code true} prefixes environments with the source name, any other text is the prefix itself,
-         * {@code false} or unset means no prefix.
+         * r10k.yaml's {@code git: provider}: {@code rugged} (libgit2; reads {@code private_key}, {@code oauth_token}
+         * and {@code repositories}) or {@code shellgit} (the git command, reaching SSH remotes through
+         * {@code GIT_SSH_COMMAND}).
          */
-        Optional<String> prefix();
+        @WithDefault("rugged")
+        @Pattern(regexp = "rugged|shellgit", message = "must be rugged or shellgit")
+        String gitProvider();
     }
 
     /** Optional steps after an environment changed; a failing step never rolls the deploy back. */

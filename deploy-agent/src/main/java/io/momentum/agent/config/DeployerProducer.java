@@ -3,23 +3,27 @@ package io.momentum.agent.config;
 import io.momentum.agent.deployer.BranchLister;
 import io.momentum.agent.deployer.Deployer;
 import io.momentum.agent.deployer.DeployerSettings;
-import io.momentum.agent.domain.ControlSource;
+import io.momentum.agent.deployer.GitRemotes;
 import io.momentum.agent.schedule.Targets;
+import io.momentum.git.GitAccess;
+import io.momentum.git.GitConfig;
+import io.momentum.git.SourcesConfig;
 import io.momentum.service.config.Strategies;
+import io.momentum.shared.source.Source;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.util.List;
-import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
  * The deploy backend {@code momentum.deploy.backend} names: the {@link Deployer} bean carrying that
  * {@code @Identifier} (native, r10k, g10k). A singleton, so that an unknown name fails start-up (the agent's
- * life-cycle needs the deployer when it starts), not the first deploy. Also the settings every backend shares, and
- * the deploy targets.
+ * life-cycle needs the deployer when it starts), not the first deploy. Also the settings every backend shares
+ * (with the sources of {@code momentum.sources.*} and the git access of {@code momentum.git.*}), and the deploy
+ * targets.
  */
 @ApplicationScoped
 public class DeployerProducer {
@@ -35,14 +39,20 @@ public class DeployerProducer {
 
     @Produces
     @Singleton
-    DeployerSettings deployerSettings(DeployConfig config) {
-        return settings(config);
+    GitRemotes gitRemotes(GitAccess access, GitConfig git) {
+        return new GitRemotes(access, git);
+    }
+
+    @Produces
+    @Singleton
+    DeployerSettings deployerSettings(DeployConfig config, SourcesConfig sources, GitRemotes remotes) {
+        return settings(config, sources.sources(), remotes);
     }
 
     @Produces
     @ApplicationScoped
-    Targets targets(DeployConfig config) {
-        return new Targets(controlSources(config), new BranchLister());
+    Targets targets(DeployerSettings settings) {
+        return new Targets(settings.sources(), new BranchLister(settings.git(), settings.commandTimeout()));
     }
 
     /**
@@ -56,28 +66,18 @@ public class DeployerProducer {
         return chosen;
     }
 
-    public static DeployerSettings settings(DeployConfig config) {
+    public static DeployerSettings settings(DeployConfig config, List<Source> sources, GitRemotes remotes) {
         // The external backends' executable is their own name on the PATH unless configured.
         String executable = config.backend().equals("native") ? null
                 : config.executable().orElse(config.backend());
-        DeployerSettings settings = new DeployerSettings(config.environmentsDir(), config.cacheDir(),
-                controlSources(config), config.forgeBaseUrl(), config.parallelism(), config.commandTimeout(),
-                executable);
+        DeployerSettings settings = new DeployerSettings(config.environmentsDir(), config.cacheDir(), sources,
+                config.forgeBaseUrl(), config.parallelism(), config.commandTimeout(), executable, remotes,
+                config.r10k().gitProvider());
+        if (sources.isEmpty()) {
+            LOG.warn("no control repository configured (momentum.sources.<name>.remote): nothing to catch up on");
+        }
         LOG.infof("deploying into %s, sources %s", settings.environmentsDir(),
-                settings.sources().stream().map(ControlSource::name).toList());
+                sources.stream().map(Source::name).toList());
         return settings;
-    }
-
-    /** The configured sources, with r10k's prefix rules: {@code true} is the source name, {@code false} none. */
-    public static List<ControlSource> controlSources(DeployConfig config) {
-        return config.sources().entrySet().stream()
-                .sorted(Map.Entry.comparingByKey())
-                .map(entry -> new ControlSource(entry.getKey(), entry.getValue().remote(),
-                        entry.getValue().prefix().map(prefix -> switch (prefix) {
-                            case "true" -> entry.getKey();
-                            case "false", "" -> null;
-                            default -> prefix;
-                        }).orElse(null)))
-                .toList();
     }
 }

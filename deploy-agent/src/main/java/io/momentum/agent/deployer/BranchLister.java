@@ -1,73 +1,106 @@
 package io.momentum.agent.deployer;
 
-import io.momentum.agent.domain.ControlSource;
-import io.momentum.shared.env.EnvironmentNames;
-import io.momentum.shared.env.InvalidNameException;
+import io.momentum.shared.source.Source;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 
 /**
- * Lists the environments the control repositories define right now ({@code git ls-remote} of their branches), the
- * way r10k does, so that a new or restarted agent can deploy what is missing or behind.
+ * Lists the environments the control repositories define right now ({@code git ls-remote} of their branches, and
+ * tags where a source deploys tags), the way r10k does, through each source's rules ({@link Source#forBranch}):
+ * what a new or restarted agent catches up on and what a full sync deploys. Remotes are reached with the
+ * configured keys and tokens ({@link GitRemotes}).
  */
 public final class BranchLister {
 
     /**
-     * What the sources define: environment name -> target at the branch head, plus the branches that map to no
-     * usable environment (hostile names, collisions such as {@code feature-x} vs {@code feature_x}), each with why.
+     * What the sources define: environment name -> target at the branch head; the environments two branches claim
+     * (deployed from neither, purged by neither) and the problems an operator must fix; and the branches the rules
+     * skip, each with why.
      */
-    public record Listing(Map<String, EnvironmentTarget> environments, List<String> problems) {
+    public record Listing(Map<String, EnvironmentTarget> environments, Set<String> contested, List<String> problems,
+            List<String> skipped) {
     }
 
-    public Listing list(Collection<ControlSource> sources) throws DeployException {
+    private final GitRemotes remotes;
+    private final Duration timeout;
+
+    public BranchLister(GitRemotes remotes, Duration timeout) {
+        this.remotes = remotes;
+        this.timeout = timeout;
+    }
+
+    public Listing list(Collection<Source> sources) throws DeployException {
         Map<String, EnvironmentTarget> environments = new TreeMap<>();
         Map<String, EnvironmentTarget> collided = new TreeMap<>();
         List<String> problems = new ArrayList<>();
-        for (ControlSource source : sources) {
-            for (Map.Entry<String, String> branch : branches(source).entrySet()) {
-                String environment;
-                try {
-                    environment = EnvironmentNames.fromBranch(branch.getKey(), source.prefix());
-                } catch (InvalidNameException e) {
-                    problems.add("source " + source.name() + ": " + e.getMessage());
+        List<String> skipped = new ArrayList<>();
+        for (Source source : sources) {
+            Map<String, String> branches = refs(source, true);
+            Map<String, String> tags = source.deployTags() ? refs(source, false) : Map.of();
+            for (Map.Entry<String, String> ref : refsInOrder(branches, tags)) {
+                boolean tag = !branches.containsKey(ref.getKey());
+                Source.Decision decision = tag ? source.forTag(ref.getKey()) : source.forBranch(ref.getKey());
+                if (decision instanceof Source.Decision.Skip skip) {
+                    skipped.add(skip.reason());
                     continue;
                 }
-                EnvironmentTarget target = new EnvironmentTarget(environment, source.name(), source.remote(),
-                        branch.getKey(), branch.getValue());
-                EnvironmentTarget previous = environments.putIfAbsent(environment, target);
+                Source.Decision.Deploy deploy = (Source.Decision.Deploy) decision;
+                EnvironmentTarget target = new EnvironmentTarget(deploy.environment(), source.name(),
+                        source.remote(), ref.getKey(), ref.getValue());
+                EnvironmentTarget previous = environments.putIfAbsent(deploy.environment(), target);
                 if (previous != null) {
-                    collided.put(environment, previous);
-                    problems.add("environment " + environment + " is claimed by branch " + previous.branch()
-                            + " of " + previous.source() + " and by branch " + target.branch() + " of "
+                    collided.put(deploy.environment(), previous);
+                    problems.add("environment " + deploy.environment() + " is claimed by " + previous.branch()
+                            + " of " + previous.source() + " and by " + target.branch() + " of "
                             + target.source());
                 }
             }
         }
         // A colliding environment belongs to no branch: deploying either would be a guess.
         collided.keySet().forEach(environments::remove);
-        return new Listing(environments, problems);
+        return new Listing(environments, collided.keySet(), problems, skipped);
     }
 
     /** Branch name -> head commit of one control repository. */
-    public Map<String, String> branches(ControlSource source) throws DeployException {
+    public Map<String, String> branches(Source source) throws DeployException {
+        return refs(source, true);
+    }
+
+    /** Branches first, then tags that no branch of the same name hides. */
+    private static List<Map.Entry<String, String>> refsInOrder(Map<String, String> branches,
+            Map<String, String> tags) {
+        List<Map.Entry<String, String>> all = new ArrayList<>(branches.entrySet());
+        tags.entrySet().stream().filter(tag -> !branches.containsKey(tag.getKey())).forEach(all::add);
+        return all;
+    }
+
+    private Map<String, String> refs(Source source, boolean heads) throws DeployException {
+        String prefix = heads ? Constants.R_HEADS : Constants.R_TAGS;
         try {
-            Collection<Ref> refs = Git.lsRemoteRepository().setRemote(source.remote()).setHeads(true).call();
-            Map<String, String> branches = new TreeMap<>();
+            Collection<Ref> refs = remotes.configure(Git.lsRemoteRepository().setRemote(source.remote())
+                    .setHeads(heads).setTags(!heads), source.remote())
+                    .setTimeout((int) Math.max(1, timeout.toSeconds())).call();
+            Map<String, String> named = new TreeMap<>();
             for (Ref ref : refs) {
-                if (ref.getName().startsWith(Constants.R_HEADS)) {
-                    branches.put(ref.getName().substring(Constants.R_HEADS.length()), ref.getObjectId().name());
+                if (ref.getName().startsWith(prefix) && !ref.getName().endsWith("^{}")) {
+                    ObjectId commit = ref.getPeeledObjectId() != null ? ref.getPeeledObjectId() : ref.getObjectId();
+                    named.put(ref.getName().substring(prefix.length()), commit.name());
                 }
             }
-            return branches;
-        } catch (GitAPIException e) {
-            throw new DeployException("cannot list branches of source " + source.name() + ": " + e.getMessage(), e);
+            return named;
+        } catch (GitAPIException | RuntimeException e) {
+            throw new DeployException("cannot list branches of source " + source.name() + ": "
+                    + remotes.failure("list branches of", source.remote(), e), e);
         }
     }
 }

@@ -1,14 +1,14 @@
 package io.momentum.agent.deployer;
 
 import io.momentum.agent.deployer.GitMirrors.Mirror;
-import io.momentum.agent.domain.ControlSource;
 import io.momentum.agent.domain.Puppetfile;
 import io.momentum.agent.domain.PuppetfileException;
-import io.momentum.shared.env.EnvironmentNames;
-import io.momentum.shared.env.InvalidNameException;
+import io.momentum.shared.source.Source;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
@@ -16,14 +16,17 @@ import org.eclipse.jgit.lib.Ref;
 /** The control repositories as the native backend sees them: which source, which commit, which Puppetfile. */
 final class ControlRepositories {
 
-    private final List<ControlSource> sources;
+    private final List<Source> sources;
 
-    ControlRepositories(List<ControlSource> sources) {
+    ControlRepositories(List<Source> sources) {
         this.sources = List.copyOf(sources);
     }
 
-    /** The commit to deploy: the target's commit, else its branch head, fetching only when it is not known yet. */
-    ObjectId resolve(Mirror control, EnvironmentTarget target, ControlSource source, long notBefore)
+    /**
+     * The commit to deploy: the target's commit, else its branch head (or tag, where the source deploys tags),
+     * fetching only when it is not known yet.
+     */
+    ObjectId resolve(Mirror control, EnvironmentTarget target, Source source, long notBefore)
             throws DeployException {
         if (target.branch() == null || target.branch().isEmpty()) {
             throw new DeployException("environment " + target.environment() + ": no branch given");
@@ -31,7 +34,7 @@ final class ControlRepositories {
         ObjectId id = target.commit() == null ? null : control.commit(target.commit());
         if (id == null) {
             control.refresh(notBefore);
-            id = target.commit() == null ? control.branch(target.branch()) : control.commit(target.commit());
+            id = target.commit() == null ? head(control, target.branch(), source) : control.commit(target.commit());
         }
         if (id == null) {
             throw new DeployException(target.commit() == null
@@ -42,19 +45,24 @@ final class ControlRepositories {
         return id;
     }
 
-    /** Two branches mapping to one environment ({@code feature-x}, {@code feature_x}) fail that environment only. */
-    private void requireNoCollision(Mirror control, EnvironmentTarget target, ControlSource source)
+    private static ObjectId head(Mirror control, String branch, Source source) throws DeployException {
+        ObjectId id = control.branch(branch);
+        return id == null && source.deployTags() ? control.tag(branch) : id;
+    }
+
+    /**
+     * Two branches the source's rules map to one environment ({@code feature-x}, {@code feature_x}) fail that
+     * environment only.
+     */
+    private void requireNoCollision(Mirror control, EnvironmentTarget target, Source source)
             throws DeployException {
         List<String> claimants = new ArrayList<>();
         try {
             for (Ref ref : control.repository().getRefDatabase().getRefsByPrefix(Constants.R_HEADS)) {
                 String branch = ref.getName().substring(Constants.R_HEADS.length());
-                try {
-                    if (EnvironmentNames.fromBranch(branch, source.prefix()).equals(target.environment())) {
-                        claimants.add(branch);
-                    }
-                } catch (InvalidNameException e) {
-                    // A branch with no valid environment name claims none.
+                if (source.forBranch(branch) instanceof Source.Decision.Deploy deploy
+                        && deploy.environment().equals(target.environment())) {
+                    claimants.add(branch);
                 }
             }
         } catch (IOException e) {
@@ -81,19 +89,20 @@ final class ControlRepositories {
     }
 
     /** The configured source the target names (by name, else by URL); any source when none is configured. */
-    ControlSource source(EnvironmentTarget target) throws DeployException {
+    Source source(EnvironmentTarget target) throws DeployException {
         if (sources.isEmpty()) {
             if (target.remote() == null) {
                 throw new DeployException("environment " + target.environment() + ": no repository URL");
             }
-            return new ControlSource(target.source() == null ? "control" : target.source(), target.remote(), null);
+            return new Source(target.source() == null ? "control" : target.source(), target.remote(),
+                    Optional.empty(), null, List.of(), List.of(), false, Source.InvalidBranches.CORRECT, Map.of());
         }
-        for (ControlSource source : sources) {
+        for (Source source : sources) {
             if (source.name().equals(target.source())) {
                 return source;
             }
         }
-        for (ControlSource source : sources) {
+        for (Source source : sources) {
             if (source.remote().equals(target.remote())) {
                 return source;
             }

@@ -3,13 +3,14 @@ package io.momentum.agent.deployer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.momentum.agent.domain.ControlSource;
+import io.momentum.git.GitTransportSettings;
 import io.momentum.service.process.Command;
 import io.momentum.service.process.ProcessResult;
 import io.momentum.service.process.ProcessRunner;
 import io.momentum.shared.env.EnvironmentNames;
 import io.momentum.shared.env.InvalidNameException;
 import io.momentum.shared.event.ModuleCounts;
+import io.momentum.shared.source.Source;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -88,7 +89,11 @@ abstract sealed class ExternalDeployer implements Deployer permits R10kDeployer,
         }
     }
 
-    /** Runs the tool in the cache dir; anything but exit code 0 is an error carrying the end of its output. */
+    /**
+     * Runs the tool in the cache dir with {@code GIT_SSH_COMMAND} set, so that the git it runs checks host keys
+     * against the configured known_hosts, never prompts, and uses the configured key (a file path: no secret enters
+     * the environment); anything but exit code 0 is an error carrying the end of its output.
+     */
     protected void run(List<String> command) throws DeployException {
         try {
             Files.createDirectories(settings.cacheDir());
@@ -97,7 +102,8 @@ abstract sealed class ExternalDeployer implements Deployer permits R10kDeployer,
             throw new DeployException("cannot create " + settings.cacheDir() + ": " + e.getMessage(), e);
         }
         ProcessResult result = ProcessRunner.run(Command.of(command, settings.commandTimeout())
-                .in(settings.cacheDir()).keepingLast(OUTPUT_LIMIT));
+                .in(settings.cacheDir()).withEnvironment(environment())
+                .keepingLast(OUTPUT_LIMIT));
         if (!result.ok()) {
             throw new DeployException(result.describe());
         }
@@ -126,8 +132,51 @@ abstract sealed class ExternalDeployer implements Deployer permits R10kDeployer,
         return settings.executable() == null || settings.executable().isBlank() ? tool() : settings.executable();
     }
 
-    protected ControlSource source(EnvironmentTarget target) throws DeployException {
-        for (ControlSource source : settings.sources()) {
+    /** The variables the tool runs with, on top of the agent's own environment. */
+    protected Map<String, String> environment() throws DeployException {
+        return Map.of("GIT_SSH_COMMAND", sshCommand());
+    }
+
+    /** OpenSSH as git should run it: batch mode, the configured known_hosts and checking, the global key. */
+    String sshCommand() {
+        GitTransportSettings transport = settings.git().transport();
+        StringBuilder ssh = new StringBuilder("ssh -o BatchMode=yes -o StrictHostKeyChecking=")
+                .append(transport.strictHostKeyChecking() ? "yes" : "no")
+                .append(" -o UserKnownHostsFile=").append(shellQuoted(transport.knownHosts().toAbsolutePath()))
+                .append(" -o GlobalKnownHostsFile=/dev/null");
+        settings.git().config().privateKey().ifPresent(key -> ssh.append(" -o IdentitiesOnly=yes -i ")
+                .append(shellQuoted(key.toAbsolutePath())));
+        return ssh.toString();
+    }
+
+    private static String shellQuoted(Path path) {
+        return "'" + path.toString().replace("'", "'\\''") + "'";
+    }
+
+    /**
+     * The target's source, checked to be one the tool can deploy: r10k and g10k name environments after branches
+     * themselves (prefix and correction), so a branch the source maps to another name ({@code environments.main=
+     * production}) is the native backend's alone.
+     */
+    protected Source source(EnvironmentTarget target) throws DeployException {
+        Source source = configuredSource(target);
+        String ownName;
+        try {
+            ownName = EnvironmentNames.fromBranch(target.branch(), source.prefix());
+        } catch (InvalidNameException e) {
+            ownName = null;
+        }
+        if (!target.environment().equals(ownName)) {
+            throw new DeployException(tool() + " cannot deploy branch " + target.branch() + " of source "
+                    + source.name() + " as environment " + target.environment() + " (momentum.sources."
+                    + source.name() + ".environments." + target.branch() + "): " + tool()
+                    + " names environments after branches; use momentum.deploy.backend=native");
+        }
+        return source;
+    }
+
+    private Source configuredSource(EnvironmentTarget target) throws DeployException {
+        for (Source source : settings.sources()) {
             if (source.name().equals(target.source()) || source.remote().equals(target.remote())) {
                 return source;
             }

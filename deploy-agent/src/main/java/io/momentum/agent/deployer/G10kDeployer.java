@@ -1,9 +1,9 @@
 package io.momentum.agent.deployer;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.momentum.agent.domain.ControlSource;
 import io.momentum.shared.env.EnvironmentNames;
 import io.momentum.shared.env.InvalidNameException;
+import io.momentum.shared.source.Source;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -12,7 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs the real {@code g10k} with a generated configuration. g10k exits 0 even for a branch that exists in no
+ * Runs the real {@code g10k} with a generated configuration: each source with its {@code private_key} (the key
+ * {@code momentum.git.*} gives the source's remote; g10k loads it into an ssh-agent of its own for the control
+ * repository and the source's Puppetfile modules) and, like every external backend, {@code GIT_SSH_COMMAND} for
+ * known_hosts and batch mode. g10k exits 0 even for a branch that exists in no
  * source; this backend checks that the environment's {@code .g10k-deploy.json} was written by this run and names the
  * expected commit, and fails otherwise. Not atomic: see {@link ExternalDeployer}.
  */
@@ -55,7 +58,8 @@ public final class G10kDeployer extends ExternalDeployer {
     private DeployOutcome run(EnvironmentTarget target, String module) throws DeployException {
         Path dir = environmentDir(target.environment());
         source(target);
-        String head = new BranchLister().branches(source(target)).get(target.branch());
+        String head = new BranchLister(settings.git(), settings.commandTimeout()).branches(source(target))
+                .get(target.branch());
         if (head == null) {
             throw new DeployException("branch '" + target.branch() + "' does not exist in source " + target.source());
         }
@@ -79,12 +83,13 @@ public final class G10kDeployer extends ExternalDeployer {
         yaml.append(":cachedir: ").append(yaml(settings.cacheDir().resolve("g10k").toString())).append('\n');
         yaml.append("forge:\n  baseurl: ").append(yaml(settings.forgeBaseUrl())).append('\n');
         yaml.append("sources:\n");
-        for (ControlSource source : settings.sources()) {
+        for (Source source : settings.sources()) {
             yaml.append("  ").append(yaml(source.name())).append(":\n");
             yaml.append("    remote: ").append(yaml(source.remote())).append('\n');
             yaml.append("    basedir: ").append(yaml(settings.environmentsDir() + "/")).append('\n');
-            yaml.append("    prefix: ").append(source.prefix() == null || source.prefix().isEmpty() ? "false"
-                    : yaml(source.prefix())).append('\n');
+            yaml.append("    prefix: ").append(source.prefix() == null ? "false" : yaml(source.prefix())).append('\n');
+            settings.git().credentials(source.remote()).privateKey().ifPresent(key -> yaml
+                    .append("    private_key: ").append(yaml(key.toAbsolutePath().toString())).append('\n'));
             yaml.append("    invalid_branches: correct\n");
         }
         return writeConfig("g10k.yaml", yaml.toString());

@@ -36,11 +36,13 @@ final class GitMirrors implements AutoCloseable {
 
     private final Path dir;
     private final Duration timeout;
+    private final GitRemotes remotes;
     private final Map<String, Mirror> mirrors = new ConcurrentHashMap<>();
 
-    GitMirrors(Path dir, Duration timeout) {
+    GitMirrors(Path dir, Duration timeout, GitRemotes remotes) {
         this.dir = dir;
         this.timeout = timeout;
+        this.remotes = remotes;
     }
 
     Mirror mirror(String url) {
@@ -124,10 +126,11 @@ final class GitMirrors implements AutoCloseable {
                     throw new DeployException("interrupted before fetching " + Urls.redact(url));
                 }
                 try (Git git = new Git(repo)) {
-                    git.fetch().setRemote(url).setRefSpecs(REFSPECS).setTagOpt(TagOpt.NO_TAGS)
-                            .setRemoveDeletedRefs(true).setTimeout((int) Math.max(1, timeout.toSeconds())).call();
+                    remotes.configure(git.fetch().setRemote(url), url).setRefSpecs(REFSPECS)
+                            .setTagOpt(TagOpt.NO_TAGS).setRemoveDeletedRefs(true)
+                            .setTimeout((int) Math.max(1, timeout.toSeconds())).call();
                 } catch (GitAPIException | RuntimeException e) {
-                    throw new DeployException("cannot fetch " + Urls.redact(url) + ": " + Urls.redact(rootMessage(e)), e);
+                    throw new DeployException(remotes.failure("fetch", url, e), e);
                 }
                 lastFetchStartedNanos = started;
             } finally {
@@ -176,14 +179,5 @@ final class GitMirrors implements AutoCloseable {
                 repo.close();
             }
         }
-    }
-
-    static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String message = t == e ? e.getMessage() : e.getMessage() + " (" + t.getMessage() + ")";
-        return message == null ? e.getClass().getSimpleName() : message;
     }
 }

@@ -8,6 +8,7 @@ import io.momentum.agent.domain.Puppetfile;
 import io.momentum.shared.env.EnvironmentNames;
 import io.momentum.shared.env.InvalidNameException;
 import io.momentum.shared.event.ModuleCounts;
+import io.momentum.shared.source.Source;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
@@ -50,7 +51,8 @@ public final class NativeDeployer implements Deployer, AutoCloseable {
     @Inject
     public NativeDeployer(DeployerSettings settings) {
         this.store = new EnvironmentStore(settings.environmentsDir());
-        this.mirrors = new GitMirrors(settings.cacheDir().resolve("git"), settings.commandTimeout());
+        this.mirrors = new GitMirrors(settings.cacheDir().resolve("git"), settings.commandTimeout(),
+                settings.git());
         ForgeClient forge = new ForgeClient(settings.forgeBaseUrl(), settings.cacheDir().resolve("forge"),
                 settings.commandTimeout());
         this.controls = new ControlRepositories(settings.sources());
@@ -66,7 +68,7 @@ public final class NativeDeployer implements Deployer, AutoCloseable {
         Attempt attempt = new Attempt(environment);
         try {
             store.requireManageable(environment);
-            ControlSource source = controls.source(target);
+            Source source = controls.source(target);
             Mirror control = mirrors.mirror(source.remote());
             ObjectId commit = controls.resolve(control, target, source, notBefore);
             attempt.commit = commit.name();
@@ -75,8 +77,8 @@ public final class NativeDeployer implements Deployer, AutoCloseable {
                     .<Callable<ModuleRecord>>map(m -> () -> resolver.resolve(m, target.branch(), notBefore))
                     .toList());
             attempt.modules = modules;
-            return versions.build(environment, attempt.started, source, target.branch(), control, commit, modules,
-                    store.live(environment));
+            return versions.build(environment, attempt.started, manifestSource(source), target.branch(), control,
+                    commit, modules, store.live(environment));
         } catch (DeployException e) {
             throw attempt.failed(e);
         } catch (InterruptedException e) {
@@ -105,7 +107,7 @@ public final class NativeDeployer implements Deployer, AutoCloseable {
         Attempt attempt = new Attempt(environment);
         attempt.commit = manifest.commit();
         try {
-            ControlSource source = controls.source(target);
+            Source source = controls.source(target);
             Mirror control = mirrors.mirror(source.remote());
             ObjectId commit = ObjectId.fromString(manifest.commit());
             Puppetfile puppetfile = controls.puppetfile(control, commit, environment);
@@ -118,8 +120,8 @@ public final class NativeDeployer implements Deployer, AutoCloseable {
             }
             List<ModuleRecord> modules = tasks.runAll(work);
             attempt.modules = modules;
-            return versions.build(environment, attempt.started, source, manifest.branch(), control, commit, modules,
-                    live);
+            return versions.build(environment, attempt.started, manifestSource(source), manifest.branch(), control,
+                    commit, modules, live);
         } catch (DeployException e) {
             throw attempt.failed(e);
         } catch (InterruptedException e) {
@@ -164,6 +166,11 @@ public final class NativeDeployer implements Deployer, AutoCloseable {
     public void close() {
         tasks.close();
         mirrors.close();
+    }
+
+    /** The source as {@link VersionBuilder} records it in the manifest (its name). */
+    private static ControlSource manifestSource(Source source) {
+        return new ControlSource(source.name(), source.remote(), source.prefix());
     }
 
     private static String validEnvironment(String environment) throws DeployException {

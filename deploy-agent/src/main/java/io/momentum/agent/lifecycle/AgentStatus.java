@@ -12,8 +12,10 @@ import java.util.Set;
  * @param environments environment -> deployed control-repository commit
  * @param deploying environments with a deploy running now
  * @param consuming whether the request consumer runs
+ * @param reason why a JOINING master is not READY yet (its control repository cannot be listed, and why); null
+ *     when nothing holds it back
  */
-public record AgentStatus(String masterId, MasterRole role, MasterState state, String puppetServerUrl,
+public record AgentStatus(String masterId, MasterRole role, MasterState state, String reason, String puppetServerUrl,
         String lbAddress, String backend, String agentVersion, Instant startedAt, boolean consuming,
         Set<String> deploying, Map<String, String> environments, java.util.List<String> postDeploySteps) {
 }

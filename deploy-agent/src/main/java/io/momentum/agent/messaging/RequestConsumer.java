@@ -65,6 +65,7 @@ public final class RequestConsumer implements AutoCloseable {
     private final EventDecoder decoder;
     private final Function<DeployRequest, CompletableFuture<Void>> handler;
     private final Runnable onReplayed;
+    private final java.util.function.Consumer<Throwable> onDied;
     private final OffsetTracker tracker = new OffsetTracker();
     private final Queue<Finished> finished = new ConcurrentLinkedQueue<>();
     private final Thread thread;
@@ -73,18 +74,26 @@ public final class RequestConsumer implements AutoCloseable {
     private volatile boolean stopping;
     private volatile boolean closed;
 
+    /**
+     * @param onReplayed runs once, on the polling thread, when the records present at start-up are all finished
+     * @param onDied runs when the polling thread ends without {@link #stop()}, with the error that ended it: this
+     *     agent no longer deploys anything and must be restarted
+     */
     public RequestConsumer(KafkaClientSettings kafka, EventDecoder decoder, String masterId,
-            Function<DeployRequest, CompletableFuture<Void>> handler, Runnable onReplayed) {
-        this(Topics.DEPLOY_REQUESTS, kafka, decoder, masterId, handler, onReplayed);
+            Function<DeployRequest, CompletableFuture<Void>> handler, Runnable onReplayed,
+            java.util.function.Consumer<Throwable> onDied) {
+        this(Topics.DEPLOY_REQUESTS, kafka, decoder, masterId, handler, onReplayed, onDied);
     }
 
     RequestConsumer(String topic, KafkaClientSettings kafka, EventDecoder decoder, String masterId,
-            Function<DeployRequest, CompletableFuture<Void>> handler, Runnable onReplayed) {
+            Function<DeployRequest, CompletableFuture<Void>> handler, Runnable onReplayed,
+            java.util.function.Consumer<Throwable> onDied) {
         this.topic = topic;
         this.consumer = new KafkaConsumer<>(kafka.consumer(settings(masterId)));
         this.decoder = decoder;
         this.handler = handler;
         this.onReplayed = onReplayed;
+        this.onDied = onDied;
         this.thread = DaemonThreads.thread("momentum-request-consumer", this::loop);
     }
 
@@ -118,7 +127,10 @@ public final class RequestConsumer implements AutoCloseable {
     /** Stops fetching records and waits for the polling thread; finished work can still be committed. */
     public void stop() {
         stopping = true;
-        consumer.wakeup();
+        // A wakeup nobody polls for would instead break the final commit of close().
+        if (thread.isAlive()) {
+            consumer.wakeup();
+        }
         try {
             thread.join(Duration.ofSeconds(30).toMillis());
         } catch (InterruptedException e) {
@@ -145,6 +157,7 @@ public final class RequestConsumer implements AutoCloseable {
     }
 
     private void loop() {
+        Throwable died = null;
         try {
             consumer.subscribe(List.of(topic), new Rebalance());
             while (!stopping) {
@@ -156,12 +169,14 @@ public final class RequestConsumer implements AutoCloseable {
                 throttle();
                 checkReplayed();
             }
-        } catch (WakeupException e) {
+        } catch (RuntimeException | Error e) {
+            // A wakeup while stopping is the normal way out; anything else ends the agent's usefulness.
+            died = e;
+        } finally {
             if (!stopping) {
-                LOG.error("request consumer woken up unexpectedly", e);
+                LOG.error("request consumer stopped: this agent deploys nothing more", died);
+                onDied.accept(died);
             }
-        } catch (RuntimeException e) {
-            LOG.error("request consumer stopped", e);
         }
     }
 

@@ -87,8 +87,10 @@ public final class DeployScheduler implements AutoCloseable {
 
     /**
      * Deploys every environment the control repositories define that is not deployed at its branch head (missing or
-     * behind), as a new master does before it reports READY. Each of those deploys publishes a result under a fresh
-     * request id.
+     * behind), and purges the managed environments no rule allows any more, as a new master does before it reports
+     * READY. Each of those publishes a result under a fresh request id. Completes exceptionally with
+     * {@link SourcesUnreachable} when a control repository cannot be listed (transport or authentication): nothing
+     * is deployed or purged then, and the caller retries.
      */
     public CompletableFuture<Void> catchUp() {
         return fromListing(null, true);
@@ -191,7 +193,10 @@ public final class DeployScheduler implements AutoCloseable {
         return CompletableFuture.allOf(jobs.toArray(CompletableFuture[]::new));
     }
 
-    /** Lists the sources' branches (off the caller's thread) and deploys all of them, or those missing/behind. */
+    /**
+     * Lists the sources' branches (off the caller's thread) and deploys all of them, or those missing/behind; then
+     * purges what no rule allows (r10k's {@code purge_levels: environment}).
+     */
     private CompletableFuture<Void> fromListing(UUID requestId, boolean onlyMissingOrBehind) {
         CompletableFuture<BranchLister.Listing> listed;
         try {
@@ -199,7 +204,7 @@ public final class DeployScheduler implements AutoCloseable {
                 try {
                     return targets.list();
                 } catch (DeployException e) {
-                    throw new ListingFailed(e.getMessage());
+                    throw new SourcesUnreachable(e.getMessage());
                 }
             }, listing);
         } catch (RejectedExecutionException e) {
@@ -207,27 +212,49 @@ public final class DeployScheduler implements AutoCloseable {
         }
         return listed.thenCompose(result -> {
             result.problems().forEach(problem -> LOG.warnf("control repository: %s", problem));
-            Map<String, String> deployed = onlyMissingOrBehind ? deployer.deployedEnvironments() : Map.of();
+            result.skipped().forEach(skipped -> LOG.debugf("not deployed: %s", skipped));
+            Map<String, String> deployed = deployer.deployedEnvironments();
             Collection<EnvironmentTarget> wanted = result.environments().values().stream()
                     .filter(t -> !onlyMissingOrBehind || !t.commit().equals(deployed.get(t.environment())))
                     .toList();
-            if (onlyMissingOrBehind) {
-                LOG.infof("catching up %d of %d environments", wanted.size(), result.environments().size());
-            }
-            List<CompletableFuture<Void>> jobs = wanted.stream()
-                    .map(t -> enqueue(new Job(requestId == null ? UUID.randomUUID() : requestId, Job.Action.DEPLOY,
-                            t.environment(), t, null, t.commit(), new CompletableFuture<>())))
+            List<String> unwanted = deployed.keySet().stream()
+                    .filter(environment -> !result.environments().containsKey(environment)
+                            && !result.contested().contains(environment) && targets.owned(environment))
                     .toList();
+            LOG.infof("%s: deploying %d of %d environments, purging %d no rule allows (%d branches skipped)",
+                    onlyMissingOrBehind ? "catch-up" : "full sync", wanted.size(), result.environments().size(),
+                    unwanted.size(), result.skipped().size());
+            List<CompletableFuture<Void>> jobs = new ArrayList<>();
+            wanted.forEach(t -> jobs.add(enqueue(new Job(requestId == null ? UUID.randomUUID() : requestId,
+                    Job.Action.DEPLOY, t.environment(), t, null, t.commit(), new CompletableFuture<>()))));
+            unwanted.forEach(environment -> jobs.add(purgeUnlessBusy(new Job(requestId == null ? UUID.randomUUID()
+                    : requestId, Job.Action.PURGE, environment, null, null, null, new CompletableFuture<>()))));
             return CompletableFuture.allOf(jobs.toArray(CompletableFuture[]::new));
         }).exceptionallyCompose(e -> {
             Throwable cause = e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
-            if (cause instanceof ListingFailed) {
-                // Nothing to key a result on; the next full sync or restart lists again.
+            if (cause instanceof SourcesUnreachable unreachable) {
                 LOG.errorf("cannot list the control repositories' branches: %s", cause.getMessage());
-                return CompletableFuture.completedFuture(null);
+                // A full sync has nothing to key a result on (the next one lists again); a catch-up is retried.
+                return onlyMissingOrBehind ? CompletableFuture.failedFuture(unreachable)
+                        : CompletableFuture.completedFuture(null);
             }
             return CompletableFuture.failedFuture(cause);
         });
+    }
+
+    /**
+     * A purge of an environment no rule allows, unless a deploy of it is running or waiting: a request that
+     * arrived after the listing knows better than the listing.
+     */
+    private CompletableFuture<Void> purgeUnlessBusy(Job purge) {
+        synchronized (this) {
+            if (lanes.containsKey(purge.environment())) {
+                purge.done().complete(null);
+                return purge.done();
+            }
+        }
+        LOG.infof("purging %s: no rule of momentum.sources deploys it any more", purge.environment());
+        return enqueue(purge);
     }
 
     private CompletableFuture<Void> enqueue(Job job) {
@@ -297,13 +324,5 @@ public final class DeployScheduler implements AutoCloseable {
                 job.done().completeExceptionally(error);
             }
         });
-    }
-
-
-    /** Listing the branches failed; carried through the future to the place that logs it. */
-    private static final class ListingFailed extends RuntimeException {
-        ListingFailed(String message) {
-            super(message, null, false, false);
-        }
     }
 }

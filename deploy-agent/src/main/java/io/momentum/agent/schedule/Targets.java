@@ -3,54 +3,62 @@ package io.momentum.agent.schedule;
 import io.momentum.agent.deployer.BranchLister;
 import io.momentum.agent.deployer.DeployException;
 import io.momentum.agent.deployer.EnvironmentTarget;
-import io.momentum.agent.domain.ControlSource;
 import io.momentum.shared.env.EnvironmentNames;
 import io.momentum.shared.env.InvalidNameException;
 import io.momentum.shared.event.DeployRequest;
+import io.momentum.shared.source.Source;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Turns requests into deploy targets against the configured control repositories. The repository URL always
- * comes from configuration, never from the request: a record on the topic cannot point this master at another
- * repository.
+ * Turns requests into deploy targets against the configured control repositories and their rules
+ * ({@code momentum.sources.*}, the same on every host). The repository URL always comes from configuration, never
+ * from the request: a record on the topic cannot point this master at another repository, nor deploy a branch
+ * the source's rules skip.
  */
 public final class Targets {
 
     private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
 
-    private final List<ControlSource> sources;
+    private final List<Source> sources;
     private final BranchLister lister;
 
-    public Targets(List<ControlSource> sources, BranchLister lister) {
+    public Targets(List<Source> sources, BranchLister lister) {
         this.sources = List.copyOf(sources);
         this.lister = lister;
     }
 
-    public List<ControlSource> sources() {
+    public List<Source> sources() {
         return sources;
     }
 
     /**
      * The target of an ENVIRONMENT request.
      *
-     * @throws InvalidNameException when the environment, branch, source or commit is unusable; the message says why
+     * @throws InvalidNameException when the environment, branch, source or commit is unusable, or the source's rules
+     *     do not deploy that branch there; the message says why (the rule)
      */
     public EnvironmentTarget forRequest(DeployRequest request) {
         String environment = EnvironmentNames.requireValid(request.environment());
         if (request.commit() != null && !COMMIT.matcher(request.commit()).matches()) {
             throw new InvalidNameException("commit must be 40 lowercase hex digits");
         }
-        ControlSource source = request.source() == null
+        Source source = request.source() == null
                 ? sourceOf(environment).orElseThrow(() -> new InvalidNameException(
                         "no configured source defines environment " + environment))
                 : sources.stream().filter(s -> s.name().equals(request.source())).findFirst()
                         .orElseThrow(() -> new InvalidNameException("unknown source '"
                                 + EnvironmentNames.correct(request.source()) + "'"));
         String branch = request.branch() == null ? branchOf(environment, source) : request.branch();
-        String mapped = EnvironmentNames.fromBranch(branch, source.prefix());
+        Source.Decision decision = source.forBranch(branch);
+        if (decision instanceof Source.Decision.Skip skip) {
+            throw new InvalidNameException("not deployed by the rules of momentum.sources." + source.name() + ": "
+                    + skip.reason());
+        }
+        String mapped = ((Source.Decision.Deploy) decision).environment();
         if (!mapped.equals(environment)) {
             throw new InvalidNameException("branch of source " + source.name() + " maps to environment " + mapped
                     + ", not " + environment);
@@ -64,25 +72,38 @@ public final class Targets {
                 source.remote(), branchOf(environment, source), commit));
     }
 
-    /** The environments the sources define right now. */
+    /** The environments the sources define right now, by their rules. */
     public BranchLister.Listing list() throws DeployException {
         return lister.list(sources);
     }
 
-    /** The source whose prefix the environment carries (longest prefix wins), else the one without prefix. */
-    private Optional<ControlSource> sourceOf(String environment) {
-        Optional<ControlSource> prefixed = sources.stream()
-                .filter(s -> s.prefix() != null && !s.prefix().isEmpty())
-                .filter(s -> environment.startsWith(EnvironmentNames.correct(s.prefix()) + "_"))
-                .max(Comparator.comparingInt(s -> s.prefix().length()));
-        return prefixed.or(() -> sources.stream().filter(s -> s.prefix() == null || s.prefix().isEmpty())
-                .findFirst());
+    /** Whether some source's name space holds {@code environment}: only then may a full sync purge it. */
+    public boolean owned(String environment) {
+        return sources.stream().anyMatch(source -> source.owns(environment));
     }
 
-    private static String branchOf(String environment, ControlSource source) {
-        if (source.prefix() == null || source.prefix().isEmpty()) {
-            return environment;
+    /**
+     * The source that maps a branch to the environment, else the one whose prefix it carries (longest prefix
+     * wins), else the one without prefix.
+     */
+    private Optional<Source> sourceOf(String environment) {
+        Optional<Source> mapping = sources.stream()
+                .filter(s -> s.environments().containsValue(environment)).findFirst();
+        Optional<Source> prefixed = sources.stream()
+                .filter(s -> s.prefix() != null)
+                .filter(s -> environment.startsWith(EnvironmentNames.correct(s.prefix()) + "_"))
+                .max(Comparator.comparingInt(s -> s.prefix().length()));
+        return mapping.or(() -> prefixed).or(() -> sources.stream().filter(s -> s.prefix() == null).findFirst());
+    }
+
+    private static String branchOf(String environment, Source source) {
+        Optional<String> mapped = source.environments().entrySet().stream()
+                .filter(entry -> entry.getValue().equals(environment)).map(Map.Entry::getKey).sorted().findFirst();
+        if (mapped.isPresent()) {
+            return mapped.get();
         }
-        return environment.substring(EnvironmentNames.correct(source.prefix()).length() + 1);
+        String prefix = source.prefix() == null ? null : EnvironmentNames.correct(source.prefix()) + "_";
+        return prefix == null || !environment.startsWith(prefix) ? environment
+                : environment.substring(prefix.length());
     }
 }

@@ -2,8 +2,9 @@ package io.momentum.agent.bench;
 
 import io.momentum.agent.deployer.DeployerSettings;
 import io.momentum.agent.deployer.EnvironmentTarget;
+import io.momentum.agent.deployer.GitRemotesFixture;
 import io.momentum.agent.deployer.NativeDeployer;
-import io.momentum.agent.domain.ControlSource;
+import io.momentum.agent.deployer.TestSources;
 import io.momentum.testing.GitRepo;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -234,8 +235,9 @@ public final class DeployEngineBench {
 
         NativeEngine(Path environmentsDir, Path cacheDir) {
             deployer = new NativeDeployer(new DeployerSettings(environmentsDir, cacheDir,
-                    List.of(new ControlSource("control", control.url(), null)), "https://forgeapi.puppet.com",
-                    Math.max(4, Runtime.getRuntime().availableProcessors() * 2), Duration.ofMinutes(5), null));
+                    List.of(TestSources.source("control", control.url(), null)), "https://forgeapi.puppet.com",
+                    Math.max(4, Runtime.getRuntime().availableProcessors() * 2), Duration.ofMinutes(5), null,
+                    GitRemotesFixture.plain(cacheDir), "rugged"));
         }
 
         @Override

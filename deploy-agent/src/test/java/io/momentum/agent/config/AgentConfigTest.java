@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.momentum.agent.deployer.DeployerSettings;
-import io.momentum.agent.domain.ControlSource;
+import io.momentum.agent.deployer.GitRemotesFixture;
+import io.momentum.agent.deployer.TestSources;
+import io.momentum.git.SourcesConfig;
 import io.momentum.shared.event.MasterRole;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.runtime.configuration.PathConverter;
@@ -20,6 +22,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The typed configuration, read by SmallRye Config as Quarkus does, without starting Quarkus. */
 class AgentConfigTest {
@@ -31,6 +34,7 @@ class AgentConfigTest {
         return new SmallRyeConfigBuilder()
                 .withMapping(AgentConfig.class)
                 .withMapping(DeployConfig.class)
+                .withMapping(SourcesConfig.class)
                 .withValidator((BeanValidationConfigValidator) () -> VALIDATOR)
                 // Quarkus's converters: "5s"-style durations, paths.
                 .withConverter(Duration.class, 200, new DurationConverter())
@@ -52,7 +56,11 @@ class AgentConfigTest {
         assertThat(deploy.backend()).isEqualTo("native");
         assertThat(deploy.environmentsDir()).isEqualTo(Path.of("/etc/puppetlabs/code/environments"));
         assertThat(deploy.maxParallelEnvironments()).isEqualTo(4);
-        assertThat(deploy.sources()).isEmpty();
+        assertThat(config.getConfigMapping(SourcesConfig.class).sources()).isEmpty();
+        assertThat(deploy.r10k().gitProvider()).isEqualTo("rugged");
+        assertThat(agent.catchUpFromBranches()).isTrue();
+        assertThat(agent.catchUpRetry()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(agent.catchUpRetryMax()).isEqualTo(Duration.ofMinutes(5));
         assertThat(deploy.post().flushEnvironmentCache()).isFalse();
         assertThat(deploy.post().command()).isEmpty();
     }
@@ -66,26 +74,35 @@ class AgentConfigTest {
     }
 
     @Test
-    void mapsSourcesWithR10kPrefixRulesAndChoosesTheBackend() {
+    void refusesAnUnknownR10kGitProvider() {
+        assertThatThrownBy(() -> config(Map.of("momentum.agent.master-id", "cm1",
+                "momentum.deploy.r10k.git-provider", "libssh")))
+                .hasMessageContaining("momentum.deploy.r10k.git-provider").hasMessageContaining("rugged or shellgit");
+    }
+
+    @Test
+    void mapsSourcesWithR10kPrefixRulesAndChoosesTheBackend(@TempDir Path tmp) {
         Map<String, String> properties = new HashMap<>(Map.of(
                 "momentum.agent.master-id", "cm1",
                 "momentum.deploy.backend", "g10k",
-                "momentum.deploy.sources.control.remote", "https://git.example.net/control.git",
-                "momentum.deploy.sources.team.remote", "https://git.example.net/team.git",
-                "momentum.deploy.sources.team.prefix", "true",
-                "momentum.deploy.sources.ops.remote", "https://git.example.net/ops.git",
-                "momentum.deploy.sources.ops.prefix", "infra",
-                "momentum.deploy.sources.legacy.remote", "https://git.example.net/legacy.git",
-                "momentum.deploy.sources.legacy.prefix", "false"));
+                "momentum.sources.control.remote", "https://git.example.net/control.git",
+                "momentum.sources.team.remote", "https://git.example.net/team.git",
+                "momentum.sources.team.prefix", "true",
+                "momentum.sources.ops.remote", "https://git.example.net/ops.git",
+                "momentum.sources.ops.prefix", "infra",
+                "momentum.sources.legacy.remote", "https://git.example.net/legacy.git",
+                "momentum.sources.legacy.prefix", "false"));
         properties.put("momentum.deploy.post.command", "/usr/local/bin/notify,{environment}");
-        DeployConfig deploy = config(properties).getConfigMapping(DeployConfig.class);
+        SmallRyeConfig config = config(properties);
+        DeployConfig deploy = config.getConfigMapping(DeployConfig.class);
 
-        assertThat(DeployerProducer.controlSources(deploy)).containsExactly(
-                new ControlSource("control", "https://git.example.net/control.git", null),
-                new ControlSource("legacy", "https://git.example.net/legacy.git", null),
-                new ControlSource("ops", "https://git.example.net/ops.git", "infra"),
-                new ControlSource("team", "https://git.example.net/team.git", "team"));
-        DeployerSettings settings = DeployerProducer.settings(deploy);
+        assertThat(config.getConfigMapping(SourcesConfig.class).sources()).containsExactly(
+                TestSources.source("control", "https://git.example.net/control.git", null),
+                TestSources.source("legacy", "https://git.example.net/legacy.git", null),
+                TestSources.source("ops", "https://git.example.net/ops.git", "infra"),
+                TestSources.source("team", "https://git.example.net/team.git", "team"));
+        DeployerSettings settings = DeployerProducer.settings(deploy,
+                config.getConfigMapping(SourcesConfig.class).sources(), GitRemotesFixture.plain(tmp));
         assertThat(deploy.backend()).isEqualTo("g10k");
         assertThat(settings.executable()).isEqualTo("g10k");
         assertThat(deploy.post().command()).contains(java.util.List.of("/usr/local/bin/notify", "{environment}"));

@@ -3,9 +3,10 @@ package io.momentum.agent.deployer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.momentum.agent.domain.ControlSource;
+import io.momentum.shared.source.Source;
 import io.momentum.testing.GitRepo;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,9 +27,9 @@ class BranchListerTest {
             control.commit("--", Map.of("Puppetfile", ""));
             String teamDev = team.commit("dev", Map.of("Puppetfile", ""));
 
-            BranchLister.Listing listing = new BranchLister().list(List.of(
-                    new ControlSource("control", control.url(), null),
-                    new ControlSource("team", team.url(), "team")));
+            BranchLister.Listing listing = new BranchLister(GitRemotesFixture.plain(tmp), Duration.ofSeconds(30)).list(List.of(
+                    TestSources.source("control", control.url(), null),
+                    TestSources.source("team", team.url(), "team")));
 
             assertThat(listing.environments()).containsOnlyKeys("production", "team_dev");
             assertThat(listing.environments().get("production"))
@@ -36,14 +37,15 @@ class BranchListerTest {
             assertThat(listing.environments().get("team_dev").commit()).isEqualTo(teamDev);
             assertThat(listing.problems()).anySatisfy(p -> assertThat(p).contains("feature_x")
                     .contains("feature-x"));
-            assertThat(listing.problems()).anySatisfy(p -> assertThat(p).contains("not only underscores"));
+            assertThat(listing.contested()).containsExactly("feature_x");
+            assertThat(listing.skipped()).anySatisfy(p -> assertThat(p).contains("not only underscores"));
         }
     }
 
     @Test
     void unreachableRepositoryIsAClearError() {
-        assertThatThrownBy(() -> new BranchLister().branches(
-                new ControlSource("control", tmp.resolve("missing.git").toUri().toString(), null)))
+        assertThatThrownBy(() -> new BranchLister(GitRemotesFixture.plain(tmp), Duration.ofSeconds(30)).branches(
+                TestSources.source("control", tmp.resolve("missing.git").toUri().toString(), null)))
                 .isInstanceOf(DeployException.class)
                 .hasMessageContaining("cannot list branches of source control");
     }

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.momentum.agent.domain.ControlSource;
+import io.momentum.shared.source.Source;
 import io.momentum.testing.GitRepo;
+import io.momentum.testing.GitSshServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,8 +43,8 @@ class ExternalDeployersTest {
         String v1 = module.commit("main", Map.of("manifests/init.pp", "class apache {}"));
         module.tag("v1", v1);
         settings = new DeployerSettings(tmp.resolve("environments"), tmp.resolve("cache"),
-                List.of(new ControlSource("control", control.url(), null)), "http://127.0.0.1:9", 4,
-                Duration.ofSeconds(60), null);
+                List.of(TestSources.source("control", control.url(), null)), "http://127.0.0.1:9", 4,
+                Duration.ofSeconds(60), null, GitRemotesFixture.plain(tmp), "rugged");
     }
 
     @AfterEach
@@ -104,11 +105,106 @@ class ExternalDeployersTest {
     @Test
     void aMissingToolIsAClearError() {
         DeployerSettings missing = new DeployerSettings(settings.environmentsDir(), settings.cacheDir(),
-                settings.sources(), settings.forgeBaseUrl(), 1, Duration.ofSeconds(5), tmp.resolve("no-r10k").toString());
+                settings.sources(), settings.forgeBaseUrl(), 1, Duration.ofSeconds(5),
+                tmp.resolve("no-r10k").toString(), settings.git(), "rugged");
         control.commit("production", Map.of("Puppetfile", ""));
         assertThatThrownBy(() -> new R10kDeployer(missing).deploy(target("production")))
                 .isInstanceOf(DeployException.class).hasMessageContaining("cannot run no-r10k");
         assertThatThrownBy(() -> new R10kDeployer(settings).deploy(target("../x")))
                 .isInstanceOf(DeployException.class).hasMessageContaining("refusing to deploy");
+    }
+
+    private DeployerSettings overSsh(String remote, Path key, Path knownHosts, String provider) {
+        GitRemotes remotes = GitRemotesFixture.of(Map.of("momentum.git.private-key", key.toString(),
+                "momentum.git.known-hosts", knownHosts.toString(),
+                "momentum.git.ssh-agent-socket", tmp.resolve("no-agent.sock").toString()), tmp.resolve(provider));
+        return new DeployerSettings(tmp.resolve(provider + "/environments"), tmp.resolve(provider + "/cache"),
+                List.of(TestSources.source("control", remote, null)), "http://127.0.0.1:9", 4,
+                Duration.ofSeconds(60), null, remotes, provider);
+    }
+
+    /** Both r10k git providers: rugged reads r10k.yaml's private_key, shellgit runs git with GIT_SSH_COMMAND. */
+    @Test
+    void r10kReachesSshRemotesWithTheConfiguredKeyAndFailsWithAWrongOne() throws Exception {
+        assumeTrue(installed("r10k") && GitSshServer.installed(), "r10k or openssh-server is not installed");
+        Path good = GitSshServer.newClientKey(tmp.resolve("keys"), "deploy", "");
+        Path other = GitSshServer.newClientKey(tmp.resolve("keys"), "other", "");
+        try (GitSshServer ssh = GitSshServer.start(tmp.resolve("sshd"), List.of(Path.of(good + ".pub")))) {
+            Path knownHosts = Files.writeString(tmp.resolve("known_hosts"), ssh.knownHostsLine() + "\n");
+            String remote = ssh.url(control.dir());
+            String commit = control.commit("production", Map.of("Puppetfile",
+                    "mod 'apache', :git => '" + ssh.url(module.dir()) + "', :tag => 'v1'\n"));
+            EnvironmentTarget production = new EnvironmentTarget("production", "control", remote, "production", null);
+            for (String provider : List.of("rugged", "shellgit")) {
+                R10kDeployer r10k = new R10kDeployer(overSsh(remote, good, knownHosts, provider));
+
+                assertThat(r10k.deploy(production).commit()).as(provider).isEqualTo(commit);
+
+                assertThat(tmp.resolve(provider + "/environments/production/modules/apache/manifests/init.pp"))
+                        .hasContent("class apache {}");
+                assertThat(Files.readString(tmp.resolve(provider + "/cache/r10k.yaml")))
+                        .contains("provider: \"" + provider + "\"", "private_key: \"" + good + "\"");
+                assertThatThrownBy(() -> new R10kDeployer(overSsh(remote, other, knownHosts, provider + "-wrong"))
+                        .deploy(production)).as(provider).isInstanceOf(DeployException.class)
+                        .hasMessageContaining("r10k exited with");
+                assertThat(tmp.resolve(provider + "-wrong/environments/production")).doesNotExist();
+            }
+        }
+    }
+
+    @Test
+    void g10kReachesSshRemotesWithTheSourcesKeyAndFailsWithAWrongOne() throws Exception {
+        assumeTrue(installed("g10k") && installed("ssh-agent") && GitSshServer.installed(),
+                "g10k, ssh-agent or openssh-server is not installed");
+        Path good = GitSshServer.newClientKey(tmp.resolve("keys"), "deploy", "");
+        Path other = GitSshServer.newClientKey(tmp.resolve("keys"), "other", "");
+        try (GitSshServer ssh = GitSshServer.start(tmp.resolve("sshd"), List.of(Path.of(good + ".pub")))) {
+            Path knownHosts = Files.writeString(tmp.resolve("known_hosts"), ssh.knownHostsLine() + "\n");
+            String remote = ssh.url(control.dir());
+            String commit = control.commit("production", Map.of("Puppetfile",
+                    "mod 'apache', :git => '" + ssh.url(module.dir()) + "', :tag => 'v1'\n"));
+            EnvironmentTarget production = new EnvironmentTarget("production", "control", remote, "production", null);
+            G10kDeployer g10k = new G10kDeployer(overSsh(remote, good, knownHosts, "g10k"));
+
+            assertThat(g10k.deploy(production).commit()).isEqualTo(commit);
+
+            assertThat(tmp.resolve("g10k/environments/production/modules/apache/manifests/init.pp"))
+                    .hasContent("class apache {}");
+            assertThat(Files.readString(tmp.resolve("g10k/cache/g10k.yaml"))).contains("private_key: \"" + good + "\"");
+            assertThatThrownBy(() -> new G10kDeployer(overSsh(remote, other, knownHosts, "g10k-wrong"))
+                    .deploy(production)).isInstanceOf(DeployException.class)
+                    .hasMessageContaining("authentication failed for " + remote + " (key " + other + ")");
+        }
+    }
+
+    @Test
+    void r10kAndG10kConfigurationsNameKeyFilesAndNeverSecrets() throws Exception {
+        Path token = Files.writeString(tmp.resolve("token"), "s3cret-token\n");
+        GitRemotes remotes = GitRemotesFixture.of(Map.of("momentum.git.private-key", "/etc/momentum/ssh/id_ed25519",
+                "momentum.git.oauth-token", token.toString(), "momentum.git.proxy", "http://proxy.example.net:3128",
+                "momentum.git.repositories[0].remote", "git@git.example.net:team/",
+                "momentum.git.repositories[0].private-key", "/etc/momentum/ssh/team"), tmp.resolve("cfg"));
+        DeployerSettings configured = new DeployerSettings(tmp.resolve("environments"), tmp.resolve("cache"),
+                List.of(TestSources.source("team", "git@git.example.net:team/control.git", "team")),
+                "http://127.0.0.1:9", 4, Duration.ofSeconds(5), null, remotes, "rugged");
+
+        String r10kGit = new R10kDeployer(configured).gitSettings();
+
+        assertThat(r10kGit).isEqualTo("""
+                git:
+                  provider: "rugged"
+                  private_key: "/etc/momentum/ssh/id_ed25519"
+                  oauth_token: "%s"
+                  proxy: "http://proxy.example.net:3128"
+                  repositories:
+                    - remote: "git@git.example.net:team/control.git"
+                      private_key: "/etc/momentum/ssh/team"
+                      oauth_token: "%s"
+                    - remote: "git@git.example.net:team/"
+                      private_key: "/etc/momentum/ssh/team"
+                      oauth_token: "%s"
+                """.formatted(token, token, token));
+        assertThat(new G10kDeployer(configured).sshCommand()).contains("-o StrictHostKeyChecking=yes",
+                "-o BatchMode=yes", "-i '/etc/momentum/ssh/id_ed25519'").doesNotContain("s3cret");
     }
 }

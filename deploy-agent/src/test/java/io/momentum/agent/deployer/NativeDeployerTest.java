@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.momentum.agent.domain.ControlSource;
+import io.momentum.shared.source.Source;
 import io.momentum.shared.event.ModuleCounts;
 import io.momentum.testing.GitRepo;
 import java.nio.file.Files;
@@ -51,7 +51,7 @@ class NativeDeployerTest {
         ntpHead = ntp.commit("main", Map.of("manifests/init.pp", "class ntp {}", "spec/ntp_spec.rb", "spec"));
         forge.publish("acme-thing", "1.2.3", Map.of("metadata.json", "{\"name\":\"acme-thing\"}",
                 "manifests/init.pp", "class thing {}"));
-        deployer = new NativeDeployer(settings(List.of(new ControlSource("control", control.url(), null))));
+        deployer = new NativeDeployer(settings(List.of(TestSources.source("control", control.url(), null))));
     }
 
     @AfterEach
@@ -61,9 +61,9 @@ class NativeDeployerTest {
         Stream.of(control, apache, ntp).forEach(GitRepo::close);
     }
 
-    private DeployerSettings settings(List<ControlSource> sources) {
+    private DeployerSettings settings(List<Source> sources) {
         return new DeployerSettings(environments, tmp.resolve("cache"), sources, forge.url(), 4,
-                Duration.ofSeconds(30), null);
+                Duration.ofSeconds(30), null, GitRemotesFixture.plain(tmp), "rugged");
     }
 
     private String puppetfile(String apacheRef) {
@@ -212,8 +212,8 @@ class NativeDeployerTest {
     void prefixedSourcesDeployIntoPrefixedEnvironments() throws Exception {
         try (GitRepo team = GitRepo.createBare(tmp.resolve("team.git"));
                 NativeDeployer twoSources = new NativeDeployer(settings(List.of(
-                        new ControlSource("control", control.url(), null),
-                        new ControlSource("team", team.url(), "team"))))) {
+                        TestSources.source("control", control.url(), null),
+                        TestSources.source("team", team.url(), "team"))))) {
             String production = control.commit("production", Map.of("Puppetfile", ""));
             String dev = team.commit("dev", Map.of("Puppetfile", "", "team", "yes"));
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.momentum.agent.domain.ControlSource;
+import io.momentum.shared.source.Source;
 import io.momentum.testing.GitRepo;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,14 +72,15 @@ class R10kCompatibilityTest {
                     "manifests/site.pp", "node default { include ntp }"));
             ntp.commit("master", Map.of("manifests/init.pp", "class ntp { $master = true }"));
 
-            List<ControlSource> sources = List.of(new ControlSource("control", control.url(), null));
+            List<Source> sources = List.of(TestSources.source("control", control.url(), null));
             Path nativeDir = tmp.resolve("native");
             Path r10kDir = tmp.resolve("r10k");
             List<String> environments = List.of("production", "develop", "feature_new_thing");
             R10kDeployer r10k = new R10kDeployer(new DeployerSettings(r10kDir, tmp.resolve("r10k-cache"), sources,
-                    forge.url(), 4, Duration.ofSeconds(120), null));
+                    forge.url(), 4, Duration.ofSeconds(120), null, GitRemotesFixture.plain(tmp), "rugged"));
             try (NativeDeployer nativeDeployer = new NativeDeployer(new DeployerSettings(nativeDir,
-                    tmp.resolve("native-cache"), sources, forge.url(), 4, Duration.ofSeconds(60), null))) {
+                    tmp.resolve("native-cache"), sources, forge.url(), 4, Duration.ofSeconds(60), null,
+                    GitRemotesFixture.plain(tmp), "rugged"))) {
                 for (String environment : environments) {
                     String branch = environment.equals("feature_new_thing") ? "feature/new-thing" : environment;
                     EnvironmentTarget target = new EnvironmentTarget(environment, "control", control.url(), branch, null);

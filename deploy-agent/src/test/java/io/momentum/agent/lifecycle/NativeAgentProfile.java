@@ -39,7 +39,8 @@ public class NativeAgentProfile implements QuarkusTestProfile {
                 "momentum.agent.master-id", "native-master",
                 "momentum.deploy.environments-dir", ENVIRONMENTS.toString(),
                 "momentum.deploy.cache-dir", BASE.resolve("cache").toString(),
-                "momentum.deploy.sources.control.remote", CONTROL.toUri().toString());
+                "momentum.agent.catch-up-from-branches", "true",
+                "momentum.sources.control.remote", CONTROL.toUri().toString());
     }
 
     private static void deleteRecursively(Path dir) {

@@ -40,6 +40,7 @@ class RequestConsumerTest {
     private static KafkaBroker broker;
     private static KafkaCompanion companion;
     private final List<RequestConsumer> consumers = new ArrayList<>();
+    private final List<Throwable> deaths = new CopyOnWriteArrayList<>();
     private final MeterRegistry meters = new SimpleMeterRegistry();
     private final EventDecoder decoder = new EventDecoder(Validation.byDefaultProvider().configure()
             .messageInterpolator(new ParameterMessageInterpolator()).buildValidatorFactory().getValidator(), meters);
@@ -71,7 +72,7 @@ class RequestConsumerTest {
             CompletableFuture<Void>> handler, CountDownLatch replayed) {
         RequestConsumer consumer = new RequestConsumer(topic,
                 new KafkaClientSettings(Map.of("bootstrap.servers", broker.bootstrapServers())), decoder, masterId,
-                handler, replayed::countDown);
+                handler, replayed::countDown, deaths::add);
         consumers.add(consumer);
         consumer.start();
         return consumer;
@@ -184,6 +185,7 @@ class RequestConsumerTest {
         assertThat(replayed.await(60, TimeUnit.SECONDS)).isTrue();
         assertThat(seen).containsExactly(valid.requestId());
         assertThat(consumer.hasFailed()).isFalse();
+        assertThat(deaths).isEmpty();
         assertThat(meters.counter("momentum.events.skipped", "topic", topic, "reason", "malformed").count())
                 .isEqualTo(2);
         consumer.close();
@@ -196,5 +198,32 @@ class RequestConsumerTest {
         }, replayedAgain);
         assertThat(replayedAgain.await(60, TimeUnit.SECONDS)).isTrue();
         assertThat(again).isEmpty();
+    }
+
+    @Test
+    void aConsumerThreadThatDiesIsReportedSoTheAgentCanExit() {
+        String topic = topic();
+        produce(topic, request("production"));
+
+        RequestConsumer consumer = consumer(topic, "cm-dies", r -> {
+            throw new OutOfMemoryError("Java heap space (simulated)");
+        }, new CountDownLatch(1));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> !deaths.isEmpty());
+        assertThat(deaths).singleElement().isInstanceOf(OutOfMemoryError.class);
+        assertThat(consumer.hasFailed()).isTrue();
+    }
+
+    @Test
+    void aStoppedConsumerIsNotADeath() throws Exception {
+        String topic = topic();
+        CountDownLatch replayed = new CountDownLatch(1);
+        RequestConsumer consumer = consumer(topic, "cm-stops", r -> CompletableFuture.completedFuture(null), replayed);
+        assertThat(replayed.await(60, TimeUnit.SECONDS)).isTrue();
+
+        consumer.stop();
+
+        assertThat(consumer.hasFailed()).isFalse();
+        assertThat(deaths).isEmpty();
     }
 }

@@ -3,7 +3,8 @@ package io.momentum.agent.schedule;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.momentum.agent.deployer.BranchLister;
-import io.momentum.agent.domain.ControlSource;
+import io.momentum.agent.deployer.GitRemotesFixture;
+import io.momentum.agent.deployer.TestSources;
 import io.momentum.shared.event.DeployKind;
 import io.momentum.shared.event.DeployRequest;
 import io.momentum.shared.event.DeployResult;
@@ -11,6 +12,7 @@ import io.momentum.shared.event.DeployStatus;
 import io.momentum.shared.event.ModuleCounts;
 import io.momentum.shared.event.PostDeployOutcome;
 import io.momentum.shared.event.Provider;
+import io.momentum.shared.source.Source;
 import io.momentum.testing.GitRepo;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,16 +54,16 @@ class DeploySchedulerTest {
         }
     }
 
-    private DeployScheduler scheduler(int parallel, ControlSource... sources) {
-        scheduler = new DeployScheduler(deployer, new Targets(List.of(sources), new BranchLister()), result -> {
+    private DeployScheduler scheduler(int parallel, Source... sources) {
+        scheduler = new DeployScheduler(deployer, new Targets(List.of(sources), new BranchLister(GitRemotesFixture.plain(tmp), Duration.ofSeconds(30))), result -> {
             results.add(result);
             return CompletableFuture.completedFuture(null);
         }, (environment, purged) -> afterDeploy.run(environment, purged), "cm1", parallel);
         return scheduler;
     }
 
-    private static ControlSource control() {
-        return new ControlSource("control", "file:///srv/control.git", null);
+    private static Source control() {
+        return TestSources.source("control", "file:///srv/control.git", null);
     }
 
     private static DeployRequest request(String environment, String commit) {
@@ -233,7 +235,7 @@ class DeploySchedulerTest {
 
     @Test
     void moduleRequestsRedeployTheModuleInEveryDeployedEnvironment() throws Exception {
-        scheduler(2, control(), new ControlSource("team", "file:///srv/team.git", "team"));
+        scheduler(2, control(), TestSources.source("team", "file:///srv/team.git", "team"));
         await(scheduler.submit(request("production", A)));
         deployer.markDeployed("team_dev", B);
         DeployRequest module = DeployRequest.module("stdlib", "https://git.example.net/stdlib.git", null,
@@ -256,7 +258,7 @@ class DeploySchedulerTest {
             String development = control.commit("development", Map.of("Puppetfile", ""));
             control.commit("feature-x", Map.of("Puppetfile", ""));
             control.commit("feature_x", Map.of("Puppetfile", ""));
-            scheduler(2, new ControlSource("control", control.url(), null));
+            scheduler(2, TestSources.source("control", control.url(), null));
             deployer.markDeployed("production", production);
             deployer.markDeployed("development", A);
 
@@ -273,7 +275,7 @@ class DeploySchedulerTest {
 
     @Test
     void anUnreachableControlRepositoryDoesNotBreakFullSync() throws Exception {
-        scheduler(2, new ControlSource("control", tmp.resolve("missing.git").toUri().toString(), null));
+        scheduler(2, TestSources.source("control", tmp.resolve("missing.git").toUri().toString(), null));
         await(scheduler.submit(DeployRequest.fullSync(Provider.MANUAL, Instant.now())));
         assertThat(results).isEmpty();
     }
@@ -314,7 +316,7 @@ class DeploySchedulerTest {
         List<DeployResult> stored = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> brokerDown = CompletableFuture.failedFuture(new IllegalStateException("down"));
         java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
-        scheduler = new DeployScheduler(deployer, new Targets(List.of(control()), new BranchLister()), result -> {
+        scheduler = new DeployScheduler(deployer, new Targets(List.of(control()), new BranchLister(GitRemotesFixture.plain(tmp), Duration.ofSeconds(30))), result -> {
             if (attempts.incrementAndGet() == 1) {
                 return brokerDown;
             }
@@ -326,5 +328,79 @@ class DeploySchedulerTest {
 
         assertThat(attempts).hasValue(2);
         assertThat(stored).hasSize(1);
+    }
+
+    private static Source ruled(String remote, String prefix) {
+        return new Source("control", remote, java.util.Optional.empty(), prefix, List.of(),
+                List.of(java.util.regex.Pattern.compile("wip/.*")), false, Source.InvalidBranches.CORRECT_AND_WARN,
+                Map.of("main", "production"));
+    }
+
+    @Test
+    void catchUpFailsWithTheCauseWhenAControlRepositoryCannotBeListed() {
+        scheduler(2, TestSources.source("control", tmp.resolve("missing.git").toUri().toString(), null));
+
+        assertThat(scheduler.catchUp()).failsWithin(Duration.ofSeconds(30))
+                .withThrowableThat().havingRootCause().isInstanceOf(SourcesUnreachable.class)
+                .withMessageContaining("cannot list branches of source control");
+        assertThat(deployer.calls()).isEmpty();
+    }
+
+    @Test
+    void catchUpAndFullSyncDeployOnlyWhatTheRulesAllowAndPurgeManagedEnvironmentsNoRuleAllows() throws Exception {
+        try (GitRepo control = GitRepo.createBare(tmp.resolve("control.git"))) {
+            String main = control.commit("main", Map.of("Puppetfile", ""));
+            String develop = control.commit("develop", Map.of("Puppetfile", ""));
+            control.commit("wip/spike", Map.of("Puppetfile", ""));
+            scheduler(2, ruled(control.url(), null));
+            deployer.markDeployed("wip_spike", A);
+            deployer.markDeployed("old_feature", B);
+
+            await(scheduler.catchUp());
+
+            assertThat(deployer.calls()).containsExactlyInAnyOrder("deploy:production@" + main,
+                    "deploy:develop@" + develop, "purge:wip_spike", "purge:old_feature");
+            assertThat(results).filteredOn(r -> r.status() == DeployStatus.PURGED)
+                    .extracting(DeployResult::environment).containsExactlyInAnyOrder("wip_spike", "old_feature");
+            assertThat(deployer.deployedEnvironments()).containsOnlyKeys("production", "develop");
+
+            DeployRequest fullSync = DeployRequest.fullSync(Provider.MANUAL, Instant.now());
+            await(scheduler.submit(fullSync));
+            assertThat(results.stream().filter(r -> r.requestId().equals(fullSync.requestId())))
+                    .extracting(DeployResult::environment).containsExactlyInAnyOrder("production", "develop");
+        }
+    }
+
+    @Test
+    void purgingLeavesEnvironmentsOutsideEverySourcesNameSpace() throws Exception {
+        try (GitRepo team = GitRepo.createBare(tmp.resolve("team.git"))) {
+            String dev = team.commit("dev", Map.of("Puppetfile", ""));
+            scheduler(2, TestSources.source("team", team.url(), "team"));
+            deployer.markDeployed("legacy", A);
+            deployer.markDeployed("team_gone", B);
+
+            await(scheduler.catchUp());
+
+            assertThat(deployer.calls()).containsExactlyInAnyOrder("deploy:team_dev@" + dev, "purge:team_gone");
+            assertThat(deployer.deployedEnvironments()).containsKeys("legacy", "team_dev");
+        }
+    }
+
+    @Test
+    void requestsForBranchesTheRulesSkipAreRefusedNamingTheRule() throws Exception {
+        scheduler(2, ruled("file:///srv/control.git", null));
+        DeployRequest ignored = DeployRequest.environment("wip_spike", "wip/spike", "control", null, A,
+                Provider.GITHUB, Instant.now());
+        DeployRequest mapped = DeployRequest.environment("production", "main", "control", null, B, Provider.GITHUB,
+                Instant.now());
+
+        await(scheduler.submit(ignored));
+        await(scheduler.submit(mapped));
+
+        assertThat(resultOf(ignored).status()).isEqualTo(DeployStatus.FAILED);
+        assertThat(resultOf(ignored).error()).startsWith("refused: not deployed by the rules of momentum.sources.control")
+                .contains("wip/spike matches an ignore pattern");
+        assertThat(resultOf(mapped).status()).isEqualTo(DeployStatus.SUCCEEDED);
+        assertThat(deployer.calls()).containsExactly("deploy:production@" + B);
     }
 }

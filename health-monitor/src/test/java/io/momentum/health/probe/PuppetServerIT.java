@@ -11,6 +11,7 @@ import io.momentum.health.domain.ServeStalePolicy;
 import io.momentum.health.domain.StaticMaster;
 import io.momentum.shared.event.Health;
 import io.momentum.shared.event.MasterStatus;
+import io.momentum.testing.PuppetServer;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -48,14 +49,14 @@ class PuppetServerIT {
     @TempDir
     static Path dir;
 
-    private static RealPuppetServer server;
+    private static PuppetServer server;
 
     @BeforeAll
     static void startPuppetServer() throws Exception {
-        Assumptions.assumeTrue(RealPuppetServer.installed(),
+        Assumptions.assumeTrue(PuppetServer.installed(),
                 "the puppetserver Debian package is not installed (/usr/share/puppetserver)");
         long started = System.nanoTime();
-        server = RealPuppetServer.start(dir, Duration.ofMinutes(6));
+        server = PuppetServer.start(dir, Duration.ofMinutes(6));
         System.out.printf("[PuppetServerIT] Puppet Server %s running after %d s (pid %d)%n", server.url(),
                 TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), server.pid());
     }

@@ -50,6 +50,8 @@ class EventCodecTest {
                                 new PostDeployOutcome("flush-environment-cache", true, "204 from cm2:8140", 35))),
                 new MasterAnnouncement("cm1", MasterRole.COMPILE, "https://cm1.example.net:8140",
                         "10.0.0.11:8140", MasterState.JOINING, "0.1.0", T0, T0.plusSeconds(5), 5000),
+                new MasterAnnouncement("cm2", MasterRole.COMPILE, null, null, MasterState.JOINING, "0.1.0", T0, T0,
+                        5000).withReason("cannot list branches of source control: authentication failed"),
                 new MasterStatus("cm1", MasterRole.COMPILE, "10.0.0.11:8140", Health.UP, false,
                         List.of("production"), true, false, "serve-stale: catching up", 0, 12L, T0),
                 new LbConfigApplied("lb1", "nginx", 7, List.of(new LbBackend("cm1", "10.0.0.11:8140", false)),
@@ -94,6 +96,17 @@ class EventCodecTest {
         assertThat(status.masterId()).isEqualTo("cm2");
         assertThat(status.health()).isEqualTo(Health.DOWN);
         assertThat(status.laggingEnvironments()).isEmpty();
+    }
+
+    @Test
+    void readsAnAnnouncementWithoutAReason() {
+        String json = """
+                {"type":"MasterAnnouncement","schemaVersion":1,"masterId":"cm1","role":"COMPILE","state":"READY",
+                 "startedAt":"2026-11-25T10:15:30Z","heartbeatAt":"2026-11-25T10:15:35Z","heartbeatIntervalMs":5000}
+                """;
+        MasterAnnouncement announcement = EventCodec.decode(json, MasterAnnouncement.class);
+        assertThat(announcement.state()).isEqualTo(MasterState.READY);
+        assertThat(announcement.reason()).isNull();
     }
 
     @Test

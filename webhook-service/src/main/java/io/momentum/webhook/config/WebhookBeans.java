@@ -1,14 +1,17 @@
 package io.momentum.webhook.config;
 
+import io.momentum.git.SourcesConfig;
 import io.momentum.shared.event.Provider;
+import io.momentum.webhook.domain.ControlSources;
 import io.momentum.webhook.domain.DeliveryDeduplicator;
 import io.momentum.webhook.domain.DeployPublisher;
 import io.momentum.webhook.domain.DeployState;
 import io.momentum.webhook.domain.ModuleNames;
-import io.momentum.webhook.domain.SourceRule;
 import io.momentum.webhook.domain.WebhookSecrets;
 import io.momentum.webhook.provider.PayloadParser;
 import io.momentum.webhook.provider.ProviderDetector;
+import io.momentum.webhook.provider.RemoteHeads;
+import io.momentum.webhook.service.BranchPoll;
 import io.momentum.webhook.service.WebhookIntake;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
@@ -24,8 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
@@ -34,6 +35,7 @@ import org.jboss.logging.Logger;
 public class WebhookBeans {
 
     private static final Logger LOG = Logger.getLogger(WebhookBeans.class);
+    private static final String FORMER_SOURCES = "momentum.webhook.sources.";
 
     @Produces
     @Singleton
@@ -76,18 +78,47 @@ public class WebhookBeans {
         return new WebhookSecrets(byProvider, byRepository, unverifiedAllowed);
     }
 
+    /**
+     * The control repositories of {@code momentum.sources.*}; none, a broken pattern or name, or a key of the
+     * former {@code momentum.webhook.sources.*} fails start-up.
+     */
+    @Produces
+    @Singleton
+    ControlSources sources(SourcesConfig sources, Config config) {
+        for (String name : config.getPropertyNames()) {
+            if (name.startsWith(FORMER_SOURCES)) {
+                throw new IllegalStateException(name + " is no longer read: the control repositories are"
+                        + " momentum.sources.<name>.* (the same keys as the deploy agents'); rename it to momentum."
+                        + name.substring("momentum.webhook.".length()));
+            }
+        }
+        return new ControlSources(sources.sources());
+    }
+
     @Produces
     @Singleton
     WebhookIntake intake(WebhookConfig config, ProviderDetector detector, GitProviders providers,
-            WebhookSecrets secrets, DeliveryDeduplicator deduplicator, DeployPublisher publisher) {
-        return new WebhookIntake(detector, secrets, disabled(providers), sources(config),
+            WebhookSecrets secrets, ControlSources sources, DeliveryDeduplicator deduplicator,
+            DeployPublisher publisher) {
+        return new WebhookIntake(detector, secrets, disabled(providers), sources,
                 new ModuleNames(config.module().stripPrefixes()), deduplicator, publisher, Clock.systemUTC());
     }
 
-    /** Fails start-up on a broken pattern, and warns about every provider that is not verified or refused. */
+    @Produces
+    @Singleton
+    BranchPoll branchPoll(ControlSources sources, RemoteHeads heads, DeployState state, DeployPublisher publisher) {
+        return new BranchPoll(sources, heads, state, publisher, Clock.systemUTC());
+    }
+
+    /**
+     * Fails start-up without a source or with a broken one, and warns about every provider that is not verified or
+     * refused.
+     */
     void check(@Observes StartupEvent event, WebhookConfig config, ApiConfig api, GitProviders providers,
-            WebhookSecrets secrets) {
-        sources(config);
+            WebhookSecrets secrets, ControlSources sources) {
+        LOG.infof("control repositories: %s", sources.all().stream().map(source -> source.name() + " ("
+                + source.repository().map(name -> name + ", ").orElse("") + "prefix "
+                + (source.prefix() == null ? "none" : source.prefix()) + ")").toList());
         GitProviders.requireKnown(config.providers(), providers.parsers());
         warnAboutVerification(providers, secrets);
         if (api.token().filter(t -> !t.isEmpty()).isEmpty()) {
@@ -114,28 +145,6 @@ public class WebhookBeans {
                     + " momentum.webhook.<provider>.secret, or switch the provider off with"
                     + " momentum.webhook.<provider>.enabled=false", refused);
         }
-    }
-
-    public static List<SourceRule> sources(WebhookConfig config) {
-        List<SourceRule> rules = new ArrayList<>();
-        config.sources().forEach((name, source) -> rules.add(new SourceRule(name, source.repository(),
-                source.remote(), SourceRule.prefixFor(name, source.prefix()),
-                patterns(name, "allow", source.allow().orElse(List.of())),
-                patterns(name, "ignore", source.ignore().orElse(List.of())), source.deployTags())));
-        return rules;
-    }
-
-    private static List<Pattern> patterns(String source, String kind, List<String> regexes) {
-        List<Pattern> compiled = new ArrayList<>();
-        for (String regex : regexes) {
-            try {
-                compiled.add(Pattern.compile(regex));
-            } catch (PatternSyntaxException e) {
-                throw new IllegalArgumentException("momentum.webhook.sources." + source + "." + kind
-                        + " holds an invalid regular expression: " + e.getDescription());
-            }
-        }
-        return compiled;
     }
 
     private static Set<Provider> disabled(GitProviders providers) {

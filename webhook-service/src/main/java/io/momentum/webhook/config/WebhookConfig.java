@@ -31,12 +31,6 @@ public interface WebhookConfig {
     /** Optional HTTP authentication in front of the webhook endpoints, as puppet_webhook's {@code protected}. */
     Auth auth();
 
-    /**
-     * Control repositories, as r10k's {@code sources}. With none configured every repository is accepted as one
-     * source named {@code puppet} without prefix.
-     */
-    Map<String, Source> sources();
-
     /** How long a publish may take before the hook is answered 503. */
     @WithDefault("10s")
     Duration publishTimeout();
@@ -72,27 +66,6 @@ public interface WebhookConfig {
         Optional<String> bearerToken();
     }
 
-    interface Source {
-        /** Full name of the control repository ({@code owner/name}); matched case-insensitively. */
-        Optional<String> repository();
-
-        /** Clone URL of the control repository (as in r10k.yaml); also what the poller lists. */
-        Optional<String> remote();
-
-        /** r10k's prefix: {@code true} uses the source name, any other text is used as is. */
-        Optional<String> prefix();
-
-        /** Only branches matching one of these regular expressions deploy (all when unset). */
-        Optional<List<String>> allow();
-
-        /** Branches matching one of these regular expressions never deploy. */
-        Optional<List<String>> ignore();
-
-        /** Deploy tag pushes as environments too (off: r10k deploys branches). */
-        @WithDefault("false")
-        boolean deployTags();
-    }
-
     interface Dedup {
         /** A delivery id seen within this window is answered from memory and not published again. */
         @WithDefault("24h")
@@ -110,7 +83,10 @@ public interface WebhookConfig {
     }
 
     interface Poll {
-        /** Safety net for lost webhooks: list each source's remote with ls-remote and publish changed heads. */
+        /**
+         * Safety net for lost webhooks: list each source's remote ({@code momentum.sources.<name>.remote}, reached
+         * with {@code momentum.git.*}) with ls-remote and publish changed heads.
+         */
         @WithDefault("false")
         boolean enabled();
 

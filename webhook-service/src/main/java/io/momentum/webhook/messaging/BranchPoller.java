@@ -1,13 +1,8 @@
 package io.momentum.webhook.messaging;
 
-import io.momentum.shared.event.DeployRequest;
-import io.momentum.webhook.config.WebhookBeans;
 import io.momentum.webhook.config.WebhookConfig;
-import io.momentum.webhook.domain.DeployPublisher;
-import io.momentum.webhook.domain.DeployState;
-import io.momentum.webhook.domain.PollPlanner;
-import io.momentum.webhook.domain.SourceRule;
-import io.momentum.webhook.provider.RemoteHeads;
+import io.momentum.webhook.domain.ControlSources;
+import io.momentum.webhook.service.BranchPoll;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.ScheduledExecution;
@@ -15,14 +10,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.time.Instant;
-import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * Optional ({@code momentum.webhook.poll.enabled}): lists every source that has a {@code remote} every
- * {@code momentum.webhook.poll.interval} and publishes {@code poll} requests for heads the requests topic does not
- * have yet. Waits until the topics have been read, so that a restart does not redeploy everything.
+ * Optional ({@code momentum.webhook.poll.enabled}): runs {@link BranchPoll} over every source's remote every
+ * {@code momentum.webhook.poll.interval}. Waits until the topics have been read, so that a restart does not
+ * redeploy everything.
  */
 @ApplicationScoped
 public class BranchPoller {
@@ -33,10 +26,10 @@ public class BranchPoller {
     WebhookConfig config;
 
     @Inject
-    DeployState state;
+    ControlSources sources;
 
     @Inject
-    DeployPublisher publisher;
+    BranchPoll poll;
 
     @Inject
     StateReplayer replayer;
@@ -55,13 +48,8 @@ public class BranchPoller {
     }
 
     void onStart(@Observes StartupEvent event) {
-        if (!config.poll().enabled()) {
-            return;
-        }
-        if (sources().isEmpty()) {
-            LOG.warn("momentum.webhook.poll.enabled is set but no source has a remote to poll");
-        } else {
-            LOG.infof("polling %d source(s) every %s", sources().size(), config.poll().interval());
+        if (config.poll().enabled()) {
+            LOG.infof("polling %d source(s) every %s", sources.all().size(), config.poll().interval());
         }
     }
 
@@ -69,30 +57,8 @@ public class BranchPoller {
             delayed = "${momentum.webhook.poll.interval:60s}", skipExecutionIf = Disabled.class,
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
-        pollAll(sources());
-    }
-
-    void pollAll(List<SourceRule> sources) {
-        if (!replayer.caughtUp()) {
-            return;
+        if (replayer.caughtUp()) {
+            poll.run();
         }
-        for (SourceRule source : sources) {
-            String remote = source.remote().orElseThrow();
-            try {
-                List<DeployRequest> requests = PollPlanner.plan(source, remote, RemoteHeads.list(remote),
-                        state::desired, state.desiredEnvironments(), Instant.now());
-                if (!requests.isEmpty()) {
-                    publisher.publish(requests).toCompletableFuture().join();
-                    LOG.infof("poll of source %s published %d request(s) a webhook did not bring: %s",
-                            source.name(), requests.size(), requests.stream().map(DeployRequest::key).toList());
-                }
-            } catch (RuntimeException e) {
-                LOG.warnf("poll of source %s failed: %s", source.name(), e.getMessage());
-            }
-        }
-    }
-
-    private List<SourceRule> sources() {
-        return WebhookBeans.sources(config).stream().filter(s -> s.remote().isPresent()).toList();
     }
 }

@@ -7,6 +7,7 @@ import io.momentum.shared.event.DeployKind;
 import io.momentum.shared.event.DeployRequest;
 import io.momentum.shared.event.Provider;
 import io.momentum.webhook.config.ApiConfig;
+import io.momentum.webhook.domain.ControlSources;
 import io.momentum.webhook.domain.DeployPublisher;
 import io.momentum.webhook.domain.DeployState;
 import io.smallrye.mutiny.Uni;
@@ -62,6 +63,9 @@ public class DeployApiResource {
     @Inject
     DeployState state;
 
+    @Inject
+    ControlSources sources;
+
     @POST
     @Path("deploys")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -74,7 +78,11 @@ public class DeployApiResource {
     @APIResponse(responseCode = "503", content = @Content(schema = @Schema(implementation = ErrorAnswer.class)))
     public Uni<Response> deploy(@Valid @NotNull(message = "body must be a JSON object with \"environments\" or"
             + " \"all\"") DeployCommand command) {
-        List<DeployRequest> requests = requests(command);
+        List<String> refused = new ArrayList<>();
+        List<DeployRequest> requests = requests(command, refused);
+        if (!refused.isEmpty()) {
+            return Uni.createFrom().item(Responses.error(400, String.join("; ", refused)));
+        }
         Set<UUID> ids = new LinkedHashSet<>();
         requests.forEach(r -> ids.add(r.requestId()));
         Duration timeout = timeout(command);
@@ -155,20 +163,25 @@ public class DeployApiResource {
         return wanted.compareTo(config.maxWait()) > 0 ? config.maxWait() : wanted;
     }
 
-    private List<DeployRequest> requests(DeployCommand command) {
+    /** @param refused collects why a named environment is deployed by no source */
+    private List<DeployRequest> requests(DeployCommand command, List<String> refused) {
         var now = Clock.systemUTC().instant();
         if (Boolean.TRUE.equals(command.all())) {
             return List.of(DeployRequest.fullSync(Provider.MANUAL, now).withDelivery(null, "api"));
         }
         List<DeployRequest> requests = new ArrayList<>();
         for (String environment : new LinkedHashSet<>(command.environments())) {
-            // Repeat the branch and source the environment came from; an unknown one is taken as its own branch.
+            // The branch and source the environment came from, as the agents' rules (momentum.sources.*) see it.
             Optional<DeployRequest> known = state.desired(environment);
-            requests.add(new DeployRequest(UUID.randomUUID(), DeployKind.ENVIRONMENT, environment,
-                    known.map(DeployRequest::branch).orElse(environment),
-                    known.map(DeployRequest::source).orElse(null),
-                    known.map(DeployRequest::repositoryUrl).orElse(null), null, false, null, Provider.MANUAL, null,
-                    "api", now));
+            ControlSources.Origin origin = sources.originOf(environment, known);
+            if (origin instanceof ControlSources.Origin.Nowhere nowhere) {
+                refused.add(nowhere.reason());
+                continue;
+            }
+            ControlSources.Origin.Branch branch = (ControlSources.Origin.Branch) origin;
+            requests.add(new DeployRequest(UUID.randomUUID(), DeployKind.ENVIRONMENT, environment, branch.branch(),
+                    branch.source().name(), branch.source().remote(), null, false, null, Provider.MANUAL, null, "api",
+                    now));
         }
         return requests;
     }

@@ -5,11 +5,12 @@ import io.momentum.shared.env.InvalidNameException;
 import io.momentum.shared.event.DeployKind;
 import io.momentum.shared.event.DeployRequest;
 import io.momentum.shared.event.Provider;
+import io.momentum.shared.source.Source;
+import io.momentum.webhook.domain.ControlSources;
 import io.momentum.webhook.domain.DeliveryDeduplicator;
 import io.momentum.webhook.domain.DeployPublisher;
 import io.momentum.webhook.domain.ModuleNames;
 import io.momentum.webhook.domain.RefChange;
-import io.momentum.webhook.domain.SourceRule;
 import io.momentum.webhook.domain.WebhookEvent;
 import io.momentum.webhook.domain.WebhookSecrets;
 import io.momentum.webhook.provider.Payload;
@@ -51,19 +52,19 @@ public final class WebhookIntake {
     private final ProviderDetector detector;
     private final WebhookSecrets secrets;
     private final Set<Provider> disabled;
-    private final List<SourceRule> sources;
+    private final ControlSources sources;
     private final ModuleNames moduleNames;
     private final DeliveryDeduplicator deduplicator;
     private final DeployPublisher publisher;
     private final Clock clock;
 
     public WebhookIntake(ProviderDetector detector, WebhookSecrets secrets, Set<Provider> disabled,
-            List<SourceRule> sources, ModuleNames moduleNames, DeliveryDeduplicator deduplicator,
+            ControlSources sources, ModuleNames moduleNames, DeliveryDeduplicator deduplicator,
             DeployPublisher publisher, Clock clock) {
         this.detector = detector;
         this.secrets = secrets;
         this.disabled = Set.copyOf(disabled);
-        this.sources = sources.isEmpty() ? List.of(SourceRule.everyRepository()) : List.copyOf(sources);
+        this.sources = sources;
         this.moduleNames = moduleNames;
         this.deduplicator = deduplicator;
         this.publisher = publisher;
@@ -178,17 +179,19 @@ public final class WebhookIntake {
 
     private List<DeployRequest> environmentRequests(Provider provider, WebhookEvent.Push push,
             Optional<String> deliveryId, List<String> skipped) {
-        SourceRule source = sources.stream().filter(s -> s.matches(push.repository())).findFirst()
+        Source source = sources.forRepository(push.repository())
                 .orElseThrow(() -> invalid("repository " + printable(push.repository().fullName())
-                        + " is not a configured source (momentum.webhook.sources.<name>.repository or .remote)"));
+                        + " is not a configured source (momentum.sources.<name>.repository or .remote)"));
         List<DeployRequest> requests = new ArrayList<>();
         for (RefChange change : push.changes()) {
-            SourceRule.Mapping mapping = source.map(change);
-            if (mapping instanceof SourceRule.Mapping.Skip skip) {
+            Source.Decision decision = ControlSources.decide(source, change);
+            if (decision instanceof Source.Decision.Skip skip) {
                 skipped.add(printable(skip.reason()));
                 continue;
             }
-            SourceRule.Mapping.Deploy deploy = (SourceRule.Mapping.Deploy) mapping;
+            Source.Decision.Deploy deploy = (Source.Decision.Deploy) decision;
+            deploy.warning().ifPresent(warning -> LOG.warnf("%s (source %s, invalid-branches=correct_and_warn)",
+                    printable(warning), source.name()));
             requests.add(new DeployRequest(UUID.randomUUID(), DeployKind.ENVIRONMENT, deploy.environment(),
                     deploy.branch(), source.name(), push.repository().cloneUrl(), change.after(), change.deleted(),
                     null, provider, deliveryId.orElse(null), push.pusher(), clock.instant()));

@@ -157,6 +157,28 @@ class DeployApiTest {
     }
 
     @Test
+    void anEnvironmentNoSourceDeploysIsRefusedAndAMappedOneRepeatsItsBranch() {
+        String ignored = "wip_" + UUID.randomUUID().toString().substring(0, 8);
+        given().header("Authorization", TOKEN).contentType("application/json")
+                .body("{\"environments\": [\"" + ignored + "\"]}").post("/api/v1/deploys")
+                .then().statusCode(400).body("error", containsString("no configured source deploys environment "
+                        + ignored)).body("error", containsString("ignore pattern"));
+        assertThat(requestFor(ignored)).isNull();
+
+        String requestId = given().header("Authorization", TOKEN).contentType("application/json")
+                .body("{\"environments\": [\"production\"]}").post("/api/v1/deploys").then().statusCode(202)
+                .extract().path("requestId");
+        List<ConsumerRecord<String, String>> records = TopicRecords.deployRequests(broker.bootstrapServers(),
+                r -> r.value() != null && r.value().contains(requestId));
+        assertThat(records).singleElement().satisfies(r -> {
+            DeployRequest request = TopicRecords.decode(r);
+            assertThat(request.environment()).isEqualTo("production");
+            assertThat(request.branch()).isEqualTo("main");
+            assertThat(request.source()).isEqualTo("puppet");
+        });
+    }
+
+    @Test
     void wrongValuesAreRefusedInTheErrorShape() {
         given().header("Authorization", TOKEN).contentType("application/json")
                 .body("{\"environments\": \"production\"}").post("/api/v1/deploys")

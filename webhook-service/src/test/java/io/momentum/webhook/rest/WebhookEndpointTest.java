@@ -205,6 +205,35 @@ class WebhookEndpointTest {
     }
 
     @Test
+    void theSourceRulesDecideWhatAPushDeploys() {
+        String mainDelivery = UUID.randomUUID().toString();
+        byte[] main = Deliveries.payload("github", "push", "main", mainDelivery).getBytes(StandardCharsets.UTF_8);
+        post("/payload", Deliveries.headers("github", "push", main, mainDelivery), main).then().statusCode(202);
+        assertThat(TopicRecords.withDelivery(broker.bootstrapServers(), mainDelivery)).singleElement()
+                .satisfies(r -> {
+                    assertThat(r.key()).isEqualTo("env:production");
+                    assertThat(TopicRecords.decode(r).branch()).isEqualTo("main");
+                    assertThat(TopicRecords.decode(r).source()).isEqualTo("puppet");
+                });
+
+        String masterDelivery = UUID.randomUUID().toString();
+        byte[] master = Deliveries.payload("github", "push", "master", masterDelivery)
+                .getBytes(StandardCharsets.UTF_8);
+        post("/payload", Deliveries.headers("github", "push", master, masterDelivery), master).then()
+                .statusCode(200).body("status", equalTo("ignored"))
+                .body("reason", containsString("reserved"))
+                .body("reason", containsString("momentum.sources.puppet.environments.master=<environment>"));
+
+        String wipDelivery = UUID.randomUUID().toString();
+        byte[] wip = Deliveries.payload("github", "push", "wip/" + unique("x"), wipDelivery)
+                .getBytes(StandardCharsets.UTF_8);
+        post("/payload", Deliveries.headers("github", "push", wip, wipDelivery), wip).then()
+                .statusCode(200).body("status", equalTo("ignored")).body("reason", containsString("ignore pattern"));
+        assertThat(TopicRecords.withDelivery(broker.bootstrapServers(), masterDelivery)).isEmpty();
+        assertThat(TopicRecords.withDelivery(broker.bootstrapServers(), wipDelivery)).isEmpty();
+    }
+
+    @Test
     void formEncodedGitHubDeliveryIsAccepted() {
         String deliveryId = UUID.randomUUID().toString();
         String json = Deliveries.payload("github", "push", unique("form_"), deliveryId);

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.momentum.shared.event.DeployKind;
 import io.momentum.shared.event.DeployRequest;
 import io.momentum.shared.event.Provider;
+import io.momentum.shared.source.Source;
 import io.momentum.webhook.Deliveries;
+import io.momentum.webhook.domain.ControlSources;
 import io.momentum.webhook.domain.DeliveryDeduplicator;
 import io.momentum.webhook.domain.DeployPublisher;
 import io.momentum.webhook.domain.ModuleNames;
@@ -23,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The intake's decisions without HTTP or Kafka: a recording publisher stands in for the broker. */
@@ -44,16 +47,33 @@ class WebhookIntakeTest {
 
     private final RecordingPublisher publisher = new RecordingPublisher();
 
+    /** The samples' repository, with main mapped to production, wip/ ignored and no other rule. */
+    static final Source PUPPET = new Source("puppet", "https://github.com/puppet/control.git",
+            Optional.of("puppet/control"), null, List.of(), List.of(Pattern.compile("wip/.*")), false,
+            Source.InvalidBranches.CORRECT_AND_WARN, Map.of("main", "production"));
+
     private WebhookIntake intake(WebhookSecrets secrets) {
-        return new WebhookIntake(Parsers.detector(), secrets, Set.of(), List.of(),
+        return intake(secrets, PUPPET);
+    }
+
+    private WebhookIntake intake(WebhookSecrets secrets, Source source) {
+        return new WebhookIntake(Parsers.detector(), secrets, Set.of(), new ControlSources(List.of(source)),
                 new ModuleNames(List.of("puppetlabs-", "puppet-")),
                 new DeliveryDeduplicator(Duration.ofHours(24), 1000, Clock.systemUTC()), publisher,
                 Clock.systemUTC());
     }
 
     private WebhookIntake intake() {
-        return intake(new WebhookSecrets(Map.of(Provider.GITHUB, Deliveries.SECRETS.get("github"),
-                Provider.GITLAB, Deliveries.SECRETS.get("gitlab")), Map.of(), Set.of()));
+        return intake(secrets());
+    }
+
+    private static WebhookSecrets secrets() {
+        return new WebhookSecrets(Map.of(Provider.GITHUB, Deliveries.SECRETS.get("github"),
+                Provider.GITLAB, Deliveries.SECRETS.get("gitlab")), Map.of(), Set.of());
+    }
+
+    private static String pushTo(String branch) {
+        return Deliveries.payload("github", "push").replace("refs/heads/production", "refs/heads/" + branch);
     }
 
     private static WebhookIntake.Delivery delivery(String provider, String kind, String body, String id) {
@@ -183,10 +203,63 @@ class WebhookIntakeTest {
                 new WebhookIntake.Delivery(WebhookIntake.Target.ENVIRONMENTS, WebhookHeaders.of(Map.of()),
                         "{}".getBytes(StandardCharsets.UTF_8), false, Optional.empty())));
         assertThat(unknown.reason()).contains("unknown provider");
-        IntakeResult.Invalid reserved = as(IntakeResult.Invalid.class, outcome(intake(), delivery("github", "push",
-                Deliveries.payload("github", "push").replace("refs/heads/production", "refs/heads/master"), "b-4")));
-        assertThat(reserved.reason()).contains("reserved");
+        IntakeResult.Invalid punctuation = as(IntakeResult.Invalid.class,
+                outcome(intake(), delivery("github", "push", pushTo("..."), "b-4")));
+        assertThat(punctuation.reason()).contains("environment name");
         assertThat(publisher.published).isEmpty();
+    }
+
+    @Test
+    void aReservedBranchWithoutMappingIsSkippedWithTheHintAndAMappedOneDeploys() {
+        IntakeResult.Ignored reserved = as(IntakeResult.Ignored.class,
+                outcome(intake(), delivery("github", "push", pushTo("master"), "r-5")));
+        assertThat(reserved.reason()).contains("reserved", "momentum.sources.puppet.environments.master=");
+        assertThat(publisher.published).isEmpty();
+
+        as(IntakeResult.Published.class, outcome(intake(), delivery("github", "push", pushTo("main"), "r-6")));
+        assertThat(publisher.published).singleElement().satisfies(r -> {
+            assertThat(r.environment()).isEqualTo("production");
+            assertThat(r.branch()).isEqualTo("main");
+        });
+    }
+
+    @Test
+    void anIgnoredBranchPublishesNothingAndSaysWhy() {
+        IntakeResult.Ignored ignored = as(IntakeResult.Ignored.class,
+                outcome(intake(), delivery("github", "push", pushTo("wip/idea"), "i-1")));
+        assertThat(ignored.reason()).contains("wip/idea", "ignore pattern", "puppet");
+        assertThat(publisher.published).isEmpty();
+    }
+
+    @Test
+    void invalidBranchesErrorSkipsWithItsReason() {
+        Source strict = new Source("puppet", PUPPET.remote(), PUPPET.repository(), null, List.of(), List.of(), false,
+                Source.InvalidBranches.ERROR, Map.of());
+        IntakeResult.Ignored skipped = as(IntakeResult.Ignored.class,
+                outcome(intake(secrets(), strict), delivery("github", "push", pushTo("feature/x"), "e-1")));
+        assertThat(skipped.reason()).contains("invalid-branches=error");
+        assertThat(publisher.published).isEmpty();
+    }
+
+    @Test
+    void aRepositoryThatIsNoSourceIs400() {
+        IntakeResult.Invalid unknown = as(IntakeResult.Invalid.class, outcome(intake(), delivery("github", "push",
+                Deliveries.payload("github", "push").replace("puppet/control", "puppet/other"), "u-2")));
+        assertThat(unknown.reason()).contains("puppet/other", "momentum.sources.<name>.repository");
+        assertThat(publisher.published).isEmpty();
+    }
+
+    /** The contract with the agents: they apply the same source rules to every request before deploying it. */
+    @Test
+    void everyPublishedRequestIsOneTheAgentsAccept() {
+        for (String branch : List.of("production", "main", "feature/new-thing", "x;rm -rf $HOME")) {
+            outcome(intake(), delivery("github", "push", pushTo(branch), "c-" + branch.hashCode()));
+        }
+        outcome(intake(), delivery("gitlab", "delete", Deliveries.payload("gitlab", "delete"), "c-delete"));
+        assertThat(publisher.published).hasSize(5).allSatisfy(r -> {
+            assertThat(r.source()).isEqualTo(PUPPET.name());
+            assertThat(ControlSources.deploysTo(PUPPET, r.branch(), r.environment())).as(r.key()).isTrue();
+        });
     }
 
     @Test

@@ -1,0 +1,12 @@
+package io.momentum.agent.schedule;
+
+/**
+ * A control repository could not be listed (unreachable, authentication or host key refused): what keeps a
+ * joining master from READY. The message names the source, the remote and the cause.
+ */
+public final class SourcesUnreachable extends RuntimeException {
+
+    SourcesUnreachable(String message) {
+        super(message, null, false, false);
+    }
+}
