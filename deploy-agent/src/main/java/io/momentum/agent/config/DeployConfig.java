@@ -90,5 +90,12 @@ public interface DeployConfig {
 
         @WithDefault("2m")
         Duration timeout();
+
+        /**
+         * How long a step keeps trying again, with backoff, while it fails for a passing reason (Puppet Server not
+         * listening yet, 503 while it starts); one budget per outage, shared by the deploys that meet it.
+         */
+        @WithDefault("60s")
+        Duration retryFor();
     }
 }

@@ -34,12 +34,13 @@ public final class GenerateTypes implements PostDeployStep {
     }
 
     @Override
-    public void run(String environment, boolean purged) throws PostDeployException {
+    public String run(String environment, boolean purged) throws PostDeployException {
         ProcessResult result = ProcessRunner.run(Command.of(command(environment), timeout)
                 .keepingLast(PostDeployStep.OUTPUT_LIMIT));
         if (!result.ok()) {
             throw new PostDeployException(result.describe());
         }
+        return "puppet generate types exited 0";
     }
 
     List<String> command(String environment) {

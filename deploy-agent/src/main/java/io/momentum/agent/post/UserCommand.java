@@ -38,7 +38,7 @@ public final class UserCommand implements PostDeployStep {
     }
 
     @Override
-    public void run(String environment, boolean purged) throws PostDeployException {
+    public String run(String environment, boolean purged) throws PostDeployException {
         ProcessResult result = ProcessRunner.run(Command.of(command(environment), timeout)
                 .withEnvironment(Map.of("MOMENTUM_ENVIRONMENT", environment, "MOMENTUM_EVENT",
                         purged ? "purged" : "deployed"))
@@ -46,6 +46,7 @@ public final class UserCommand implements PostDeployStep {
         if (!result.ok()) {
             throw new PostDeployException(result.describe());
         }
+        return template.get(0) + " exited 0";
     }
 
     /** The environment name is validated ({@code [A-Za-z0-9_]}) before any step runs, so it is safe as an argument. */

@@ -7,6 +7,7 @@ import io.momentum.agent.deployer.EnvironmentTarget;
 import io.momentum.shared.event.DeployResult;
 import io.momentum.shared.event.DeployStatus;
 import io.momentum.shared.event.ModuleCounts;
+import io.momentum.shared.event.PostDeployOutcome;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Runs one job against the {@link Deployer} and the post-deploy steps, and says what happened as a
- * {@link DeployResult}: SUCCEEDED, PURGED or FAILED (none when shutdown interrupted it), never an exception.
+ * {@link DeployResult}: SUCCEEDED, PURGED or FAILED (none when shutdown interrupted it), never an exception. The
+ * post-deploy steps' outcomes go into the result; failed ones also into its {@code error}.
  */
 final class JobRunner {
 
@@ -53,11 +55,10 @@ final class JobRunner {
                 case PURGE -> {
                     deployer.purge(environment);
                     lastTargets.remove(environment);
-                    List<String> postFailures = afterDeploy.run(environment, true);
+                    List<PostDeployOutcome> post = afterDeploy.run(environment, true);
                     LOG.infof("purged %s", environment);
                     yield DeployResult.of(job.requestId(), masterId, environment, null, DeployStatus.PURGED,
-                            startedAt, Instant.now(), null, postFailures.isEmpty() ? null
-                                    : String.join("; ", postFailures));
+                            startedAt, Instant.now(), null, failures(post)).withPostDeploy(post);
                 }
             };
         } catch (DeployException | RuntimeException e) {
@@ -81,12 +82,18 @@ final class JobRunner {
             lastTargets.put(job.environment(), job.target());
         }
         // A no-op (redelivery, replay) changed nothing on disk: nothing to flush or regenerate.
-        List<String> postFailures = outcome.unchanged() ? List.of() : afterDeploy.run(job.environment(), false);
+        List<PostDeployOutcome> post = outcome.unchanged() ? List.of() : afterDeploy.run(job.environment(), false);
         ModuleCounts modules = outcome.modules() == null ? ModuleCounts.NONE : outcome.modules();
         LOG.infof("deployed %s at %s (%s, %d modules deployed, %d reused)", job.environment(), outcome.commit(),
                 outcome.unchanged() ? "unchanged" : "changed", modules.deployed(), modules.reused());
         return DeployResult.of(job.requestId(), masterId, job.environment(), outcome.commit(),
-                DeployStatus.SUCCEEDED, startedAt, Instant.now(), modules,
-                postFailures.isEmpty() ? null : String.join("; ", postFailures));
+                DeployStatus.SUCCEEDED, startedAt, Instant.now(), modules, failures(post)).withPostDeploy(post);
+    }
+
+    /** The failed post-deploy steps as the result's error (the deploy itself stays live), or null. */
+    private static String failures(List<PostDeployOutcome> post) {
+        List<String> failed = post.stream().filter(outcome -> !outcome.ok())
+                .map(outcome -> "post-deploy " + outcome.step() + " failed: " + outcome.detail()).toList();
+        return failed.isEmpty() ? null : String.join("; ", failed);
     }
 }

@@ -47,7 +47,7 @@ final class ResultPublisher {
                 stored.completeExceptionally(new CancellationException("result not stored before shutdown"));
             } else {
                 LOG.errorf("cannot publish the result of %s for %s (retrying): %s", result.requestId(),
-                        result.environment(), error.getMessage());
+                        result.environment(), error.getMessage() == null ? error.toString() : error.getMessage());
                 CompletableFuture.delayedExecutor(retryDelay.toMillis(), TimeUnit.MILLISECONDS)
                         .execute(() -> attemptPublish(result, stored));
             }

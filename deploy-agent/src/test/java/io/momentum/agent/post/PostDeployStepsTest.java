@@ -2,7 +2,10 @@ package io.momentum.agent.post;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.momentum.shared.event.PostDeployOutcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,20 +60,72 @@ class PostDeployStepsTest {
     }
 
     @Test
-    void stepsRunInOrderCollectFailuresAndSkipWhatDoesNotApplyToAPurge() {
+    void stepsRunInOrderReportEveryOutcomeAndSkipWhatDoesNotApplyToAPurge() {
         List<String> ran = new CopyOnWriteArrayList<>();
         PostDeploySteps steps = new PostDeploySteps(List.of(
                 step("flush", true, ran, null),
                 step("types", false, ran, "puppet not found"),
-                step("command", true, ran, null)));
+                step("command", true, ran, null)), Duration.ofSeconds(5), new SimpleMeterRegistry());
 
-        assertThat(steps.run("production", false))
-                .containsExactly("post-deploy types failed: puppet not found");
+        assertThat(steps.run("production", false)).extracting(PostDeployOutcome::step, PostDeployOutcome::ok,
+                PostDeployOutcome::detail).containsExactly(tuple("flush", true, "flush done"),
+                tuple("types", false, "puppet not found"), tuple("command", true, "command done"));
         assertThat(ran).containsExactly("flush production", "types production", "command production");
 
         ran.clear();
-        assertThat(steps.run("feature", true)).isEmpty();
+        assertThat(steps.run("feature", true)).extracting(PostDeployOutcome::step).containsExactly("flush", "command");
         assertThat(ran).containsExactly("flush feature", "command feature");
+    }
+
+    @Test
+    void outcomesAreCountedAndTimedPerStep() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        PostDeploySteps steps = new PostDeploySteps(List.of(step("flush", true, new CopyOnWriteArrayList<>(), null),
+                step("types", true, new CopyOnWriteArrayList<>(), "boom")), Duration.ofSeconds(5), registry);
+
+        steps.run("production", false);
+        steps.run("development", false);
+
+        assertThat(registry.counter("momentum.agent.post.deploy", "step", "flush", "outcome", "ok").count())
+                .isEqualTo(2.0);
+        assertThat(registry.counter("momentum.agent.post.deploy", "step", "types", "outcome", "failed").count())
+                .isEqualTo(2.0);
+        assertThat(registry.find("momentum.agent.post.deploy.duration").tags("step", "flush", "outcome", "ok")
+                .timer().count()).isEqualTo(2);
+    }
+
+    @Test
+    void onlyTransientFailuresAreTriedAgain() {
+        List<String> ran = new CopyOnWriteArrayList<>();
+        PostDeployStep startingServer = new PostDeployStep() {
+            @Override
+            public String name() {
+                return "flush";
+            }
+
+            @Override
+            public boolean runsAfterPurge() {
+                return true;
+            }
+
+            @Override
+            public String run(String environment, boolean purged) throws PostDeployException {
+                ran.add(environment);
+                if (ran.size() < 3) {
+                    throw new PostDeployException("HTTP 503 (starting?)", true);
+                }
+                return "HTTP 204";
+            }
+        };
+        PostDeploySteps steps = new PostDeploySteps(List.of(startingServer, step("types", true, ran, "exited 1")),
+                Duration.ofSeconds(10), new SimpleMeterRegistry());
+
+        List<PostDeployOutcome> outcomes = steps.run("production", false);
+
+        assertThat(outcomes.get(0).ok()).isTrue();
+        assertThat(outcomes.get(0).detail()).startsWith("HTTP 204 (3 attempts in ");
+        assertThat(outcomes.get(1).detail()).isEqualTo("exited 1");
+        assertThat(ran).containsExactly("production", "production", "production", "types production");
     }
 
     private static PostDeployStep step(String name, boolean afterPurge, List<String> ran, String failure) {
@@ -86,11 +141,12 @@ class PostDeployStepsTest {
             }
 
             @Override
-            public void run(String environment, boolean purged) throws PostDeployException {
+            public String run(String environment, boolean purged) throws PostDeployException {
                 ran.add(name + " " + environment);
                 if (failure != null) {
                     throw new PostDeployException(failure);
                 }
+                return name + " done";
             }
         };
     }

@@ -25,7 +25,10 @@ class PuppetAdminTlsTest {
     void flushesWithTheConfiguredClientCertificateAndItsPkcs1Key() {
         assertThat(steps.names()).containsExactly("flush-environment-cache");
 
-        // Empty: the handshake with the client certificate succeeded and the stand-in answered 204.
-        assertThat(steps.run("production", false)).isEmpty();
+        // The handshake with the client certificate succeeded and the stand-in answered 204.
+        assertThat(steps.run("production", false)).singleElement().satisfies(outcome -> {
+            assertThat(outcome.ok()).as(outcome.detail()).isTrue();
+            assertThat(outcome.detail()).startsWith("HTTP 204 from https://127.0.0.1:");
+        });
     }
 }

@@ -9,14 +9,18 @@ import io.vertx.core.net.PemTrustOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 
@@ -30,6 +34,10 @@ final class PuppetServerStandIn implements AutoCloseable {
     final Path pki;
     final List<String> requests = new CopyOnWriteArrayList<>();
     final AtomicInteger status = new AtomicInteger(204);
+    /** Answers given before {@link #status}, one per request (e.g. 503 while "starting"). */
+    final Queue<Integer> firstAnswers = new ConcurrentLinkedQueue<>();
+    /** The body of every answer (Puppet Server explains a 403 in it). */
+    final AtomicReference<String> body = new AtomicReference<>("");
     private final Vertx vertx = Vertx.vertx();
     private final HttpsServer server;
 
@@ -38,7 +46,43 @@ final class PuppetServerStandIn implements AutoCloseable {
     }
 
     PuppetServerStandIn(Path pki) throws Exception {
+        this(pki, 0, true);
+    }
+
+    /** Another stand-in with this one's certificates, on {@code port}: a server that starts where none listened. */
+    PuppetServerStandIn sameCertificatesOn(int port) throws Exception {
+        return new PuppetServerStandIn(pki, port, false);
+    }
+
+    private PuppetServerStandIn(Path pki, int port, boolean newPki) throws Exception {
         this.pki = pki;
+        if (newPki) {
+            createPki();
+        }
+        SSLContext serverSsl = context(Optional.of(pki.resolve("server.pem")), Optional.of(pki.resolve("server.key")));
+        server = HttpsServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        server.setHttpsConfigurator(new HttpsConfigurator(serverSsl) {
+            @Override
+            public void configure(HttpsParameters params) {
+                var parameters = serverSsl.getDefaultSSLParameters();
+                parameters.setNeedClientAuth(true);
+                params.setSSLParameters(parameters);
+            }
+        });
+        server.createContext("/", exchange -> {
+            requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
+            Integer first = firstAnswers.poll();
+            byte[] answer = body.get().getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(first != null ? first : status.get(), answer.length == 0 ? -1 : answer.length);
+            if (answer.length > 0) {
+                exchange.getResponseBody().write(answer);
+            }
+            exchange.close();
+        });
+        server.start();
+    }
+
+    private void createPki() throws IOException, InterruptedException {
         Files.createDirectories(pki);
         openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
                 "-subj", "/CN=Puppet CA: test");
@@ -53,23 +97,6 @@ final class PuppetServerStandIn implements AutoCloseable {
         if (!Files.readString(pki.resolve("client-pkcs1.key")).contains("BEGIN RSA PRIVATE KEY")) {
             throw new IllegalStateException("openssl did not write a PKCS#1 key");
         }
-
-        SSLContext serverSsl = context(Optional.of(pki.resolve("server.pem")), Optional.of(pki.resolve("server.key")));
-        server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setHttpsConfigurator(new HttpsConfigurator(serverSsl) {
-            @Override
-            public void configure(HttpsParameters params) {
-                var parameters = serverSsl.getDefaultSSLParameters();
-                parameters.setNeedClientAuth(true);
-                params.setSSLParameters(parameters);
-            }
-        });
-        server.createContext("/", exchange -> {
-            requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
-            exchange.sendResponseHeaders(status.get(), -1);
-            exchange.close();
-        });
-        server.start();
     }
 
     URI url() {
@@ -81,11 +108,16 @@ final class PuppetServerStandIn implements AutoCloseable {
      * as the Quarkus TLS registry reads {@code quarkus.tls.<name>.*}.
      */
     SSLContext context(Optional<Path> cert, Optional<Path> key) throws Exception {
+        return contextTrusting(pki.resolve("ca.pem"), cert, key);
+    }
+
+    /** As {@link #context}, trusting {@code trusted} instead of the stand-in's CA. */
+    SSLContext contextTrusting(Path trusted, Optional<Path> cert, Optional<Path> key) throws Exception {
         KeyManager[] keyManagers = cert.isEmpty() ? null : new PemKeyCertOptions()
                 .setCertPath(cert.get().toString()).setKeyPath(key.orElseThrow().toString())
                 .getKeyManagerFactory(vertx).getKeyManagers();
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keyManagers, new PemTrustOptions().addCertPath(pki.resolve("ca.pem").toString())
+        context.init(keyManagers, new PemTrustOptions().addCertPath(trusted.toString())
                 .getTrustManagerFactory(vertx).getTrustManagers(), null);
         return context;
     }

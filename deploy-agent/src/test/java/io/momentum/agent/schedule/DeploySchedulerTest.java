@@ -10,6 +10,7 @@ import io.momentum.shared.event.DeployRequest;
 import io.momentum.shared.event.DeployResult;
 import io.momentum.shared.event.DeployStatus;
 import io.momentum.shared.event.ModuleCounts;
+import io.momentum.shared.event.PostDeployOutcome;
 import io.momentum.shared.event.Provider;
 import io.momentum.shared.source.Source;
 import io.momentum.testing.GitRepo;
@@ -281,14 +282,17 @@ class DeploySchedulerTest {
 
     @Test
     void postStepFailuresAreReportedButTheDeployStaysSucceeded() throws Exception {
-        afterDeploy = (environment, purged) -> List.of("flush-environment-cache: HTTP 403");
+        PostDeployOutcome refused = new PostDeployOutcome("flush-environment-cache", false, "HTTP 403", 12);
+        PostDeployOutcome command = new PostDeployOutcome("command", true, "notify exited 0", 3);
+        afterDeploy = (environment, purged) -> List.of(refused, command);
         scheduler(2, control());
         DeployRequest request = request("production", A);
 
         await(scheduler.submit(request));
 
         assertThat(resultOf(request).status()).isEqualTo(DeployStatus.SUCCEEDED);
-        assertThat(resultOf(request).error()).isEqualTo("flush-environment-cache: HTTP 403");
+        assertThat(resultOf(request).error()).isEqualTo("post-deploy flush-environment-cache failed: HTTP 403");
+        assertThat(resultOf(request).postDeploy()).containsExactly(refused, command);
     }
 
     @Test
