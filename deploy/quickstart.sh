@@ -226,7 +226,8 @@ start_master() { # ID
     -Dmomentum.agent.heartbeat-interval=2s \
     -Dmomentum.deploy.environments-dir="$dir/environments" \
     -Dmomentum.deploy.cache-dir="$dir/cache" \
-    -Dmomentum.deploy.sources.control.remote="file://$STATE/git/control.git"
+    -Dmomentum.sources.control.repository=local/control \
+    -Dmomentum.sources.control.remote="file://$STATE/git/control.git"
   start "agent-$id" "${CMD[@]}"
   echo "$id" >>"$STATE/masters.list"
   sort -u -o "$STATE/masters.list" "$STATE/masters.list"
