@@ -23,7 +23,7 @@ import java.util.Optional;
  *
  * <p>Templates see {@code lbId}, {@code servers} (sorted by master id; each with {@code name}, {@code address},
  * {@code host}, {@code port}, {@code state}, {@code active}, {@code draining}, {@code maint}, {@code mom}),
- * {@code activeCount}, {@code caServer} (address or null) and the backend's own settings.
+ * {@code activeCount} and the backend's own settings.
  */
 public final class TemplateRenderer {
 
@@ -43,7 +43,6 @@ public final class TemplateRenderer {
         data.put("lbId", lbId);
         data.put("servers", set.servers().stream().map(TemplateRenderer::serverData).toList());
         data.put("activeCount", set.activeCount());
-        data.put("caServer", set.caServer().map(Object::toString).orElse(null));
         return ENGINE.parse(source()).data(data).render();
     }
 

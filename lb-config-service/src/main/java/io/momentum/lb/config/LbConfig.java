@@ -20,8 +20,8 @@ public interface LbConfig {
     List<String> backends();
 
     /**
-     * Whether the Master of Masters is also in the compile pool (small fleets). Off, it only serves
-     * {@code /puppet-ca/} in nginx http mode, and agents reach it directly through {@code ca_server}.
+     * Whether the Master of Masters is also in the compile pool (small fleets). Off, it is left out of the load
+     * balancer: agents reach its CA directly through {@code ca_server}.
      */
     @WithDefault("true")
     boolean momCompiles();
@@ -51,9 +51,11 @@ public interface LbConfig {
         @WithDefault("nginx")
         String binary();
 
-        /** stream: TCP passthrough of 8140 (recommended); http: HTTP proxy with /puppet-ca/ pinned to the CA. */
-        @WithDefault("stream")
-        String mode();
+        /**
+         * Removed: nginx is always TCP passthrough (the stream template). Still read so that a configuration asking
+         * for the removed http mode fails start-up instead of silently getting passthrough.
+         */
+        Optional<String> mode();
 
         /** The generated include file; nginx.conf includes it by this literal path. */
         @WithDefault("/etc/nginx/momentum/puppet.conf")
@@ -68,7 +70,7 @@ public interface LbConfig {
         /** nginx's -e error log, needed when nginx runs unprivileged. */
         Optional<Path> errorLog();
 
-        /** An operator's Qute template; the defaults are templates/nginx-stream.conf and nginx-http.conf. */
+        /** An operator's Qute template for the stream block; the default is templates/nginx-stream.conf. */
         Optional<Path> template();
 
         /** Replaces 'nginx -s reload', as an argument list (e.g. systemctl,reload,nginx.service). */
@@ -92,9 +94,6 @@ public interface LbConfig {
 
         @WithDefault("5s")
         Duration connectTimeout();
-
-        /** http mode: where /puppet-ca/ goes (host:port); defaults to the master announced as MOM. */
-        Optional<String> caMasterAddress();
     }
 
     interface Haproxy {

@@ -8,16 +8,13 @@ import java.util.Optional;
 /**
  * The servers a load balancer should have, sorted by master id so that the same fleet always renders the same
  * bytes.
- *
- * @param caServer where {@code /puppet-ca/} goes in http mode: the MoM, or the configured CA address
  */
-public record BackendSet(List<LbServer> servers, Optional<LbAddress> caServer) {
+public record BackendSet(List<LbServer> servers) {
 
-    public static final BackendSet EMPTY = new BackendSet(List.of(), Optional.empty());
+    public static final BackendSet EMPTY = new BackendSet(List.of());
 
     public BackendSet {
         servers = servers.stream().sorted(Comparator.comparing(LbServer::masterId)).toList();
-        caServer = caServer == null ? Optional.empty() : caServer;
     }
 
     /** A set without an ACTIVE server would take every agent offline: it is never applied. */

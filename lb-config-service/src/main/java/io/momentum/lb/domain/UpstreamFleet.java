@@ -16,15 +16,13 @@ public final class UpstreamFleet {
     private static final Logger LOG = Logger.getLogger(UpstreamFleet.class);
 
     private final Map<String, LbServer> servers = new TreeMap<>();
-    private final Optional<LbAddress> configuredCa;
     private final boolean momCompiles;
 
     /**
-     * @param configuredCa pins {@code /puppet-ca/} to this address instead of the master announced as MOM
-     * @param momCompiles whether the MoM is also a server of the compile pool; without it, it only serves the CA
+     * @param momCompiles whether the MoM is also a server of the compile pool; without it, it is left out and agents
+     *     reach its CA directly ({@code ca_server})
      */
-    public UpstreamFleet(Optional<LbAddress> configuredCa, boolean momCompiles) {
-        this.configuredCa = configuredCa;
+    public UpstreamFleet(boolean momCompiles) {
         this.momCompiles = momCompiles;
     }
 
@@ -57,9 +55,7 @@ public final class UpstreamFleet {
     }
 
     public BackendSet desired() {
-        Optional<LbAddress> ca = configuredCa.isPresent() ? configuredCa
-                : servers.values().stream().filter(LbServer::mom).map(LbServer::address).findFirst();
-        return new BackendSet(servers.values().stream().filter(server -> momCompiles || !server.mom()).toList(), ca);
+        return new BackendSet(servers.values().stream().filter(server -> momCompiles || !server.mom()).toList());
     }
 
     public int size() {

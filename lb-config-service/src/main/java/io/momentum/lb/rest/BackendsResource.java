@@ -28,10 +28,9 @@ public class BackendsResource {
     /**
      * @param caughtUp whether the status topic has been replayed (before that nothing is applied)
      * @param desired every known master with its state (active, draining, maint), sorted by master id
-     * @param caServer where /puppet-ca/ is pinned in nginx http mode, or null
      * @param backends per load balancer backend: the servers live and the latest attempt
      */
-    public record BackendsView(String lbId, boolean caughtUp, List<ServerView> desired, String caServer,
+    public record BackendsView(String lbId, boolean caughtUp, List<ServerView> desired,
             Map<String, BackendStatus> backends) {
     }
 
@@ -48,8 +47,7 @@ public class BackendsResource {
         snapshot.backends().forEach((name, view) -> backends.put(name, new BackendStatus(
                 view.live().map(set -> set.routed()).orElse(List.of()), view.last())));
         return new BackendsView(config.lbId(), snapshot.caughtUp(),
-                snapshot.desired().servers().stream().map(BackendsResource::server).toList(),
-                snapshot.desired().caServer().map(Object::toString).orElse(null), backends);
+                snapshot.desired().servers().stream().map(BackendsResource::server).toList(), backends);
     }
 
     private static ServerView server(LbServer server) {

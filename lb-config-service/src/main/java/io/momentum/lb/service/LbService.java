@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.momentum.lb.config.LbConfig;
 import io.momentum.lb.domain.BackendSet;
 import io.momentum.lb.domain.Debouncer;
-import io.momentum.lb.domain.LbAddress;
 import io.momentum.lb.domain.LoadBalancer;
 import io.momentum.lb.domain.Reconciler;
 import io.momentum.lb.domain.RevisionCounter;
@@ -22,7 +21,6 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.jboss.logging.Logger;
@@ -66,10 +64,7 @@ public class LbService {
 
     @PostConstruct
     void init() {
-        Optional<LbAddress> ca = config.nginx().caMasterAddress().map(address -> LbAddress.parse(address)
-                .orElseThrow(() -> new IllegalArgumentException("momentum.lb.nginx.ca-master-address is not "
-                        + "host:port: " + address)));
-        fleet = new UpstreamFleet(ca, config.momCompiles());
+        fleet = new UpstreamFleet(config.momCompiles());
         reconciler = new Reconciler(config.lbId(), loadBalancers, new RevisionCounter(revisions),
                 Clock.systemUTC());
         // one thread: the debounce timer fires on it, so applies never overlap

@@ -50,10 +50,10 @@ class ChurnBenchmark {
                 NginxInstance nginx = new NginxInstance(dir.resolve("nginx"))) {
             var settings = nginx.settings(List.of());
             NginxLoadBalancer backend = new NginxLoadBalancer("bench", settings,
-                    new TemplateRenderer(Optional.empty(), settings.defaultTemplate()),
+                    new TemplateRenderer(Optional.empty(), NginxLoadBalancer.DEFAULT_TEMPLATE),
                     Duration.ofSeconds(30));
             new NginxLoadBalancer("bench", nginx.settings(List.of("true")),
-                    new TemplateRenderer(Optional.empty(), settings.defaultTemplate()),
+                    new TemplateRenderer(Optional.empty(), NginxLoadBalancer.DEFAULT_TEMPLATE),
                     Duration.ofSeconds(30)).apply(change(backends, 0));
             nginx.start();
             run("nginx", nginx.port(), backend, i -> change(backends, i));

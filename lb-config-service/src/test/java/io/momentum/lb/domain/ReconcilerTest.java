@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,7 +83,7 @@ class ReconcilerTest {
     }
 
     private static BackendSet set(io.momentum.shared.event.MasterStatus... statuses) {
-        UpstreamFleet fleet = new UpstreamFleet(Optional.empty(), true);
+        UpstreamFleet fleet = new UpstreamFleet(true);
         for (var status : statuses) {
             fleet.update(status.masterId(), status);
         }

@@ -7,12 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.momentum.shared.event.LbBackend;
 import io.momentum.shared.event.MasterRole;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class UpstreamFleetTest {
 
-    private final UpstreamFleet fleet = new UpstreamFleet(Optional.empty(), true);
+    private final UpstreamFleet fleet = new UpstreamFleet(true);
 
     @Test
     void ordersServersByMasterIdWhateverTheArrivalOrder() {
@@ -20,7 +19,7 @@ class UpstreamFleetTest {
         fleet.update("cm1", routable("cm1", "10.0.0.11:8140"));
         fleet.update("cm2", routable("cm2", "10.0.0.12:8140"));
 
-        UpstreamFleet other = new UpstreamFleet(Optional.empty(), true);
+        UpstreamFleet other = new UpstreamFleet(true);
         other.update("cm2", routable("cm2", "10.0.0.12:8140"));
         other.update("cm1", routable("cm1", "10.0.0.11:8140"));
         other.update("cm3", routable("cm3", "10.0.0.13:8140"));
@@ -82,27 +81,22 @@ class UpstreamFleetTest {
     }
 
     @Test
-    void pinsTheCaToTheMomOrToTheConfiguredAddress() {
+    void aMomThatCompilesIsInThePoolMarkedAsTheMom() {
+        fleet.update("mom", Statuses.status("mom", MasterRole.MOM, "10.0.0.10:8140", true, false));
         fleet.update("cm1", routable("cm1", "10.0.0.11:8140"));
-        assertThat(fleet.desired().caServer()).isEmpty();
 
-        fleet.update("mom", Statuses.status("mom", MasterRole.MOM, "10.0.0.10:8140", false, false));
-        assertThat(fleet.desired().caServer()).contains(LbAddress.parse("10.0.0.10:8140").orElseThrow());
-
-        UpstreamFleet pinned = new UpstreamFleet(LbAddress.parse("ca.example.net:8140"), true);
-        pinned.update("mom", Statuses.status("mom", MasterRole.MOM, "10.0.0.10:8140", true, false));
-        assertThat(pinned.desired().caServer()).contains(LbAddress.parse("ca.example.net:8140").orElseThrow());
+        assertThat(fleet.desired().server("mom")).map(LbServer::mom).contains(true);
+        assertThat(fleet.desired().server("cm1")).map(LbServer::mom).contains(false);
     }
 
     @Test
-    void aMomThatDoesNotCompileOnlyServesTheCa() {
-        UpstreamFleet caOnly = new UpstreamFleet(Optional.empty(), false);
+    void aMomThatDoesNotCompileIsLeftOutOfThePool() {
+        UpstreamFleet caOnly = new UpstreamFleet(false);
         caOnly.update("mom", Statuses.status("mom", MasterRole.MOM, "10.0.0.10:8140", true, false));
         caOnly.update("cm1", routable("cm1", "10.0.0.11:8140"));
 
         assertThat(caOnly.desired().server("mom")).isEmpty();
         assertThat(caOnly.desired().server("cm1")).isPresent();
-        assertThat(caOnly.desired().caServer()).contains(LbAddress.parse("10.0.0.10:8140").orElseThrow());
     }
 
     @Test

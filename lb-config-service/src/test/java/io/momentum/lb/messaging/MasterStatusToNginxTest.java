@@ -124,7 +124,7 @@ class MasterStatusToNginxTest {
     /** A fresh service (wiped state dir) replaying the compacted topic renders the same file and writes nothing. */
     private void assertARestartRendersTheSameBytes(KafkaCompanion companion) throws Exception {
         byte[] live = Files.readAllBytes(nginx.outputFile());
-        UpstreamFleet fleet = new UpstreamFleet(Optional.empty(), true);
+        UpstreamFleet fleet = new UpstreamFleet(true);
         ConsumerTask<String, String> replay = companion.consumeStrings().fromTopics(Topics.MASTER_STATUS,
                 Duration.ofSeconds(3));
         replay.awaitCompletion(Duration.ofSeconds(30));
@@ -138,7 +138,7 @@ class MasterStatusToNginxTest {
         }
         var settings = nginx.settings(List.of());
         NginxLoadBalancer fresh = new NginxLoadBalancer("lb-test", settings,
-                new TemplateRenderer(Optional.empty(), settings.defaultTemplate()), Duration.ofSeconds(30));
+                new TemplateRenderer(Optional.empty(), NginxLoadBalancer.DEFAULT_TEMPLATE), Duration.ofSeconds(30));
         Path wipedState = Files.createTempDirectory("wiped-state");
         LbConfigApplied event = new Reconciler("lb-test", List.of(fresh),
                 new RevisionCounter(new RevisionFile(wipedState)), Clock.systemUTC()).reconcile(fleet.desired()).get(0);

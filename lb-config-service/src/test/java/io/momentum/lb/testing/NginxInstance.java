@@ -59,7 +59,7 @@ public final class NginxInstance implements AutoCloseable {
     /** {@code validation}: candidate ({@code nginx -t} before the swap) or reload (the reload validates). */
     public NginxSettings settings(List<String> reloadCommand, String validation) {
         return new NginxSettings(Binaries.find("nginx").orElseThrow(), Optional.of(prefix), mainConfig(),
-                outputFile(), Optional.of(prefix.resolve("logs/error.log")), reloadCommand, validation, "stream",
+                outputFile(), Optional.of(prefix.resolve("logs/error.log")), reloadCommand, validation,
                 "127.0.0.1:" + port, "puppet", Duration.ofSeconds(2));
     }
 

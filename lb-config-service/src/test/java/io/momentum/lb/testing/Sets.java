@@ -6,7 +6,6 @@ import io.momentum.lb.domain.LbServer;
 import io.momentum.lb.domain.ServerState;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /** Backend sets for tests, e.g. {@code Sets.of(backends).active("a").draining("b").build()}. */
 public final class Sets {
@@ -40,7 +39,7 @@ public final class Sets {
     }
 
     public BackendSet build() {
-        return new BackendSet(servers, Optional.empty());
+        return new BackendSet(servers);
     }
 
     private Sets add(ServerState state, String... names) {

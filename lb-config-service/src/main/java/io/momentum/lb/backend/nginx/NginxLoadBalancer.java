@@ -45,6 +45,8 @@ import org.jboss.logging.Logger;
 public class NginxLoadBalancer implements LoadBalancer {
 
     private static final Logger LOG = Logger.getLogger(NginxLoadBalancer.class);
+    /** TCP passthrough for the stream block: agents keep their TLS session end to end with a compile master. */
+    public static final String DEFAULT_TEMPLATE = "templates/nginx-stream.conf";
     private static final Pattern INCLUDE = Pattern.compile("(?<![\\w$])include\\s+(\"[^\"]+\"|'[^']+'|[^;\\s]+)\\s*;");
 
     private final String lbId;
@@ -58,7 +60,7 @@ public class NginxLoadBalancer implements LoadBalancer {
     }
 
     private NginxLoadBalancer(String lbId, NginxSettings settings, Optional<Path> template, Duration commandTimeout) {
-        this(lbId, settings, new TemplateRenderer(template, settings.defaultTemplate()), commandTimeout);
+        this(lbId, settings, new TemplateRenderer(template, DEFAULT_TEMPLATE), commandTimeout);
     }
 
     public NginxLoadBalancer(String lbId, NginxSettings settings, TemplateRenderer renderer,
@@ -85,8 +87,8 @@ public class NginxLoadBalancer implements LoadBalancer {
         byte[] rendered;
         try {
             rendered = renderer.render(set, lbId, Map.of("listen", settings.listen(), "upstream",
-                    settings.upstream(), "mode", settings.mode(), "connectTimeout",
-                    settings.connectTimeout().toMillis() + "ms")).getBytes(StandardCharsets.UTF_8);
+                    settings.upstream(), "connectTimeout", settings.connectTimeout().toMillis() + "ms"))
+                    .getBytes(StandardCharsets.UTF_8);
         } catch (RuntimeException e) {
             return ApplyOutcome.failed("template " + renderer.describe() + " failed: " + e.getMessage(),
                     liveSha256());
@@ -100,7 +102,7 @@ public class NginxLoadBalancer implements LoadBalancer {
                 return ApplyOutcome.unchanged(sha256);
             }
             candidate = ConfigFiles.writeCandidate(output, rendered);
-            // read in both modes: it proves that nginx.conf includes the output file by its literal path
+            // read in both validations: it proves that nginx.conf includes the output file by its literal path
             String mainConfig = candidateMainConfig(candidate);
             if (settings.testsCandidate()) {
                 candidateMain = ConfigFiles.writeCandidate(output.resolveSibling("nginx.conf"),
@@ -168,7 +170,7 @@ public class NginxLoadBalancer implements LoadBalancer {
         }
         if (hits == 0) {
             throw new MainConfigException(main + " does not include " + output
-                    + " by its literal path; add 'include " + output + ";' to its " + settings.mode() + " block");
+                    + " by its literal path; add 'include " + output + ";' to its stream block");
         }
         return result.toString();
     }

@@ -6,9 +6,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jboss.logging.Logger;
 
 /**
- * How nginx is run and where the generated file lives.
+ * How nginx is run and where the generated file lives. The generated file is always a TCP passthrough for nginx's
+ * {@code stream} block: the former http mode proxied plain HTTP to Puppet Server's HTTPS-only port and is removed.
  *
  * @param prefix the {@code -p} prefix, when nginx runs with a non-default one
  * @param mainConfig the operator's nginx.conf; it includes {@code outputFile} by its literal path
@@ -20,13 +22,13 @@ import java.util.Optional;
  * @param upstream name of the generated upstream
  */
 public record NginxSettings(String binary, Optional<Path> prefix, Path mainConfig, Path outputFile,
-        Optional<Path> errorLog, List<String> reloadCommand, String validation, String mode, String listen,
-        String upstream, Duration connectTimeout) {
+        Optional<Path> errorLog, List<String> reloadCommand, String validation, String listen, String upstream,
+        Duration connectTimeout) {
+
+    private static final Logger LOG = Logger.getLogger(NginxSettings.class);
+    static final String MODE_KEY = "momentum.lb.nginx.mode";
 
     public NginxSettings {
-        if (!mode.equals("stream") && !mode.equals("http")) {
-            throw new IllegalArgumentException("nginx mode must be stream or http, not " + mode);
-        }
         if (!validation.equals("candidate") && !validation.equals("reload")) {
             throw new IllegalArgumentException(
                     "momentum.lb.nginx.validation must be candidate or reload, not " + validation);
@@ -34,10 +36,28 @@ public record NginxSettings(String binary, Optional<Path> prefix, Path mainConfi
         reloadCommand = List.copyOf(reloadCommand);
     }
 
+    /** @throws IllegalArgumentException when the configuration still asks for a removed mode */
     public static NginxSettings of(LbConfig.Nginx nginx) {
+        nginx.mode().ifPresent(NginxSettings::refuseRemovedMode);
         return new NginxSettings(nginx.binary(), nginx.prefix(), nginx.mainConfig(), nginx.outputFile(),
-                nginx.errorLog(), nginx.reloadCommand().orElse(List.of()), nginx.validation(), nginx.mode(),
-                nginx.listen(), nginx.upstream(), nginx.connectTimeout());
+                nginx.errorLog(), nginx.reloadCommand().orElse(List.of()), nginx.validation(), nginx.listen(),
+                nginx.upstream(), nginx.connectTimeout());
+    }
+
+    /** {@code stream} is what nginx does anyway (an old configuration keeps working); any other value is refused. */
+    private static void refuseRemovedMode(String mode) {
+        if (mode.equals("stream")) {
+            LOG.warnf("%s is obsolete (nginx is always stream passthrough); remove it", MODE_KEY);
+            return;
+        }
+        if (mode.equals("http")) {
+            throw new IllegalArgumentException(MODE_KEY + "=http: nginx http mode was removed; it proxied plain HTTP"
+                    + " to Puppet Server's HTTPS-only port and could not serve Puppet agents. Use stream passthrough"
+                    + " (remove " + MODE_KEY + "; include the generated file in nginx's stream block) and point"
+                    + " agents at the CA with ca_server.");
+        }
+        throw new IllegalArgumentException(MODE_KEY + "=" + mode + ": the key was removed, nginx is always stream"
+                + " passthrough; remove it");
     }
 
     /** {@code nginx [-p prefix] -c <config> [-e errorlog]} followed by {@code extra}. */
@@ -69,9 +89,5 @@ public record NginxSettings(String binary, Optional<Path> prefix, Path mainConfi
 
     List<String> reload() {
         return reloadCommand.isEmpty() ? nginx(mainConfig, "-s", "reload") : reloadCommand;
-    }
-
-    public String defaultTemplate() {
-        return "templates/nginx-" + mode + ".conf";
     }
 }

@@ -255,8 +255,8 @@ class NginxLoadBalancerTest {
 
     private NginxLoadBalancer backend(List<String> reloadCommand, Optional<Path> template) {
         NginxSettings settings = nginx.settings(reloadCommand);
-        return new NginxLoadBalancer("lb-test", settings, new TemplateRenderer(template, settings.defaultTemplate()),
-                Duration.ofSeconds(30));
+        return new NginxLoadBalancer("lb-test", settings,
+                new TemplateRenderer(template, NginxLoadBalancer.DEFAULT_TEMPLATE), Duration.ofSeconds(30));
     }
 
     /**
@@ -267,8 +267,8 @@ class NginxLoadBalancerTest {
         List<String> debianExecReload = nginx.settings(List.of()).command("-g", "daemon on; master_process on;",
                 "-s", "reload");
         NginxSettings settings = nginx.settings(debianExecReload, "reload");
-        return new NginxLoadBalancer("lb-test", settings, new TemplateRenderer(template, settings.defaultTemplate()),
-                Duration.ofSeconds(30));
+        return new NginxLoadBalancer("lb-test", settings,
+                new TemplateRenderer(template, NginxLoadBalancer.DEFAULT_TEMPLATE), Duration.ofSeconds(30));
     }
 
     private void awaitTraffic(Set<String> expected) {
