@@ -208,7 +208,7 @@ start_master() { # ID
   index="$(master_index "$id")"
   [ "$id" = mom ] && role=MOM
   local demo_port=$((DEMO_BASE_PORT + index)) agent_port=$((AGENT_BASE_PORT + index))
-  # As in small fleets, the MoM compiles too and sits in the pool (and, in http mode, gets /puppet-ca/).
+  # As in small fleets, the MoM compiles too and sits in the pool.
   lb_address="127.0.0.1:$demo_port"
   local dir="$STATE/masters/$id"
   mkdir -p "$dir/environments" "$dir/cache"
@@ -281,7 +281,6 @@ start_lb() {
     -Dmomentum.lb.lb-id=quickstart \
     -Dmomentum.lb.backends=nginx \
     -Dmomentum.lb.state-dir="$STATE/state/lb-config-service" \
-    -Dmomentum.lb.nginx.mode=stream \
     -Dmomentum.lb.nginx.listen="127.0.0.1:$NGINX_PORT" \
     -Dmomentum.lb.nginx.output-file="$STATE/nginx/momentum-upstream.conf" \
     -Dmomentum.lb.nginx.main-config="$STATE/nginx/nginx.conf" \

@@ -97,7 +97,6 @@ final class PassthroughBalancers implements AutoCloseable {
         Map<String, String> config = new TreeMap<>();
         config.put("momentum.lb.backends", "nginx,haproxy");
         config.put("momentum.lb.nginx.binary", NGINX.toString());
-        config.put("momentum.lb.nginx.mode", "stream");
         config.put("momentum.lb.nginx.prefix", nginxDir + "/");
         config.put("momentum.lb.nginx.main-config", nginxDir.resolve("nginx.conf").toString());
         config.put("momentum.lb.nginx.output-file", nginxInclude().toString());

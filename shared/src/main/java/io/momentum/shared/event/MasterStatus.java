@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * Value of {@code momentum.master-status}, keyed by {@code masterId}: what the load balancer must do with a master.
  *
- * @param role MOM or COMPILE, so a load balancer can pin {@code /puppet-ca/} to the MoM (addition to SPEC.md)
+ * @param role MOM or COMPILE, so a load balancer can leave the MoM out of the compile pool ({@code momentum.lb.mom-compiles=false})
  * @param draining the master is leaving: no new connections, existing ones may finish (addition to SPEC.md)
  */
 public record MasterStatus(
