@@ -25,5 +25,8 @@ create() { # NAME CONFIGS...
 for topic in momentum.deploy-requests momentum.deploy-results momentum.masters momentum.master-status; do
   create "$topic" cleanup.policy=compact min.insync.replicas="$MIN_ISR"
 done
+# Plans: compacted too, but superseded plans stay 30 days (PLAN_HISTORY_MS): what a rollback picks from.
+create momentum.deploy-plans cleanup.policy=compact min.compaction.lag.ms="${PLAN_HISTORY_MS:-2592000000}" \
+  min.insync.replicas="$MIN_ISR"
 # History of load-balancer changes: kept 7 days.
 create momentum.lb-changes cleanup.policy=delete retention.ms=604800000 min.insync.replicas="$MIN_ISR"

@@ -25,4 +25,11 @@ public interface TopicConfig {
 
     @WithDefault("P7D")
     Duration lbChangesRetention();
+
+    /**
+     * How long superseded plans stay on {@code momentum.deploy-plans} before compaction may remove them
+     * ({@code min.compaction.lag.ms}): the history a rollback to an older plan can pick from.
+     */
+    @WithDefault("P30D")
+    Duration planHistory();
 }

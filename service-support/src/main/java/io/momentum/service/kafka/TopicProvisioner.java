@@ -40,7 +40,11 @@ public final class TopicProvisioner {
     public List<NewTopic> desiredTopics() {
         List<NewTopic> topics = new ArrayList<>();
         for (String name : Topics.ALL) {
-            Map<String, String> configs = Topics.COMPACTED.contains(name)
+            Map<String, String> configs = name.equals(Topics.DEPLOY_PLANS)
+                    ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                            TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, String.valueOf(settings.planHistory().toMillis()),
+                            TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(settings.minInsyncReplicas()))
+                    : Topics.COMPACTED.contains(name)
                     ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                             TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(settings.minInsyncReplicas()))
                     : Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,

@@ -28,7 +28,7 @@ public class TopicProvisioning {
             return;
         }
         TopicSettings settings = new TopicSettings(config.partitions(), config.replicationFactor(),
-                config.minInsyncReplicas(), config.lbChangesRetention());
+                config.minInsyncReplicas(), config.lbChangesRetention(), config.planHistory());
         try {
             new TopicProvisioner(kafka.admin(), settings).provision();
         } catch (RuntimeException e) {

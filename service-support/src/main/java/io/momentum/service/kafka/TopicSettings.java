@@ -6,9 +6,11 @@ import java.time.Duration;
  * How the SPEC topics are created. Defaults fit one local broker; production sets
  * {@code replicationFactor 3} and {@code minInsyncReplicas 2}.
  */
-public record TopicSettings(int partitions, short replicationFactor, int minInsyncReplicas, Duration lbChangesRetention) {
+public record TopicSettings(int partitions, short replicationFactor, int minInsyncReplicas, Duration lbChangesRetention,
+        Duration planHistory) {
 
-    public static final TopicSettings LOCAL = new TopicSettings(3, (short) 1, 1, Duration.ofDays(7));
+    public static final TopicSettings LOCAL = new TopicSettings(3, (short) 1, 1, Duration.ofDays(7),
+            Duration.ofDays(30));
 
     public TopicSettings {
         if (partitions < 1) {

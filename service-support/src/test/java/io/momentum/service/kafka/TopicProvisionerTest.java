@@ -54,8 +54,9 @@ class TopicProvisionerTest {
         }
 
         TopicProvisioner provisioner = new TopicProvisioner(admin, new TopicSettings(3, (short) 1, 1,
-                Duration.ofDays(7)));
-        assertThat(provisioner.provision()).containsExactlyInAnyOrder(Topics.DEPLOY_REQUESTS, Topics.DEPLOY_RESULTS,
+                Duration.ofDays(7), Duration.ofDays(30)));
+        assertThat(provisioner.provision()).containsExactlyInAnyOrder(Topics.DEPLOY_REQUESTS, Topics.DEPLOY_PLANS,
+                Topics.DEPLOY_RESULTS,
                 Topics.MASTER_STATUS, Topics.LB_CHANGES);
         assertThat(provisioner.provision()).isEmpty();
 
@@ -69,6 +70,10 @@ class TopicProvisionerTest {
                     .get(30, TimeUnit.SECONDS);
             assertThat(policy(configs, Topics.DEPLOY_REQUESTS)).isEqualTo("compact");
             assertThat(policy(configs, Topics.DEPLOY_RESULTS)).isEqualTo("compact");
+            assertThat(policy(configs, Topics.DEPLOY_PLANS)).isEqualTo("compact");
+            assertThat(configs.get(new ConfigResource(ConfigResource.Type.TOPIC, Topics.DEPLOY_PLANS))
+                    .get(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG).value())
+                    .isEqualTo(String.valueOf(Duration.ofDays(30).toMillis()));
             assertThat(policy(configs, Topics.MASTER_STATUS)).isEqualTo("compact");
             assertThat(policy(configs, Topics.MASTERS)).isEqualTo("delete");
             assertThat(policy(configs, Topics.LB_CHANGES)).isEqualTo("delete");

@@ -13,6 +13,8 @@ import java.util.UUID;
  * Value of {@code momentum.deploy-results}, keyed {@code <masterId>/<environment>} (see {@link #key()}).
  *
  * @param postDeploy what each post-deploy step did after the deploy (empty when none ran)
+ * @param planDigest the digest of the {@link DeployPlan} deployed, or {@code null} for a result that deployed no plan
+ *     (a refusal, or a backend that resolves refs itself)
  */
 public record DeployResult(
         @NotNull UUID requestId,
@@ -25,7 +27,8 @@ public record DeployResult(
         long durationMs,
         @Valid ModuleCounts modules,
         String error,
-        List<@Valid PostDeployOutcome> postDeploy) implements Event {
+        List<@Valid PostDeployOutcome> postDeploy,
+        @Pattern(regexp = "[0-9a-f]{64}") String planDigest) implements Event {
 
     public DeployResult {
         postDeploy = postDeploy == null ? List.of() : List.copyOf(postDeploy);
@@ -35,13 +38,19 @@ public record DeployResult(
     public DeployResult(UUID requestId, String masterId, String environment, String commit, DeployStatus status,
             Instant startedAt, Instant finishedAt, long durationMs, ModuleCounts modules, String error) {
         this(requestId, masterId, environment, commit, status, startedAt, finishedAt, durationMs, modules, error,
-                List.of());
+                List.of(), null);
     }
 
     /** This result with the outcomes of the post-deploy steps that ran after it. */
     public DeployResult withPostDeploy(List<PostDeployOutcome> outcomes) {
         return new DeployResult(requestId, masterId, environment, commit, status, startedAt, finishedAt, durationMs,
-                modules, error, outcomes);
+                modules, error, outcomes, planDigest);
+    }
+
+    /** This result as the deploy of the plan with this digest. */
+    public DeployResult withPlanDigest(String digest) {
+        return new DeployResult(requestId, masterId, environment, commit, status, startedAt, finishedAt, durationMs,
+                modules, error, postDeploy, digest);
     }
 
     public String key() {

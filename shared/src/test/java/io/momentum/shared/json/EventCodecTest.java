@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.momentum.shared.event.DeployKind;
+import io.momentum.shared.event.DeployPlan;
 import io.momentum.shared.event.DeployRequest;
 import io.momentum.shared.event.DeployResult;
 import io.momentum.shared.event.DeployStatus;
@@ -18,8 +19,10 @@ import io.momentum.shared.event.MasterRole;
 import io.momentum.shared.event.MasterState;
 import io.momentum.shared.event.MasterStatus;
 import io.momentum.shared.event.ModuleCounts;
+import io.momentum.shared.event.PlannedModule;
 import io.momentum.shared.event.PostDeployOutcome;
 import io.momentum.shared.event.Provider;
+import io.momentum.shared.event.Rollout;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -43,11 +46,20 @@ class EventCodecTest {
                 DeployRequest.module("stdlib", "https://git.example.net/puppet/stdlib.git", null,
                         Provider.BITBUCKET_SERVER, T0),
                 DeployRequest.fullSync(Provider.MANUAL, T0),
+                DeployPlan.planned(id, "production", "control", "production", SHA, List.of(
+                        new PlannedModule("stdlib", "modules/stdlib", PlannedModule.Type.GIT,
+                                "https://git.example.net/puppet/stdlib.git", "main", SHA, null, false),
+                        new PlannedModule("concat", "modules/concat", PlannedModule.Type.FORGE, "puppetlabs-concat",
+                                "9.0.2", null, "a".repeat(64), true)), Rollout.FLEET, T0),
+                DeployPlan.failed(id, "feature_x", "control", "feature/x", SHA,
+                        "Puppetfile line 3: unknown option :bogus", T0),
+                DeployPlan.absent(id, "feature_x", "control", "feature/x", T0),
                 new DeployResult(id, "cm1", "production", SHA, DeployStatus.FAILED, T0, T0.plusMillis(1500), 1500,
                         new ModuleCounts(3, 17), "module apache: ref v9 not found"),
                 new DeployResult(id, "cm2", "production", SHA, DeployStatus.SUCCEEDED, T0, T0.plusMillis(900), 900,
                         new ModuleCounts(0, 20), null).withPostDeploy(List.of(
-                                new PostDeployOutcome("flush-environment-cache", true, "204 from cm2:8140", 35))),
+                                new PostDeployOutcome("flush-environment-cache", true, "204 from cm2:8140", 35)))
+                        .withPlanDigest("b".repeat(64)),
                 new MasterAnnouncement("cm1", MasterRole.COMPILE, "https://cm1.example.net:8140",
                         "10.0.0.11:8140", MasterState.JOINING, "0.1.0", T0, T0.plusSeconds(5), 5000),
                 new MasterAnnouncement("cm2", MasterRole.COMPILE, null, null, MasterState.JOINING, "0.1.0", T0, T0,
