@@ -19,7 +19,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The three user stories on the real local fleet: Kafka, webhook-service, health-monitor, lb-config-service,
+ * The user stories on the real local fleet: Kafka, webhook-service, health-monitor, lb-config-service,
  * three deploy agents with demo compile masters, and nginx, all started by {@code deploy/quickstart.sh up}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -67,6 +67,11 @@ class FleetIT {
     void aNewMasterCatchesUpOnEveryEnvironmentBeforeItJoinsTheUpstream() {
         String production = head("production");
         String development = head("development");
+        String plannedMotd = fleet.deployedModuleSha("mom", "production", "motd");
+        assertThat(plannedMotd).isNotNull();
+        // motd's branch moves on without a deploy: the new master must still deploy the planned commit.
+        String movedMotd = pushModuleChange("motd");
+        assertThat(movedMotd).isNotEqualTo(plannedMotd);
         fleet.quickstart("add-master", "cm3");
 
         // Until cm3 serves, it must never be in the upstream with old or missing code.
@@ -80,6 +85,16 @@ class FleetIT {
         });
         await().atMost(DEPLOYED).untilAsserted(() ->
                 assertThat(servedBy("production", 30)).contains("cm3"));
+        for (String master : List.of("mom", "cm1", "cm2", "cm3")) {
+            assertThat(fleet.deployedModuleSha(master, "production", "motd")).as(master).isEqualTo(plannedMotd);
+        }
+
+        // The next push plans the moved branch once, and every master gets that one commit.
+        String commit = pushChange("production", "e2e push after motd moved");
+        awaitEveryMasterAt(List.of("mom", "cm1", "cm2", "cm3"), "production", commit);
+        for (String master : List.of("mom", "cm1", "cm2", "cm3")) {
+            assertThat(fleet.deployedModuleSha(master, "production", "motd")).as(master).isEqualTo(movedMotd);
+        }
     }
 
     @Test
@@ -119,19 +134,78 @@ class FleetIT {
         awaitEveryMasterAt(List.of("mom", "cm1", "cm2", "cm3"), "development", commit);
     }
 
-    private static String pushChange(String branch, String message) {
-        Path clone = work.resolve("clone-" + System.nanoTime());
-        fleet.git(work, "clone", "-q", "-b", branch, fleet.state.resolve("git/control.git").toString(), clone.toString());
+    @Test
+    @Order(6)
+    void aRollbackReactivatesThePreviousPlanEverywhereWithoutDownloadingAndStaysPinned() throws Exception {
+        List<String> masters = List.of("mom", "cm1", "cm2", "cm3");
+        String before = head("production");
+        String pushed = pushChange("production", "e2e push to roll back");
+        awaitEveryMasterAt(masters, "production", pushed);
+
+        // With every git remote gone, only versions kept on the masters' disks can serve a rollback.
+        Path git = fleet.state.resolve("git");
+        Path hidden = fleet.state.resolve("git-unreachable");
+        Files.move(git, hidden);
         try {
-            Files.writeString(clone.resolve("manifests/site.pp"), "# " + message + " " + System.nanoTime() + "\n",
+            LocalFleet.Response answer = fleet.api("POST", "/api/v1/environments/production/rollback", null);
+            assertThat(answer.status()).as(answer.body()).isEqualTo(202);
+            awaitEveryMasterAt(masters, "production", before);
+        } finally {
+            Files.move(hidden, git);
+        }
+        await().atMost(DEPLOYED).untilAsserted(() -> assertThat(servedCommits("production", 12)).containsOnly(before));
+        assertThat(fleet.api("GET", "/api/v1/environments", null).body()).contains("\"pinned\":true");
+
+        // Unpinning deploys the branch head again.
+        LocalFleet.Response unpin = fleet.api("DELETE", "/api/v1/environments/production/pin", null);
+        assertThat(unpin.status()).as(unpin.body()).isEqualTo(202);
+        awaitEveryMasterAt(masters, "production", pushed);
+    }
+
+    @Test
+    @Order(7)
+    void aPuppetfileThatDoesNotParseFailsOnceCentrallyAndEveryMasterKeepsServing() {
+        String before = head("development");
+        String broken = pushCommit("development", "Puppetfile", "mod 'motd', :git => \n", "e2e broken Puppetfile");
+        await().atMost(DEPLOYED).untilAsserted(() -> assertThat(fleet.api("GET", "/api/v1/environments", null).body())
+                .contains("FAILED").contains("Puppetfile"));
+        for (String master : List.of("mom", "cm1", "cm2", "cm3")) {
+            assertThat(fleet.deployedCommit(master, "development")).as(master).isEqualTo(before);
+        }
+        assertThat(broken).isNotEqualTo(before);
+    }
+
+    private static String pushModuleChange(String module) {
+        Path clone = work.resolve(module + "-" + System.nanoTime());
+        fleet.git(work, "clone", "-q", "-b", "main", fleet.state.resolve("git/modules/" + module + ".git").toString(),
+                clone.toString());
+        try {
+            Files.writeString(clone.resolve("manifests/init.pp"), "# moved " + System.nanoTime() + "\n",
                     java.nio.file.StandardOpenOption.APPEND);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        fleet.git(clone, "commit", "-q", "-am", message);
-        String output = fleet.git(clone, "push", "-q", "origin", branch);
-        assertThat(output).contains("answered 202");
+        fleet.git(clone, "commit", "-q", "-am", "e2e moves " + module);
+        fleet.git(clone, "push", "-q", "origin", "main");
         return fleet.git(clone, "rev-parse", "HEAD").trim();
+    }
+
+    /** Commits {@code content} appended to {@code file} on {@code branch} and pushes it (the hook's webhook). */
+    private static String pushCommit(String branch, String file, String content, String message) {
+        Path clone = work.resolve("clone-" + System.nanoTime());
+        fleet.git(work, "clone", "-q", "-b", branch, fleet.state.resolve("git/control.git").toString(), clone.toString());
+        try {
+            Files.writeString(clone.resolve(file), content, java.nio.file.StandardOpenOption.APPEND);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        fleet.git(clone, "commit", "-q", "-am", message);
+        assertThat(fleet.git(clone, "push", "-q", "origin", branch)).contains("answered 202");
+        return fleet.git(clone, "rev-parse", "HEAD").trim();
+    }
+
+    private static String pushChange(String branch, String message) {
+        return pushCommit(branch, "manifests/site.pp", "# " + message + " " + System.nanoTime() + "\n", message);
     }
 
     private static String head(String branch) {

@@ -20,6 +20,8 @@ final class LocalFleet {
     static final int PORT_OFFSET = 1000;
     static final String NGINX = "http://127.0.0.1:" + (18140 + PORT_OFFSET);
     static final String LB_API = "http://127.0.0.1:" + (8090 + PORT_OFFSET);
+    static final String WEBHOOK_API = "http://127.0.0.1:" + (8088 + PORT_OFFSET);
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
 
     final Path root;
     final Path state;
@@ -93,6 +95,43 @@ final class LocalFleet {
             return new Response(Integer.parseInt(statusLine[1]), raw.substring(headerEnd + 4));
         } catch (IOException | NumberFormatException e) {
             return new Response(-1, e.toString());
+        }
+    }
+
+    /** Calls the webhook-service API with the quickstart's token: the status and body. */
+    Response api(String method, String path, String json) {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(URI.create(WEBHOOK_API + path))
+                .header("Authorization", "Bearer " + readState("api-token").trim())
+                .timeout(Duration.ofSeconds(30));
+        request = json == null ? request.method(method, java.net.http.HttpRequest.BodyPublishers.noBody())
+                : request.header("Content-Type", "application/json")
+                        .method(method, java.net.http.HttpRequest.BodyPublishers.ofString(json));
+        try {
+            java.net.http.HttpResponse<String> response = HTTP.send(request.build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** The git commit module {@code module} is deployed at in {@code environment} on {@code masterId}. */
+    String deployedModuleSha(String masterId, String environment, String module) {
+        Path info = state.resolve("masters").resolve(masterId).resolve("environments").resolve(environment)
+                .resolve(".r10k-deploy.json");
+        try {
+            if (!Files.exists(info)) {
+                return null;
+            }
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"name\"\\s*:\\s*\"" + module
+                    + "\",\\s*\"version\"\\s*:\\s*\"[^\"]*\",\\s*\"sha\"\\s*:\\s*\"([0-9a-f]{40})\"")
+                    .matcher(Files.readString(info));
+            return m.find() ? m.group(1) : null;
+        } catch (IOException e) {
+            return null;
         }
     }
 
