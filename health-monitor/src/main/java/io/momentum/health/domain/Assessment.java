@@ -8,7 +8,7 @@ import java.util.List;
  * @param eligible healthy, announced READY (or configured only), heartbeating and not held down: the policy may
  *     route it
  * @param blocker why it is not eligible, or {@code null} when it is
- * @param laggingEnvironments environments not at their desired commit; empty means in sync
+ * @param laggingEnvironments environments not at their desired plan; empty means in sync
  */
 public record Assessment(String masterId, boolean eligible, String blocker, List<String> laggingEnvironments) {
 

@@ -1,67 +1,51 @@
 package io.momentum.health.domain;
 
-import io.momentum.shared.event.DeployKind;
-import io.momentum.shared.event.DeployRequest;
+import io.momentum.shared.event.DeployPlan;
 import io.momentum.shared.event.DeployResult;
 import io.momentum.shared.event.DeployStatus;
+import io.momentum.shared.event.PlanStatus;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeSet;
-import java.util.UUID;
 
 /**
- * Which commit every environment should be at (from deploy requests) and which commit every master serves (from
- * deploy results). Both topics are compacted and may be replayed in any interleaving: the outcome depends only on
- * the order within each topic.
+ * Which plan every environment should be at (the latest deploy plan per environment) and which plan every master
+ * serves (its latest successful deploy results). Desired state is read only from the plans topic and deployed state
+ * only from the results topic, and the two are compared only when asked: both topics are compacted and may be
+ * replayed in any interleaving, and the outcome depends only on the order within each topic.
  */
 final class CodeState {
 
     /**
-     * What an environment should look like.
-     *
-     * @param commit the desired commit; {@code null} while the request did not name one and no master has reported
-     *     what it resolved the branch to
-     * @param absent the branch was deleted: masters should purge the environment
+     * What an environment should look like: {@code absent}, or the plan's digest and control commit.
      */
-    private record Desired(UUID requestId, String commit, boolean absent) {
+    private record Desired(String digest, String commit, boolean absent) {
+
+        static final Desired ABSENT = new Desired(null, null, true);
     }
 
-    private record Deployed(UUID requestId, String commit) {
+    /** What a master serves: the digest of the plan it deployed ({@code null} when the result names none). */
+    private record Deployed(String digest, String commit) {
     }
 
     private final Map<String, Desired> desired = new HashMap<>();
     private final Map<String, Map<String, Deployed>> deployed = new HashMap<>();
 
-    void apply(DeployRequest request) {
-        if (request.kind() != DeployKind.ENVIRONMENT || request.environment() == null) {
-            return;
+    void apply(DeployPlan plan) {
+        switch (plan.status()) {
+            case PLANNED -> desired.put(plan.environment(), new Desired(plan.digest(), plan.commit(), false));
+            case ABSENT -> desired.put(plan.environment(), Desired.ABSENT);
+            case FAILED -> {
+                // Nothing was deployed: the masters keep serving the previous plan, which stays the desired one.
+            }
         }
-        if (request.deleted()) {
-            desired.put(request.environment(), new Desired(request.requestId(), null, true));
-            return;
-        }
-        String commit = request.commit() != null ? request.commit() : resolvedBy(request.requestId());
-        desired.put(request.environment(), new Desired(request.requestId(), commit, false));
-    }
-
-    /** A request without a commit means "the branch head": the first master that deployed it tells which one. */
-    private String resolvedBy(UUID requestId) {
-        return deployed.values().stream()
-                .flatMap(envs -> envs.values().stream())
-                .filter(d -> d.requestId().equals(requestId) && d.commit() != null)
-                .map(Deployed::commit)
-                .findFirst()
-                .orElse(null);
     }
 
     void apply(DeployResult result) {
         if (result.status() == DeployStatus.PURGED) {
-            Map<String, Deployed> envs = deployed.get(result.masterId());
-            if (envs != null) {
-                envs.remove(result.environment());
-            }
+            forgetDeployment(result.masterId(), result.environment());
             return;
         }
         if (result.status() != DeployStatus.SUCCEEDED) {
@@ -69,15 +53,10 @@ final class CodeState {
             return;
         }
         deployed.computeIfAbsent(result.masterId(), id -> new HashMap<>())
-                .put(result.environment(), new Deployed(result.requestId(), result.commit()));
-        Desired wanted = desired.get(result.environment());
-        if (wanted != null && !wanted.absent() && wanted.commit() == null && result.commit() != null
-                && wanted.requestId().equals(result.requestId())) {
-            desired.put(result.environment(), new Desired(wanted.requestId(), result.commit(), false));
-        }
+                .put(result.environment(), new Deployed(result.planDigest(), result.commit()));
     }
 
-    /** A tombstone on the requests topic: nothing is desired of the environment any more. */
+    /** A tombstone on the plans topic: nothing is desired of the environment any more. */
     void forgetEnvironment(String environment) {
         desired.remove(environment);
     }
@@ -91,24 +70,54 @@ final class CodeState {
     }
 
     /**
-     * The environments in which {@code masterId} differs from the desired state, sorted: behind or ahead of the
-     * desired commit, missing, or still present after its branch was deleted. Environments whose desired commit is
-     * unknown are not judged.
+     * The environments in which {@code masterId} differs from the desired state, sorted: at another plan, missing,
+     * or still present although the environment must be absent. Environments without a known desired plan are not
+     * judged.
      */
     List<String> laggingEnvironments(String masterId) {
         Map<String, Deployed> envs = deployed.getOrDefault(masterId, Map.of());
         TreeSet<String> lagging = new TreeSet<>();
         desired.forEach((environment, wanted) -> {
-            Deployed actual = envs.get(environment);
-            if (wanted.absent()) {
-                if (actual != null) {
-                    lagging.add(environment);
-                }
-            } else if (wanted.commit() != null && (actual == null || !Objects.equals(actual.commit(),
-                    wanted.commit()))) {
+            if (!matches(wanted, envs.get(environment))) {
                 lagging.add(environment);
             }
         });
         return List.copyOf(lagging);
+    }
+
+    /**
+     * Every environment worth showing for {@code masterId}, sorted: each one with a desired plan, each one the master
+     * serves, and an absent one only while the master still has it.
+     */
+    List<EnvironmentSync> environments(String masterId) {
+        Map<String, Deployed> envs = deployed.getOrDefault(masterId, Map.of());
+        TreeSet<String> names = new TreeSet<>(envs.keySet());
+        desired.forEach((environment, wanted) -> {
+            if (!wanted.absent()) {
+                names.add(environment);
+            }
+        });
+        List<EnvironmentSync> rows = new ArrayList<>();
+        for (String environment : names) {
+            Desired wanted = desired.get(environment);
+            Deployed actual = envs.get(environment);
+            rows.add(new EnvironmentSync(environment,
+                    wanted == null ? null : wanted.absent() ? PlanStatus.ABSENT : PlanStatus.PLANNED,
+                    wanted == null ? null : wanted.digest(), wanted == null ? null : wanted.commit(),
+                    actual == null ? null : actual.digest(), actual == null ? null : actual.commit(),
+                    wanted == null || matches(wanted, actual)));
+        }
+        return rows;
+    }
+
+    private static boolean matches(Desired wanted, Deployed actual) {
+        if (wanted.absent() || actual == null) {
+            return wanted.absent() && actual == null;
+        }
+        if (wanted.digest() != null && actual.digest() != null) {
+            return wanted.digest().equals(actual.digest());
+        }
+        // r10k/g10k results and results from before plans name no digest: the control commit is all they tell.
+        return wanted.commit() != null && wanted.commit().equals(actual.commit());
     }
 }

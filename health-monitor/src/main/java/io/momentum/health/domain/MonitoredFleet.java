@@ -1,6 +1,6 @@
 package io.momentum.health.domain;
 
-import io.momentum.shared.event.DeployRequest;
+import io.momentum.shared.event.DeployPlan;
 import io.momentum.shared.event.DeployResult;
 import io.momentum.shared.event.Health;
 import io.momentum.shared.event.MasterAnnouncement;
@@ -88,18 +88,18 @@ public final class MonitoredFleet {
         decommissioned.add(masterId);
     }
 
-    public synchronized void onDeployRequest(DeployRequest request) {
-        code.apply(request);
+    public synchronized void onDeployPlan(DeployPlan plan) {
+        code.apply(plan);
     }
 
     public synchronized void onDeployResult(DeployResult result) {
         code.apply(result);
     }
 
-    /** A tombstone on {@code momentum.deploy-requests}, keyed {@code env:<environment>} (other keys change nothing). */
-    public synchronized void onDeployRequestRemoved(String key) {
-        if (key != null && key.startsWith(DeployRequest.ENVIRONMENT_KEY_PREFIX)) {
-            code.forgetEnvironment(key.substring(DeployRequest.ENVIRONMENT_KEY_PREFIX.length()));
+    /** A tombstone on {@code momentum.deploy-plans}, keyed {@code env:<environment>} (other keys change nothing). */
+    public synchronized void onDeployPlanRemoved(String key) {
+        if (key != null && key.startsWith(DeployPlan.KEY_PREFIX)) {
+            code.forgetEnvironment(key.substring(DeployPlan.KEY_PREFIX.length()));
         }
     }
 
@@ -149,6 +149,19 @@ public final class MonitoredFleet {
 
     public synchronized Optional<MasterStatus> status(String masterId) {
         return Optional.ofNullable(evaluate().get(masterId));
+    }
+
+    /** Every known master's status with its environments' desired and deployed plans, ordered by id. */
+    public synchronized List<MasterView> views() {
+        return evaluate().values().stream().map(this::view).toList();
+    }
+
+    public synchronized Optional<MasterView> view(String masterId) {
+        return Optional.ofNullable(evaluate().get(masterId)).map(this::view);
+    }
+
+    private MasterView view(MasterStatus status) {
+        return new MasterView(status, code.environments(status.masterId()));
     }
 
     /**

@@ -22,7 +22,7 @@ public final class StrictPolicy implements RoutingPolicy {
             } else if (master.inSync()) {
                 verdict = new Verdict(true, "healthy and in sync");
             } else if (anyInSync) {
-                verdict = new Verdict(false, "strict: behind the desired commit in " + RoutingPolicy.lagging(master));
+                verdict = new Verdict(false, "strict: not at the desired plan in " + RoutingPolicy.lagging(master));
             } else {
                 verdict = new Verdict(true, "strict: no healthy master is in sync, so healthy masters stay routable"
                         + " rather than none; behind in " + RoutingPolicy.lagging(master));

@@ -3,7 +3,7 @@ package io.momentum.health.messaging;
 import io.momentum.health.domain.MonitoredFleet;
 import io.momentum.service.events.EventDecoder;
 import io.momentum.service.replay.RecordHandler;
-import io.momentum.shared.event.DeployRequest;
+import io.momentum.shared.event.DeployPlan;
 import io.momentum.shared.event.DeployResult;
 import io.momentum.shared.event.MasterAnnouncement;
 import io.momentum.shared.event.Topics;
@@ -12,14 +12,15 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Applies the records of the fleet topics to the {@link MonitoredFleet}: announcements and tombstones of
- * {@code momentum.masters}, the code state of {@code momentum.deploy-requests} and {@code momentum.deploy-results},
- * and from {@code momentum.master-status} only which masters have a status there, so that statuses of masters
- * nobody knows any more get tombstoned. A replay reader feeds it every record from the beginning on every start;
- * values are decoded and validated by the {@link EventDecoder}, so a malformed one is skipped and counted.
+ * {@code momentum.masters}, the desired plans of {@code momentum.deploy-plans}, the deployed plans of
+ * {@code momentum.deploy-results}, and from {@code momentum.master-status} only which masters have a status there,
+ * so that statuses of masters nobody knows any more get tombstoned. A replay reader feeds it every record from the
+ * beginning on every start; values are decoded and validated by the {@link EventDecoder}, so a malformed one is
+ * skipped and counted.
  */
 public final class FleetFeed implements RecordHandler {
 
-    static final List<String> TOPICS = List.of(Topics.MASTERS, Topics.DEPLOY_REQUESTS, Topics.DEPLOY_RESULTS,
+    static final List<String> TOPICS = List.of(Topics.MASTERS, Topics.DEPLOY_PLANS, Topics.DEPLOY_RESULTS,
             Topics.MASTER_STATUS);
 
     private final MonitoredFleet fleet;
@@ -40,11 +41,11 @@ public final class FleetFeed implements RecordHandler {
                     fleet.onDecommission(record.key());
                 }
             }
-            case Topics.DEPLOY_REQUESTS -> {
+            case Topics.DEPLOY_PLANS -> {
                 if (record.value() == null) {
-                    fleet.onDeployRequestRemoved(record.key());
+                    fleet.onDeployPlanRemoved(record.key());
                 } else {
-                    fleet.onDeployRequest(decoder.decode(record.value(), DeployRequest.class));
+                    fleet.onDeployPlan(decoder.decode(record.value(), DeployPlan.class));
                 }
             }
             case Topics.DEPLOY_RESULTS -> {

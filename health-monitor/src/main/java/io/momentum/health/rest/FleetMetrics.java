@@ -28,7 +28,7 @@ public class FleetMetrics {
         gauge("momentum.health.masters", "Known masters", status -> true);
         gauge("momentum.health.masters.up", "Masters whose Puppet Server is UP", s -> s.health() == Health.UP);
         gauge("momentum.health.masters.routable", "Masters the load balancer routes to", MasterStatus::routable);
-        gauge("momentum.health.masters.in.sync", "Masters at every desired commit", MasterStatus::inSync);
+        gauge("momentum.health.masters.in.sync", "Masters at the desired plan of every environment", MasterStatus::inSync);
         gauge("momentum.health.masters.draining", "Masters whose agent is leaving", MasterStatus::draining);
     }
 

@@ -1,7 +1,6 @@
 package io.momentum.health.rest;
 
 import io.momentum.health.domain.MonitoredFleet;
-import io.momentum.shared.event.MasterStatus;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -12,7 +11,10 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-/** The monitor's current view, the same statuses it publishes (masters awaiting their first verdict included). */
+/**
+ * The monitor's current view: the same statuses it publishes (masters awaiting their first verdict included), each
+ * with the desired and deployed plan of every environment.
+ */
 @Path("/api/v1/masters")
 @Produces(MediaType.APPLICATION_JSON)
 public class MastersResource {
@@ -21,15 +23,16 @@ public class MastersResource {
     MonitoredFleet fleet;
 
     @GET
-    @Operation(summary = "Status of every known master: health, code sync, routability and why")
-    public List<MasterStatus> masters() {
-        return fleet.statuses();
+    @Operation(summary = "Status of every known master: health, code sync per environment, routability and why")
+    public List<MasterDetails> masters() {
+        return fleet.views().stream().map(MasterDetails::of).toList();
     }
 
     @GET
     @Path("{masterId}")
-    @Operation(summary = "Status of one master")
-    public MasterStatus master(@PathParam("masterId") String masterId) {
-        return fleet.status(masterId).orElseThrow(() -> new NotFoundException("unknown master " + masterId));
+    @Operation(summary = "Status of one master, with its environments' desired and deployed plans")
+    public MasterDetails master(@PathParam("masterId") String masterId) {
+        return fleet.view(masterId).map(MasterDetails::of)
+                .orElseThrow(() -> new NotFoundException("unknown master " + masterId));
     }
 }

@@ -2,22 +2,33 @@ package io.momentum.health.domain;
 
 import static io.momentum.health.domain.FleetFixture.COMMIT_A;
 import static io.momentum.health.domain.FleetFixture.COMMIT_B;
+import static io.momentum.health.domain.FleetFixture.MODULE_SHA_2;
 import static io.momentum.health.domain.FleetFixture.T0;
+import static io.momentum.health.domain.FleetFixture.absentPlan;
 import static io.momentum.health.domain.FleetFixture.announce;
 import static io.momentum.health.domain.FleetFixture.deployed;
-import static io.momentum.health.domain.FleetFixture.push;
+import static io.momentum.health.domain.FleetFixture.deployedWithoutDigest;
+import static io.momentum.health.domain.FleetFixture.failedPlan;
+import static io.momentum.health.domain.FleetFixture.plan;
 import static io.momentum.health.domain.FleetFixture.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.momentum.shared.event.DeployRequest;
+import io.momentum.shared.event.DeployPlan;
+import io.momentum.shared.event.DeployResult;
 import io.momentum.shared.event.DeployStatus;
 import io.momentum.shared.event.Health;
 import io.momentum.shared.event.MasterRole;
 import io.momentum.shared.event.MasterState;
 import io.momentum.shared.event.MasterStatus;
+import io.momentum.shared.event.PlanStatus;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -120,11 +131,11 @@ class MonitoredFleetTest {
     class CodeSync {
 
         @Test
-        void aMasterBehindTheDesiredCommitIsLaggingAndServesStaleByDefault() {
+        void aMasterAtAnotherPlanIsLaggingAndServesStaleByDefault() {
             MonitoredFleet fleet = fleet(new ServeStalePolicy(), configured("cm1"), configured("cm2"));
-            DeployRequest production = push("production", COMMIT_A);
-            fleet.onDeployRequest(production);
-            fleet.onDeployResult(deployed(production, "cm1", COMMIT_A));
+            DeployPlan production = plan("production", COMMIT_A);
+            fleet.onDeployPlan(production);
+            fleet.onDeployResult(deployed(production, "cm1"));
             probe(fleet, "cm1", true, 2);
             probe(fleet, "cm2", true, 2);
 
@@ -136,30 +147,48 @@ class MonitoredFleetTest {
             assertThat(behind.reason()).contains("serving stale code while catching up: production");
         }
 
+        /** Changed with plans: the reason names the desired plan, no longer the desired commit. */
         @Test
         void strictRoutesOnlyInSyncMasters() {
             MonitoredFleet fleet = fleet(new StrictPolicy(), configured("cm1"), configured("cm2"));
-            DeployRequest production = push("production", COMMIT_A);
-            fleet.onDeployRequest(production);
-            fleet.onDeployResult(deployed(production, "cm1", COMMIT_A));
-            fleet.onDeployResult(deployed(production, "cm2", COMMIT_B));
+            DeployPlan production = plan("production", COMMIT_A);
+            fleet.onDeployPlan(production);
+            fleet.onDeployResult(deployed(production, "cm1"));
+            fleet.onDeployResult(deployed(plan("production", COMMIT_B), "cm2"));
             probe(fleet, "cm1", true, 2);
             probe(fleet, "cm2", true, 2);
 
             assertThat(status(fleet, "cm1").routable()).isTrue();
             assertThat(status(fleet, "cm2").routable()).isFalse();
-            assertThat(status(fleet, "cm2").reason()).isEqualTo("strict: behind the desired commit in production");
+            assertThat(status(fleet, "cm2").reason()).isEqualTo("strict: not at the desired plan in production");
 
-            fleet.onDeployResult(deployed(production, "cm2", COMMIT_A));
+            fleet.onDeployResult(deployed(production, "cm2"));
             assertThat(status(fleet, "cm2").routable()).isTrue();
+        }
+
+        @Test
+        void strictTakesOutAMasterWithOneModuleAtAnotherSha() {
+            MonitoredFleet fleet = fleet(new StrictPolicy(), configured("cm1"), configured("cm2"));
+            DeployPlan production = plan("production", COMMIT_A);
+            fleet.onDeployPlan(production);
+            fleet.onDeployResult(deployed(production, "cm1"));
+            fleet.onDeployResult(deployed(plan("production", COMMIT_A, MODULE_SHA_2), "cm2"));
+            probe(fleet, "cm1", true, 2);
+            probe(fleet, "cm2", true, 2);
+
+            MasterStatus sameCommitOtherModule = status(fleet, "cm2");
+            assertThat(sameCommitOtherModule.inSync()).isFalse();
+            assertThat(sameCommitOtherModule.laggingEnvironments()).containsExactly("production");
+            assertThat(sameCommitOtherModule.routable()).isFalse();
+            assertThat(status(fleet, "cm1").routable()).isTrue();
         }
 
         @Test
         void strictNeverLeavesZeroRoutableWhileSomeAreHealthy() {
             MonitoredFleet fleet = fleet(new StrictPolicy(), configured("cm1"), configured("cm2"), configured("cm3"));
-            DeployRequest production = push("production", COMMIT_A);
-            fleet.onDeployRequest(production);
-            fleet.onDeployResult(deployed(production, "cm1", COMMIT_A));
+            DeployPlan production = plan("production", COMMIT_A);
+            fleet.onDeployPlan(production);
+            fleet.onDeployResult(deployed(production, "cm1"));
             probe(fleet, "cm1", false, 3);
             probe(fleet, "cm2", true, 2);
             probe(fleet, "cm3", true, 2);
@@ -171,12 +200,12 @@ class MonitoredFleetTest {
         }
 
         @Test
-        void aDeletedBranchLagsUntilPurged() {
+        void anAbsentEnvironmentLagsUntilPurged() {
             MonitoredFleet fleet = fleet(new ServeStalePolicy(), configured("cm1"));
-            DeployRequest feature = push("feature_x", COMMIT_A);
-            fleet.onDeployRequest(feature);
-            fleet.onDeployResult(deployed(feature, "cm1", COMMIT_A));
-            fleet.onDeployRequest(push("feature_x", null).withDeleted(true));
+            DeployPlan feature = plan("feature_x", COMMIT_A);
+            fleet.onDeployPlan(feature);
+            fleet.onDeployResult(deployed(feature, "cm1"));
+            fleet.onDeployPlan(absentPlan("feature_x"));
 
             assertThat(status(fleet, "cm1").laggingEnvironments()).containsExactly("feature_x");
 
@@ -185,31 +214,59 @@ class MonitoredFleetTest {
         }
 
         @Test
-        void aFailedDeployKeepsThePreviousCommit() {
+        void aFailedDeployKeepsThePreviousPlan() {
             MonitoredFleet fleet = fleet(new ServeStalePolicy(), configured("cm1"));
-            DeployRequest first = push("production", COMMIT_A);
-            fleet.onDeployRequest(first);
-            fleet.onDeployResult(deployed(first, "cm1", COMMIT_A));
-            fleet.onDeployRequest(push("production", COMMIT_B));
+            DeployPlan first = plan("production", COMMIT_A);
+            fleet.onDeployPlan(first);
+            fleet.onDeployResult(deployed(first, "cm1"));
+            fleet.onDeployPlan(plan("production", COMMIT_B));
             fleet.onDeployResult(result("cm1", "production", COMMIT_B, DeployStatus.FAILED));
 
             assertThat(status(fleet, "cm1").laggingEnvironments()).containsExactly("production");
         }
 
         @Test
-        void aRequestWithoutCommitTakesTheCommitTheFirstMasterDeployedInEitherOrder() {
-            DeployRequest manual = push("production", null);
-            MonitoredFleet requestFirst = fleet(new ServeStalePolicy(), configured("cm1"), configured("cm2"));
-            requestFirst.onDeployRequest(manual);
-            requestFirst.onDeployResult(deployed(manual, "cm1", COMMIT_A));
-            MonitoredFleet resultFirst = fleet(new ServeStalePolicy(), configured("cm1"), configured("cm2"));
-            resultFirst.onDeployResult(deployed(manual, "cm1", COMMIT_A));
-            resultFirst.onDeployRequest(manual);
+        void aFailedPlanChangesNothing() {
+            MonitoredFleet fleet = fleet(new StrictPolicy(), configured("cm1"));
+            DeployPlan production = plan("production", COMMIT_A);
+            fleet.onDeployPlan(production);
+            fleet.onDeployResult(deployed(production, "cm1"));
+            probe(fleet, "cm1", true, 2);
+            fleet.publications();
 
-            for (MonitoredFleet fleet : List.of(requestFirst, resultFirst)) {
-                assertThat(status(fleet, "cm1").inSync()).isTrue();
-                assertThat(status(fleet, "cm2").laggingEnvironments()).containsExactly("production");
-            }
+            fleet.onDeployPlan(failedPlan("production", COMMIT_B));
+
+            assertThat(status(fleet, "cm1").inSync()).isTrue();
+            assertThat(fleet.publications()).isEmpty();
+        }
+
+        @Test
+        void aTombstoneOnThePlansTopicForgetsOnlyItsEnvironment() {
+            MonitoredFleet fleet = fleet(new ServeStalePolicy(), configured("cm1"));
+            fleet.onDeployPlan(plan("production", COMMIT_A));
+            fleet.onDeployPlan(plan("staging", COMMIT_A));
+
+            fleet.onDeployPlanRemoved("staging");
+            fleet.onDeployPlanRemoved(null);
+            assertThat(status(fleet, "cm1").laggingEnvironments()).containsExactly("production", "staging");
+
+            fleet.onDeployPlanRemoved(DeployPlan.key("staging"));
+            assertThat(status(fleet, "cm1").laggingEnvironments()).containsExactly("production");
+        }
+
+        @Test
+        void theViewShowsEachEnvironmentsDesiredAndDeployedPlanWithTheStatus() {
+            MonitoredFleet fleet = fleet(new ServeStalePolicy(), configured("cm1"));
+            DeployPlan production = plan("production", COMMIT_A);
+            fleet.onDeployPlan(production);
+            fleet.onDeployResult(deployedWithoutDigest("cm1", "production", COMMIT_B));
+
+            MasterView view = fleet.view("cm1").orElseThrow();
+            assertThat(view.status()).isEqualTo(status(fleet, "cm1"));
+            assertThat(view.environments()).containsExactly(new EnvironmentSync("production", PlanStatus.PLANNED,
+                    production.digest(), COMMIT_A, null, COMMIT_B, false));
+            assertThat(fleet.views()).containsExactly(view);
+            assertThat(fleet.view("nobody")).isEmpty();
         }
     }
 
@@ -354,24 +411,24 @@ class MonitoredFleetTest {
 
     @Test
     void replayingTheSameTopicsInAnotherInterleavingGivesEqualStatuses() {
-        DeployRequest production = push("production", COMMIT_A);
-        DeployRequest feature = push("feature", COMMIT_B);
+        DeployPlan production = plan("production", COMMIT_A);
+        DeployPlan feature = plan("feature", COMMIT_B);
         MonitoredFleet first = fleet(new StrictPolicy(), configured("cm1"));
         MonitoredFleet second = fleet(new StrictPolicy(), configured("cm1"));
 
         first.onAnnouncement(announce("cm2", MasterState.READY, T0));
-        first.onDeployRequest(production);
-        first.onDeployRequest(feature);
-        first.onDeployResult(deployed(production, "cm1", COMMIT_A));
-        first.onDeployResult(deployed(feature, "cm1", COMMIT_B));
-        first.onDeployResult(deployed(production, "cm2", COMMIT_A));
+        first.onDeployPlan(production);
+        first.onDeployPlan(feature);
+        first.onDeployResult(deployed(production, "cm1"));
+        first.onDeployResult(deployed(feature, "cm1"));
+        first.onDeployResult(deployed(production, "cm2"));
 
-        second.onDeployResult(deployed(production, "cm1", COMMIT_A));
-        second.onDeployResult(deployed(feature, "cm1", COMMIT_B));
-        second.onDeployResult(deployed(production, "cm2", COMMIT_A));
+        second.onDeployResult(deployed(production, "cm1"));
+        second.onDeployResult(deployed(feature, "cm1"));
+        second.onDeployResult(deployed(production, "cm2"));
         second.onAnnouncement(announce("cm2", MasterState.READY, T0));
-        second.onDeployRequest(production);
-        second.onDeployRequest(feature);
+        second.onDeployPlan(production);
+        second.onDeployPlan(feature);
 
         for (MonitoredFleet fleet : List.of(first, second)) {
             probe(fleet, "cm1", true, 2);
@@ -380,6 +437,87 @@ class MonitoredFleetTest {
         }
         clock.advance(Duration.ofSeconds(8));
         assertThat(second.statuses()).isEqualTo(first.statuses());
+        assertThat(second.views()).isEqualTo(first.views());
         assertThat(first.status("cm2").orElseThrow().routable()).isFalse();
+    }
+
+    /**
+     * The plans, results and masters topics are replayed in many random interleavings, each keeping the order within
+     * every topic: plans that replace, fail, roll back, mark absent and are tombstoned; results with and without
+     * digests, failed, purged and tombstoned. Every interleaving must give the same statuses and views.
+     */
+    @Test
+    void theOutcomeDependsOnlyOnTheOrderWithinEachTopic() {
+        DeployPlan production = plan("production", COMMIT_A);
+        DeployPlan productionNext = plan("production", COMMIT_B);
+        DeployPlan feature = plan("feature", COMMIT_B);
+        DeployPlan temporary = plan("temporary", COMMIT_A);
+        List<Consumer<MonitoredFleet>> plans = List.of(
+                f -> f.onDeployPlan(production),
+                f -> f.onDeployPlan(feature),
+                f -> f.onDeployPlan(productionNext),
+                f -> f.onDeployPlan(failedPlan("production", COMMIT_A)),
+                f -> f.onDeployPlan(plan("legacy", COMMIT_A)),
+                f -> f.onDeployPlan(absentPlan("feature")),
+                f -> f.onDeployPlan(temporary),
+                f -> f.onDeployPlanRemoved(DeployPlan.key("temporary")),
+                f -> f.onDeployPlan(production.reactivated(UUID.randomUUID(), T0.plusSeconds(60))));
+        List<Consumer<MonitoredFleet>> results = List.of(
+                f -> f.onDeployResult(deployed(production, "cm1")),
+                f -> f.onDeployResult(deployed(production, "cm2")),
+                f -> f.onDeployResult(deployed(feature, "cm1")),
+                f -> f.onDeployResult(deployed(productionNext, "cm1")),
+                f -> f.onDeployResult(result("cm2", "production", COMMIT_B, DeployStatus.FAILED)),
+                f -> f.onDeployResult(deployedWithoutDigest("cm1", "legacy", COMMIT_B)),
+                f -> f.onDeployResult(deployedWithoutDigest("cm2", "legacy", COMMIT_A)),
+                f -> f.onDeployResult(result("cm1", "feature", null, DeployStatus.PURGED)),
+                f -> f.onDeployResult(deployed(temporary, "cm2")),
+                f -> f.onDeployResultRemoved(DeployResult.key("cm2", "temporary")),
+                f -> f.onDeployResult(deployed(plan("stray", COMMIT_A, MODULE_SHA_2), "cm1")));
+        List<Consumer<MonitoredFleet>> masters = List.of(
+                f -> f.onAnnouncement(announce("cm2", MasterState.READY, T0)),
+                f -> f.onAnnouncement(announce("cm3", MasterState.JOINING, T0)));
+
+        List<Consumer<MonitoredFleet>> topicByTopic = new ArrayList<>(plans);
+        topicByTopic.addAll(results);
+        topicByTopic.addAll(masters);
+        List<MasterView> expected = replayed(topicByTopic);
+
+        assertThat(expected).extracting(view -> view.status().laggingEnvironments()).containsExactly(
+                List.of("legacy", "production"), List.of(), List.of("legacy", "production"));
+        assertThat(expected).extracting(view -> view.status().routable()).containsExactly(false, true, false);
+        Random random = new Random(14);
+        for (int run = 0; run < 300; run++) {
+            assertThat(replayed(interleave(List.of(plans, results, masters), random)))
+                    .as("interleaving %d", run).isEqualTo(expected);
+        }
+    }
+
+    /** Applies the records to a new strict fleet, probes every master healthy and returns the views at one instant. */
+    private List<MasterView> replayed(List<Consumer<MonitoredFleet>> records) {
+        MonitoredFleet fleet = fleet(new StrictPolicy(), configured("cm1"));
+        records.forEach(record -> record.accept(fleet));
+        for (String id : List.of("cm1", "cm2", "cm3")) {
+            probe(fleet, id, true, 2);
+        }
+        List<MasterView> views = fleet.views();
+        clock.advance(Duration.ofSeconds(-12));
+        return views;
+    }
+
+    /** One random merge of the topics that keeps the order within each. */
+    private static List<Consumer<MonitoredFleet>> interleave(List<List<Consumer<MonitoredFleet>>> topics,
+            Random random) {
+        List<Iterator<Consumer<MonitoredFleet>>> pending = new ArrayList<>();
+        topics.forEach(topic -> pending.add(topic.iterator()));
+        List<Consumer<MonitoredFleet>> merged = new ArrayList<>();
+        while (!pending.isEmpty()) {
+            Iterator<Consumer<MonitoredFleet>> next = pending.get(random.nextInt(pending.size()));
+            merged.add(next.next());
+            if (!next.hasNext()) {
+                pending.remove(next);
+            }
+        }
+        return merged;
     }
 }

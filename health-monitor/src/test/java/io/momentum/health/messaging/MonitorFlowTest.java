@@ -7,7 +7,9 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 
+import io.momentum.health.domain.EnvironmentSync;
 import io.momentum.health.domain.HealthSettings;
+import io.momentum.health.domain.MasterView;
 import io.momentum.health.domain.MonitoredFleet;
 import io.momentum.health.probe.FakePuppetServer.Mode;
 import io.momentum.health.probe.FakePuppetServer;
@@ -17,7 +19,7 @@ import io.momentum.health.probe.StatusProbe;
 import io.momentum.service.events.EventDecoder;
 import io.momentum.service.replay.CompactedTopicReader;
 import io.momentum.service.replay.ReplayReaders;
-import io.momentum.shared.event.DeployRequest;
+import io.momentum.shared.event.DeployPlan;
 import io.momentum.shared.event.DeployResult;
 import io.momentum.shared.event.DeployStatus;
 import io.momentum.shared.event.Event;
@@ -26,7 +28,8 @@ import io.momentum.shared.event.MasterAnnouncement;
 import io.momentum.shared.event.MasterRole;
 import io.momentum.shared.event.MasterState;
 import io.momentum.shared.event.MasterStatus;
-import io.momentum.shared.event.Provider;
+import io.momentum.shared.event.PlannedModule;
+import io.momentum.shared.event.Rollout;
 import io.momentum.shared.event.Topics;
 import io.momentum.shared.json.EventCodec;
 import io.momentum.testing.EmbeddedKafkaResource;
@@ -43,6 +46,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -52,7 +56,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The running service against the embedded broker and real loopback status servers: masters announced on
- * {@code momentum.masters}, code state from the deploy topics, statuses read back from {@code momentum.master-status}.
+ * {@code momentum.masters}, code state from the plans and results topics, statuses read back from
+ * {@code momentum.master-status}.
  * Each test announces its own masters and environments and removes them (tombstones) afterwards.
  */
 @QuarkusTest
@@ -62,6 +67,8 @@ class MonitorFlowTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String COMMIT_A = "a".repeat(40);
     private static final String COMMIT_B = "b".repeat(40);
+    private static final String MODULE_SHA_1 = "1".repeat(40);
+    private static final String MODULE_SHA_2 = "2".repeat(40);
 
     @InjectKafkaBroker
     KafkaBroker broker;
@@ -93,7 +100,7 @@ class MonitorFlowTest {
     @AfterEach
     void removeWhatTheTestAdded() {
         masters.forEach(id -> send(Topics.MASTERS, id, null));
-        environments.forEach(env -> send(Topics.DEPLOY_REQUESTS, DeployRequest.ENVIRONMENT_KEY_PREFIX + env, null));
+        environments.forEach(env -> send(Topics.DEPLOY_PLANS, DeployPlan.key(env), null));
         await().atMost(WAIT).until(() -> fleet.statuses().stream().noneMatch(s -> masters.contains(s.masterId())));
         statuses.stop();
         companion.close();
@@ -127,24 +134,35 @@ class MonitorFlowTest {
         assertThat(back.routable()).isTrue();
     }
 
+    /** Changed with plans: the desired state comes from a plan, and flow-s2 differs only in one module's SHA. */
     @Test
-    void strictRoutesOnlyInSyncMastersButNeverNone() {
+    void strictRoutesOnlyMastersAtTheDesiredPlanButNeverNone() {
         announce("flow-s1", MasterState.READY, server());
         announce("flow-s2", MasterState.READY, server());
         awaitStatus("flow-s1", s -> s.health() == Health.UP);
         awaitStatus("flow-s2", s -> s.health() == Health.UP);
 
-        DeployRequest push = push("flow_strict", COMMIT_B);
+        DeployPlan desired = plan("flow_strict", COMMIT_B, MODULE_SHA_1);
         MasterStatus bothLagging = awaitStatus("flow-s1", s -> !s.inSync());
         assertThat(bothLagging.routable()).as("no master in sync: the healthy ones stay routable").isTrue();
         assertThat(bothLagging.reason()).contains("rather than none");
 
-        deployed(push, "flow-s1", COMMIT_B);
-        deployed(push, "flow-s2", COMMIT_A);
+        DeployPlan otherModuleSha = planOf("flow_strict", COMMIT_B, MODULE_SHA_2);
+        deployed(desired, "flow-s1");
+        deployed(otherModuleSha, "flow-s2");
         assertThat(awaitStatus("flow-s1", s -> s.inSync() && s.routable()).laggingEnvironments()).isEmpty();
         MasterStatus lagging = awaitStatus("flow-s2", s -> !s.routable());
         assertThat(lagging.laggingEnvironments()).containsExactly("flow_strict");
         assertThat(lagging.health()).isEqualTo(Health.UP);
+        given().get("/api/v1/masters/flow-s2").then().statusCode(200)
+                .body("inSync", is(false))
+                .body("environments.find { it.environment == 'flow_strict' }.desired", is("PLANNED"))
+                .body("environments.find { it.environment == 'flow_strict' }.desiredDigest", is(desired.digest()))
+                .body("environments.find { it.environment == 'flow_strict' }.desiredCommit", is(COMMIT_B))
+                .body("environments.find { it.environment == 'flow_strict' }.deployedDigest",
+                        is(otherModuleSha.digest()))
+                .body("environments.find { it.environment == 'flow_strict' }.deployedCommit", is(COMMIT_B))
+                .body("environments.find { it.environment == 'flow_strict' }.inSync", is(false));
 
         servers.get(0).mode(Mode.ERROR);
         awaitStatus("flow-s1", s -> s.health() == Health.DOWN);
@@ -200,19 +218,26 @@ class MonitorFlowTest {
         assertThat(fleet.statuses()).noneMatch(s -> s.masterId().equalsIgnoreCase("flow invalid!"));
     }
 
+    /** Changed with plans: also a failed plan, a result without digest and a tombstoned plan, and the REST views. */
     @Test
     void aMonitorRebuiltFromTheSameTopicsReachesTheSameStatuses() {
         announce("flow-r1", MasterState.READY, server());
         announce("flow-r2", MasterState.READY, server());
         announce("flow-r3", MasterState.JOINING, server());
-        DeployRequest push = push("flow_restart", COMMIT_A);
-        deployed(push, "flow-r1", COMMIT_A);
-        deployed(push, "flow-r2", COMMIT_B);
-        deployed(push, "flow-r3", COMMIT_A);
+        DeployPlan plan = plan("flow_restart", COMMIT_A, MODULE_SHA_1);
+        deployed(plan, "flow-r1");
+        deployed(planOf("flow_restart", COMMIT_B, MODULE_SHA_1), "flow-r2");
+        deployedWithoutDigest("flow-r3", "flow_restart", COMMIT_A);
+        publish(Topics.DEPLOY_PLANS, plan.key(), DeployPlan.failed(UUID.randomUUID(), "flow_restart", "control",
+                "flow_restart", COMMIT_B, "cannot resolve stdlib", Instant.now()));
+        DeployPlan forgotten = plan("flow_forgotten", COMMIT_A, MODULE_SHA_1);
+        send(Topics.DEPLOY_PLANS, forgotten.key(), null);
         send(Topics.DEPLOY_RESULTS, "flow-r1/junk", "not json at all".getBytes());
+        send(Topics.DEPLOY_PLANS, "env:flow_junk", "not json either".getBytes());
         awaitStatus("flow-r1", s -> s.health() == Health.UP && s.routable());
         awaitStatus("flow-r2", s -> s.health() == Health.UP && !s.routable());
-        awaitStatus("flow-r3", s -> s.health() == Health.UP);
+        assertThat(awaitStatus("flow-r3", s -> s.health() == Health.UP).laggingEnvironments())
+                .as("no digest: the commit matches the plan's").isEmpty();
 
         HealthSettings settings = fleet.settings();
         MonitoredFleet rebuilt = new MonitoredFleet(settings, fleet.policy(), List.of(), Clock.systemUTC());
@@ -222,17 +247,22 @@ class MonitorFlowTest {
                 ProbeRounds probes = ProbeRounds.every(settings.interval(), new ProbeLoop(rebuilt, statusProbe, () -> {
                 }, Clock.systemUTC()))) {
             await().atMost(WAIT).until(feed::caughtUp);
-            await().atMost(WAIT).untilAsserted(() -> assertThat(view(rebuilt.statuses()))
-                    .isEqualTo(view(fleet.statuses())));
+            await().atMost(WAIT).untilAsserted(() -> assertThat(view(rebuilt.views()))
+                    .isEqualTo(view(fleet.views())));
         }
-        assertThat(view(rebuilt.statuses())).filteredOn(s -> s.masterId().startsWith("flow-r")).hasSize(3);
+        assertThat(view(rebuilt.views())).filteredOn(v -> v.status().masterId().startsWith("flow-r")).hasSize(3)
+                .allSatisfy(v -> assertThat(v.environments()).extracting(EnvironmentSync::environment)
+                        .doesNotContain("flow_forgotten"));
     }
 
     /** What a restart must reproduce: everything but probe timing. */
-    private static List<MasterStatus> view(List<MasterStatus> statuses) {
-        return statuses.stream().map(s -> new MasterStatus(s.masterId(), s.role(), s.lbAddress(), s.health(),
-                s.inSync(), s.laggingEnvironments(), s.routable(), s.draining(), s.reason(), 0, null,
-                Instant.EPOCH)).toList();
+    private static List<MasterView> view(List<MasterView> views) {
+        return views.stream().map(v -> {
+            MasterStatus s = v.status();
+            return new MasterView(new MasterStatus(s.masterId(), s.role(), s.lbAddress(), s.health(), s.inSync(),
+                    s.laggingEnvironments(), s.routable(), s.draining(), s.reason(), 0, null, Instant.EPOCH),
+                    v.environments());
+        }).toList();
     }
 
     private FakePuppetServer server() {
@@ -250,16 +280,30 @@ class MonitorFlowTest {
                 now, now, 60_000));
     }
 
-    private DeployRequest push(String environment, String commit) {
+    /** Publishes a plan of {@code commit} with one git module pinned to {@code moduleSha} as the desired state. */
+    private DeployPlan plan(String environment, String commit, String moduleSha) {
         environments.add(environment);
-        DeployRequest request = DeployRequest.environment(environment, environment, "control",
-                "https://git.example.net/control.git", commit, Provider.GITHUB, Instant.now());
-        publish(Topics.DEPLOY_REQUESTS, request.key(), request);
-        return request;
+        DeployPlan plan = planOf(environment, commit, moduleSha);
+        publish(Topics.DEPLOY_PLANS, plan.key(), plan);
+        return plan;
     }
 
-    private void deployed(DeployRequest request, String masterId, String commit) {
-        DeployResult result = DeployResult.of(request.requestId(), masterId, request.environment(), commit,
+    private static DeployPlan planOf(String environment, String commit, String moduleSha) {
+        PlannedModule stdlib = new PlannedModule("stdlib", "modules/stdlib", PlannedModule.Type.GIT,
+                "https://git.example.net/stdlib.git", "main", moduleSha, null, false);
+        return DeployPlan.planned(UUID.randomUUID(), environment, "control", environment, commit, List.of(stdlib),
+                Rollout.IMMEDIATE, Instant.now());
+    }
+
+    private void deployed(DeployPlan plan, String masterId) {
+        DeployResult result = DeployResult.of(plan.requestId(), masterId, plan.environment(), plan.commit(),
+                DeployStatus.SUCCEEDED, Instant.now(), Instant.now(), null, null).withPlanDigest(plan.digest());
+        publish(Topics.DEPLOY_RESULTS, result.key(), result);
+    }
+
+    /** A result as an r10k/g10k backend writes it: no plan digest. */
+    private void deployedWithoutDigest(String masterId, String environment, String commit) {
+        DeployResult result = DeployResult.of(UUID.randomUUID(), masterId, environment, commit,
                 DeployStatus.SUCCEEDED, Instant.now(), Instant.now(), null, null);
         publish(Topics.DEPLOY_RESULTS, result.key(), result);
     }
