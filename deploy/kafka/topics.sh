@@ -22,7 +22,7 @@ create() { # NAME CONFIGS...
 }
 
 # State topics: compacted, the latest record per key is the state a service rebuilds from on start.
-for topic in momentum.deploy-requests momentum.deploy-results momentum.masters momentum.master-status; do
+for topic in momentum.deploy-requests momentum.rollouts momentum.deploy-results momentum.masters momentum.master-status; do
   create "$topic" cleanup.policy=compact min.insync.replicas="$MIN_ISR"
 done
 # Plans: compacted too, but superseded plans stay 30 days (PLAN_HISTORY_MS): what a rollback picks from.

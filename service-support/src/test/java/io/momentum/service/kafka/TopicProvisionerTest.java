@@ -56,7 +56,7 @@ class TopicProvisionerTest {
         TopicProvisioner provisioner = new TopicProvisioner(admin, new TopicSettings(3, (short) 1, 1,
                 Duration.ofDays(7), Duration.ofDays(30)));
         assertThat(provisioner.provision()).containsExactlyInAnyOrder(Topics.DEPLOY_REQUESTS, Topics.DEPLOY_PLANS,
-                Topics.DEPLOY_RESULTS,
+                Topics.ROLLOUTS, Topics.DEPLOY_RESULTS,
                 Topics.MASTER_STATUS, Topics.LB_CHANGES);
         assertThat(provisioner.provision()).isEmpty();
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.momentum.shared.event.Activation;
 import io.momentum.shared.event.DeployKind;
 import io.momentum.shared.event.DeployPlan;
 import io.momentum.shared.event.DeployRequest;
@@ -54,6 +55,8 @@ class EventCodecTest {
                 DeployPlan.failed(id, "feature_x", "control", "feature/x", SHA,
                         "Puppetfile line 3: unknown option :bogus", T0),
                 DeployPlan.absent(id, "feature_x", "control", "feature/x", T0),
+                new Activation(id, "production", "c".repeat(64), Activation.Phase.BATCH, List.of("cm1", "cm2"),
+                        "cm1 healthy for 60 s", T0),
                 new DeployResult(id, "cm1", "production", SHA, DeployStatus.FAILED, T0, T0.plusMillis(1500), 1500,
                         new ModuleCounts(3, 17), "module apache: ref v9 not found"),
                 new DeployResult(id, "cm2", "production", SHA, DeployStatus.SUCCEEDED, T0, T0.plusMillis(900), 900,
