@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * Prints the quickstart's status: environment x master (desired vs deployed commit), each master's health and
- * routing, then what each load balancer serves. Reads the services' JSON answers from the environment variables
+ * Prints the quickstart's status: environment x master (the desired plan's digest, commit and pin; per master the
+ * plan it serves and whether that is the desired one), each master's health and routing, then what each load
+ * balancer serves. Reads the services' JSON answers from the environment variables
  * ENVIRONMENTS, MASTERS and BACKENDS. Run with the JDK's single-file launcher and Jackson on the class path.
  */
 public final class StatusTable {
@@ -29,28 +30,51 @@ public final class StatusTable {
         }
         TreeSet<String> masterIds = new TreeSet<>();
         rows.forEach(row -> row.path("masters").forEach(cell -> masterIds.add(cell.path("masterId").asText())));
-        List<String> header = new ArrayList<>(List.of("ENVIRONMENT", "DESIRED"));
+        List<String> header = new ArrayList<>(List.of("ENVIRONMENT", "PLAN", "COMMIT", "PINNED"));
         header.addAll(masterIds);
         List<List<String>> table = new ArrayList<>();
         table.add(header);
+        List<String> failures = new ArrayList<>();
         for (JsonNode row : rows) {
-            // A full sync ({"all": true}) names no commit: each master deploys the branch head it fetches.
-            String desired = row.path("deleted").asBoolean() ? "(deleted)"
-                    : row.path("desiredCommit").isTextual() ? shortSha(row.path("desiredCommit")) : "(head)";
-            List<String> line = new ArrayList<>(List.of(row.path("environment").asText(), desired));
+            JsonNode plan = row.path("plan");
+            List<String> line = new ArrayList<>(List.of(row.path("environment").asText()));
+            if (plan.isObject()) {
+                line.addAll(List.of(plan.path("status").asText().equals("ABSENT") ? "(absent)"
+                        : shortSha(plan.path("digest")), shortSha(plan.path("commit")),
+                        plan.path("pinned").asBoolean() ? "yes" : "no"));
+            } else {
+                // Not planned yet (or agents without the planner): what was last requested. A full sync
+                // ({"all": true}) names no commit: each master deploys the branch head it fetches.
+                line.addAll(List.of("-", row.path("deleted").asBoolean() ? "(deleted)"
+                        : row.path("desiredCommit").isTextual() ? shortSha(row.path("desiredCommit")) : "(head)",
+                        "-"));
+            }
             for (String master : masterIds) {
                 line.add(cell(row.path("masters"), master));
             }
             table.add(line);
+            JsonNode failed = row.path("failedPlan");
+            if (failed.isObject()) {
+                failures.add(row.path("environment").asText() + ": planning failed, the masters keep serving the plan above: "
+                        + text(failed, "error"));
+            }
         }
         print(table);
+        failures.forEach(System.out::println);
     }
 
+    /**
+     * What the master serves (plan digest, else commit): "ok" when that is the environment's plan, "other plan"
+     * when it deployed another one successfully, else its result's status.
+     */
     private static String cell(JsonNode cells, String masterId) {
         for (JsonNode cell : cells) {
             if (cell.path("masterId").asText().equals(masterId)) {
-                return shortSha(cell.path("deployedCommit")) + " "
-                        + (cell.path("inSync").asBoolean() ? "ok" : cell.path("status").asText("-"));
+                JsonNode served = cell.path("deployedDigest").isTextual() ? cell.path("deployedDigest")
+                        : cell.path("deployedCommit");
+                String status = cell.path("status").asText("-");
+                return shortSha(served) + " " + (cell.path("inSync").asBoolean() ? "ok"
+                        : status.equals("SUCCEEDED") ? "other plan" : status);
             }
         }
         return "-";

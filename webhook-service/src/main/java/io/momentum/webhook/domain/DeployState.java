@@ -1,11 +1,15 @@
 package io.momentum.webhook.domain;
 
 import io.momentum.shared.event.DeployKind;
+import io.momentum.shared.event.DeployPlan;
 import io.momentum.shared.event.DeployRequest;
 import io.momentum.shared.event.DeployResult;
 import io.momentum.shared.event.DeployStatus;
 import io.momentum.shared.event.MasterAnnouncement;
 import io.momentum.shared.event.MasterState;
+import io.momentum.shared.event.PlanStatus;
+import io.momentum.shared.event.PlannedModule;
+import io.momentum.shared.event.Rollout;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -22,37 +26,87 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * What the fleet wants and has: desired requests per environment, results per master, masters and their state.
- * Built only from the topics (read from the beginning), so a restarted service shows the same. Thread-safe.
+ * What the fleet wants and has: requests and plans per environment (the latest plan is what every master must
+ * serve), results per master, masters and their state. Built only from the topics (read from the beginning), so a
+ * restarted service shows the same. Thread-safe.
  */
 public final class DeployState {
 
     /** How many requests (and their results) are kept for {@code GET /api/v1/deploys/{id}}. */
     static final int KEPT_REQUESTS = 10_000;
 
+    /** @param planDigest the digest of the plan the master deployed ({@code null}: it deployed no plan) */
     public record MasterResult(String masterId, String environment, DeployStatus status, String commit,
-            Instant finishedAt, long durationMs, String error) {
+            String planDigest, Instant finishedAt, long durationMs, String error) {
         static MasterResult of(DeployResult r) {
-            return new MasterResult(r.masterId(), r.environment(), r.status(), r.commit(), r.finishedAt(),
-                    r.durationMs(), r.error());
+            return new MasterResult(r.masterId(), r.environment(), r.status(), r.commit(), r.planDigest(),
+                    r.finishedAt(), r.durationMs(), r.error());
+        }
+    }
+
+    /** A pinned module of a plan, as the API shows it. */
+    public record ModuleView(String name, PlannedModule.Type type, String version, String sha, String sha256) {
+        static ModuleView of(PlannedModule m) {
+            return new ModuleView(m.name(), m.type(), m.version(), m.sha(), m.sha256());
         }
     }
 
     /**
-     * @param request the request, when this service has seen it
-     * @param pendingMasters READY masters that have not reported yet
-     * @param complete every READY master reported
+     * A plan as the API shows it.
+     *
+     * @param requestId the request it answers (a rollback's own id for a re-activated plan)
+     * @param pinned a rollback: only a push or an unpin plans the environment again
+     * @param error why planning failed (FAILED only)
      */
-    public record RequestView(UUID requestId, DeployRequest request, List<MasterResult> results,
-            List<String> pendingMasters, boolean complete) {
+    public record PlanView(UUID requestId, String environment, PlanStatus status, String digest, String commit,
+            String branch, String source, boolean pinned, Rollout rollout, Instant plannedAt, String error,
+            List<ModuleView> modules) {
+        static PlanView of(DeployPlan p) {
+            return new PlanView(p.requestId(), p.environment(), p.status(), p.digest(), p.commit(), p.branch(),
+                    p.source(), p.pinned(), p.rollout(), p.plannedAt(), p.error(),
+                    p.modules().stream().map(ModuleView::of).toList());
+        }
     }
 
-    public record MasterCell(String masterId, MasterState masterState, String deployedCommit, DeployStatus status,
-            UUID requestId, Instant finishedAt, boolean inSync, String error) {
+    /** A plan a rollback can re-activate, by its digest. */
+    public record PlanEntry(String digest, String commit, String branch, UUID requestId, boolean pinned,
+            Instant plannedAt) {
+        static PlanEntry of(DeployPlan p) {
+            return new PlanEntry(p.digest(), p.commit(), p.branch(), p.requestId(), p.pinned(), p.plannedAt());
+        }
     }
 
+    /**
+     * @param request the request, when this service has seen it (a rollback has none, only its plan)
+     * @param plans the plans made for the request, when this service has seen them
+     * @param pendingMasters READY masters that have not reported yet; none once planning failed, as no master
+     *     deploys a plan that failed
+     * @param complete every READY master reported, or planning failed
+     * @param error the planner's error when planning the request failed
+     */
+    public record RequestView(UUID requestId, DeployRequest request, List<PlanView> plans, List<MasterResult> results,
+            List<String> pendingMasters, boolean complete, String error) {
+    }
+
+    /**
+     * @param deployedDigest the digest of the plan the master's latest result deployed
+     * @param inSync the master serves the desired plan: same digest (the same commit when its result names no
+     *     digest), or the environment purged when the plan is ABSENT
+     */
+    public record MasterCell(String masterId, MasterState masterState, String deployedDigest, String deployedCommit,
+            DeployStatus status, UUID requestId, Instant finishedAt, boolean inSync, String error) {
+    }
+
+    /**
+     * @param branch the latest request's branch (also {@code source}, {@code desiredCommit}, {@code deleted},
+     *     {@code requestedAt}: what was last asked for, which the planner may not have planned yet)
+     * @param plan the desired plan: the newest PLANNED or ABSENT plan
+     * @param failedPlan the newest planning failure, when no plan came after it (the masters keep {@code plan})
+     * @param history the plans a rollback can re-activate, newest first
+     */
     public record EnvironmentRow(String environment, String branch, String source, String desiredCommit,
-            UUID desiredRequestId, boolean deleted, Instant requestedAt, List<MasterCell> masters) {
+            UUID desiredRequestId, boolean deleted, Instant requestedAt, PlanView plan, PlanView failedPlan,
+            List<PlanEntry> history, List<MasterCell> masters) {
     }
 
     private record Waiter(Set<UUID> requestIds, CompletableFuture<Void> done) {
@@ -63,6 +117,8 @@ public final class DeployState {
     private final Map<String, Map<String, DeployResult>> deployed = new TreeMap<>();
     private final LinkedHashMap<UUID, DeployRequest> requests = bounded();
     private final LinkedHashMap<UUID, Map<String, DeployResult>> resultsByRequest = bounded();
+    private final Map<String, EnvironmentPlans> plans = new TreeMap<>();
+    private final LinkedHashMap<UUID, Map<String, DeployPlan>> plansByRequest = bounded();
     private final List<Waiter> waiters = new ArrayList<>();
 
     private static <V> LinkedHashMap<UUID, V> bounded() {
@@ -81,6 +137,23 @@ public final class DeployState {
             if (current == null || !current.requestedAt().isAfter(request.requestedAt())) {
                 desired.put(request.environment(), request);
             }
+        }
+    }
+
+    /** A plan as {@code momentum.deploy-plans} holds it, in the topic's order. */
+    public synchronized void onPlan(DeployPlan plan) {
+        plans.computeIfAbsent(plan.environment(), EnvironmentPlans::new).apply(plan);
+        plansByRequest.computeIfAbsent(plan.requestId(), id -> new TreeMap<>()).put(plan.environment(), plan);
+        checkWaiters();
+    }
+
+    /**
+     * A plan this service published, once the broker stored it: shown at once rather than when read back, unless
+     * it was read back already (plans that came after it on the topic would otherwise be overtaken by it).
+     */
+    public synchronized void onPlanStored(DeployPlan plan) {
+        if (!plansByRequest.getOrDefault(plan.requestId(), Map.of()).containsKey(plan.environment())) {
+            onPlan(plan);
         }
     }
 
@@ -122,36 +195,66 @@ public final class DeployState {
     public synchronized Optional<RequestView> request(UUID requestId) {
         DeployRequest request = requests.get(requestId);
         Map<String, DeployResult> results = resultsByRequest.getOrDefault(requestId, Map.of());
-        if (request == null && results.isEmpty()) {
+        Collection<DeployPlan> planned = plansByRequest.getOrDefault(requestId, Map.of()).values();
+        if (request == null && results.isEmpty() && planned.isEmpty()) {
             return Optional.empty();
         }
         List<String> pending = pendingMasters(requestId);
-        return Optional.of(new RequestView(requestId, request,
-                results.values().stream().map(MasterResult::of).toList(), pending, pending.isEmpty()));
+        List<String> errors = planned.stream().filter(p -> p.status() == PlanStatus.FAILED)
+                .map(p -> planned.size() == 1 ? p.error() : p.environment() + ": " + p.error()).toList();
+        return Optional.of(new RequestView(requestId, request, planned.stream().map(PlanView::of).toList(),
+                results.values().stream().map(MasterResult::of).toList(), pending, pending.isEmpty(),
+                errors.isEmpty() ? null : String.join("; ", errors)));
+    }
+
+    /**
+     * The plan a rollback of {@code environment} re-activates: the one named by {@code digest}, or without one the
+     * newest kept plan whose digest differs from the desired plan's.
+     */
+    public synchronized PlanChoice rollbackTarget(String environment, Optional<String> digest) {
+        EnvironmentPlans known = plans.get(environment);
+        return known == null ? unknown(environment) : known.rollbackTarget(digest);
+    }
+
+    /** The pinned plan of {@code environment}, which an unpin replaces by planning its branch head again. */
+    public synchronized PlanChoice pinnedPlan(String environment) {
+        EnvironmentPlans known = plans.get(environment);
+        return known == null ? unknown(environment) : known.pinned();
+    }
+
+    private static PlanChoice unknown(String environment) {
+        return new PlanChoice.Unknown("environment " + environment + " has no plan");
     }
 
     public synchronized List<EnvironmentRow> environments() {
         Set<String> names = new TreeSet<>(desired.keySet());
+        names.addAll(plans.keySet());
         names.addAll(deployed.keySet());
         Set<String> masterIds = new TreeSet<>(masters.keySet());
         deployed.values().forEach(m -> masterIds.addAll(m.keySet()));
         List<EnvironmentRow> rows = new ArrayList<>();
         for (String environment : names) {
             DeployRequest want = desired.get(environment);
+            EnvironmentPlans planned = plans.getOrDefault(environment, new EnvironmentPlans(environment));
+            DeployPlan plan = planned.desired().orElse(null);
             Map<String, DeployResult> have = deployed.getOrDefault(environment, Map.of());
             List<MasterCell> cells = new ArrayList<>();
             for (String masterId : masterIds) {
                 DeployResult result = have.get(masterId);
                 MasterAnnouncement master = masters.get(masterId);
                 cells.add(new MasterCell(masterId, master == null ? null : master.state(),
-                        result == null ? null : result.commit(), result == null ? null : result.status(),
-                        result == null ? null : result.requestId(), result == null ? null : result.finishedAt(),
-                        inSync(want, result), result == null ? null : result.error()));
+                        result == null ? null : result.planDigest(), result == null ? null : result.commit(),
+                        result == null ? null : result.status(), result == null ? null : result.requestId(),
+                        result == null ? null : result.finishedAt(),
+                        plan != null ? serves(plan, result) : servesRequest(want, result),
+                        result == null ? null : result.error()));
             }
             rows.add(new EnvironmentRow(environment, want == null ? null : want.branch(),
                     want == null ? null : want.source(), want == null ? null : want.commit(),
                     want == null ? null : want.requestId(), want != null && want.deleted(),
-                    want == null ? null : want.requestedAt(), cells));
+                    want == null ? null : want.requestedAt(), plan == null ? null : PlanView.of(plan),
+                    planned.failure().map(PlanView::of).orElse(null),
+                    planned.history().stream().map(PlanEntry::of).toList(), cells));
         }
         return rows;
     }
@@ -166,7 +269,24 @@ public final class DeployState {
         return Set.copyOf(desired.keySet());
     }
 
-    private static boolean inSync(DeployRequest want, DeployResult result) {
+    /** Whether a master's latest result for the environment is the desired plan. */
+    private static boolean serves(DeployPlan plan, DeployResult result) {
+        if (result == null) {
+            return false;
+        }
+        if (plan.status() == PlanStatus.ABSENT) {
+            return result.status() == DeployStatus.PURGED;
+        }
+        if (result.status() != DeployStatus.SUCCEEDED) {
+            return false;
+        }
+        // A result without a digest comes from an agent that resolved refs itself: only its commit can be compared.
+        return result.planDigest() != null ? result.planDigest().equals(plan.digest())
+                : Objects.equals(plan.commit(), result.commit());
+    }
+
+    /** Before any plan exists for the environment: the latest request against the latest result. */
+    private static boolean servesRequest(DeployRequest want, DeployResult result) {
         if (want == null || result == null) {
             return false;
         }
@@ -181,6 +301,10 @@ public final class DeployState {
     }
 
     private List<String> pendingMasters(UUID requestId) {
+        Collection<DeployPlan> planned = plansByRequest.getOrDefault(requestId, Map.of()).values();
+        if (!planned.isEmpty() && planned.stream().allMatch(p -> p.status() == PlanStatus.FAILED)) {
+            return List.of();
+        }
         Map<String, DeployResult> results = resultsByRequest.getOrDefault(requestId, Map.of());
         Set<String> reported = new TreeSet<>();
         results.values().forEach(r -> reported.add(r.masterId()));

@@ -46,12 +46,13 @@ public class KafkaDeployPublisher implements DeployPublisher {
      * redelivers, so the producer must give up first.
      */
     void check(@Observes StartupEvent event) {
-        requireGivingUpInTime(deliveryTimeoutMs, config.publishTimeout());
+        requireGivingUpInTime(DELIVERY_TIMEOUT, deliveryTimeoutMs, config.publishTimeout());
     }
 
-    static void requireGivingUpInTime(long deliveryTimeoutMs, Duration publishTimeout) {
+    /** @param key the channel's {@code delivery.timeout.ms} key, named in the refusal */
+    static void requireGivingUpInTime(String key, long deliveryTimeoutMs, Duration publishTimeout) {
         if (deliveryTimeoutMs > publishTimeout.toMillis()) {
-            throw new IllegalStateException(DELIVERY_TIMEOUT + "=" + deliveryTimeoutMs
+            throw new IllegalStateException(key + "=" + deliveryTimeoutMs
                     + " must not exceed momentum.webhook.publish-timeout=" + publishTimeout);
         }
     }

@@ -1,15 +1,20 @@
 package io.momentum.webhook.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import io.momentum.shared.event.DeployKind;
+import io.momentum.shared.event.DeployPlan;
 import io.momentum.shared.event.DeployRequest;
 import io.momentum.shared.event.Provider;
+import io.momentum.shared.source.Source;
 import io.momentum.webhook.config.ApiConfig;
 import io.momentum.webhook.domain.ControlSources;
 import io.momentum.webhook.domain.DeployPublisher;
 import io.momentum.webhook.domain.DeployState;
+import io.momentum.webhook.domain.PlanChoice;
+import io.momentum.webhook.domain.PlanPublisher;
 import io.momentum.webhook.security.CallerRoles;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -17,8 +22,10 @@ import jakarta.inject.Inject;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Valid;
+import jakarta.validation.Validator;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -27,6 +34,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,18 +46,20 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
- * Manual deploys and the fleet's deploy status, like {@code puppet code deploy} (with {@code --wait}), but per
- * master. Every call needs {@code Authorization: Bearer <momentum.api.token>}: the {@value CallerRoles#DEPLOYER} role
+ * Manual deploys, rollbacks and the fleet's deploy status, like {@code puppet code deploy} (with {@code --wait}),
+ * but per master. Every call needs {@code Authorization: Bearer <momentum.api.token>}: the {@value CallerRoles#DEPLOYER} role
  * of {@link io.momentum.webhook.security.AuthorizationHeaderMechanism}; a refusal is answered by {@link Refusals}.
  */
 @Path("/api/v1")
@@ -58,6 +69,12 @@ public class DeployApiResource {
 
     private static final Logger LOG = Logger.getLogger(DeployApiResource.class);
 
+    /**
+     * The pusher of an unpin's request: a manual request the planner may plan although the environment is pinned,
+     * as it plans a push.
+     */
+    static final String UNPIN = "unpin";
+
     @Inject
     ApiConfig config;
 
@@ -65,10 +82,19 @@ public class DeployApiResource {
     DeployPublisher publisher;
 
     @Inject
+    PlanPublisher plans;
+
+    @Inject
     DeployState state;
 
     @Inject
     ControlSources sources;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    Validator validator;
 
     @POST
     @Path("deploys")
@@ -89,25 +115,9 @@ public class DeployApiResource {
         }
         Set<UUID> ids = new LinkedHashSet<>();
         requests.forEach(r -> ids.add(r.requestId()));
-        Duration timeout = timeout(command);
-        CompletableFuture<Response> answer = publisher.publish(requests).toCompletableFuture()
-                .handle((ok, failure) -> failure)
-                .thenCompose(failure -> {
-                    if (failure != null) {
-                        LOG.errorf("manual deploy could not be stored in Kafka: %s", failure.getMessage());
-                        return CompletableFuture.completedFuture(
-                                Responses.error(503, "the deploy request could not be stored; retry"));
-                    }
-                    LOG.infof("manual deploy %s requested: %s", ids,
-                            Boolean.TRUE.equals(command.all()) ? "all environments" : command.environments());
-                    if (!command.waits()) {
-                        return CompletableFuture.completedFuture(report(202, ids, null));
-                    }
-                    return state.awaitResults(ids)
-                            .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                            .handle((done, late) -> late == null ? report(200, ids, true) : report(202, ids, false));
-                });
-        return Uni.createFrom().completionStage(answer);
+        return answerOnceStored(publisher.publish(requests), "deploy request", "manual deploy " + ids
+                + " requested: " + (Boolean.TRUE.equals(command.all()) ? "all environments" : command.environments()),
+                ids, command.waits(), timeout(command.timeout()));
     }
 
     @GET
@@ -129,9 +139,76 @@ public class DeployApiResource {
 
     @GET
     @Path("environments")
-    @Operation(summary = "Environment x master matrix: desired commit, deployed commit and status")
+    @Operation(summary = "Environment x master matrix: the desired plan (commit and pinned modules), the plans a"
+            + " rollback can re-activate, and what each master serves")
     public EnvironmentMatrix environments() {
         return new EnvironmentMatrix(state.readyMasters(), state.environments());
+    }
+
+    @POST
+    @Path("environments/{environment}/rollback")
+    @Operation(summary = "Re-activate an earlier plan on every master and pin the environment to it until the next"
+            + " push or an unpin")
+    @APIResponse(responseCode = "202", description = "the re-activated plan is stored (and, with wait, not every"
+            + " master reported in time)", content = @Content(schema = @Schema(implementation = DeployReport.class)))
+    @APIResponse(responseCode = "200", description = "with wait: every ready master reported",
+            content = @Content(schema = @Schema(implementation = DeployReport.class)))
+    @APIResponse(responseCode = "400", description = "malformed body or digest",
+            content = @Content(schema = @Schema(implementation = ErrorAnswer.class)))
+    @APIResponse(responseCode = "404", description = "no plan is known for the environment, or not the one named",
+            content = @Content(schema = @Schema(implementation = ErrorAnswer.class)))
+    @APIResponse(responseCode = "409", description = "nothing to roll back to",
+            content = @Content(schema = @Schema(implementation = ErrorAnswer.class)))
+    @APIResponse(responseCode = "503", content = @Content(schema = @Schema(implementation = ErrorAnswer.class)))
+    @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = RollbackCommand.class)))
+    public Uni<Response> rollback(@PathParam("environment") String environment, byte[] body) throws IOException {
+        // Read here rather than by the JSON reader: a POST without a body usually comes without a content type too.
+        RollbackCommand command = new String(body, StandardCharsets.UTF_8).isBlank() ? RollbackCommand.PREVIOUS
+                : Optional.ofNullable(json.readValue(body, RollbackCommand.class)).orElse(RollbackCommand.PREVIOUS);
+        Set<ConstraintViolation<RollbackCommand>> violations = validator.validate(command);
+        if (!violations.isEmpty()) {
+            throw new ConstraintViolationException(violations);
+        }
+        PlanChoice choice = state.rollbackTarget(environment, command.digest());
+        if (!(choice instanceof PlanChoice.Chosen chosen)) {
+            return Uni.createFrom().item(refusal(choice));
+        }
+        DeployPlan plan = chosen.plan().reactivated(UUID.randomUUID(), Clock.systemUTC().instant());
+        return answerOnceStored(plans.publish(plan), "rollback", "rollback " + plan.requestId() + " of "
+                + environment + " to plan " + plan.digest() + " (commit " + plan.commit() + ") requested",
+                Set.of(plan.requestId()), command.waits(), timeout(command.timeout()));
+    }
+
+    @DELETE
+    @Path("environments/{environment}/pin")
+    @Operation(summary = "End a rollback's pin: plan the environment's branch head again")
+    @APIResponse(responseCode = "202", description = "the deploy request for the branch head is stored",
+            content = @Content(schema = @Schema(implementation = DeployReport.class)))
+    @APIResponse(responseCode = "404", description = "no plan is known for the environment",
+            content = @Content(schema = @Schema(implementation = ErrorAnswer.class)))
+    @APIResponse(responseCode = "409", description = "the environment is not pinned, or its source no longer"
+            + " deploys its branch there", content = @Content(schema = @Schema(implementation = ErrorAnswer.class)))
+    @APIResponse(responseCode = "503", content = @Content(schema = @Schema(implementation = ErrorAnswer.class)))
+    public Uni<Response> unpin(@PathParam("environment") String environment) {
+        PlanChoice choice = state.pinnedPlan(environment);
+        if (!(choice instanceof PlanChoice.Chosen chosen)) {
+            return Uni.createFrom().item(refusal(choice));
+        }
+        DeployPlan pinned = chosen.plan();
+        Optional<Source> source = Optional.ofNullable(pinned.source()).flatMap(sources::named)
+                .filter(s -> ControlSources.deploysTo(s, pinned.branch(), environment));
+        if (source.isEmpty()) {
+            return Uni.createFrom().item(Responses.error(409, "cannot unpin environment " + environment
+                    + ": source " + pinned.source() + " no longer deploys branch " + pinned.branch() + " there"));
+        }
+        // The branch head, not the pinned commit: the planner resolves it, as for a push.
+        DeployRequest request = new DeployRequest(UUID.randomUUID(), DeployKind.ENVIRONMENT, environment,
+                pinned.branch(), source.get().name(), source.get().remote(), null, false, null, Provider.MANUAL, null,
+                UNPIN, Clock.systemUTC().instant());
+        return answerOnceStored(publisher.publish(List.of(request)), "unpin request", "unpin " + request.requestId()
+                + " of " + environment + " requested: branch " + pinned.branch() + " of source "
+                + source.get().name(), Set.of(request.requestId()), false, config.defaultWait());
     }
 
     /** The JSON reader wraps a body that is no JSON, or a value it cannot build, in a bare 400. */
@@ -143,6 +220,12 @@ public class DeployApiResource {
     /** A value of the wrong kind, such as a string where a list belongs. */
     @ServerExceptionMapper
     Response mismatched(MismatchedInputException e) {
+        return unreadable(e);
+    }
+
+    /** A body this class reads itself (a rollback's, which may be absent): anything Jackson could not read. */
+    @ServerExceptionMapper
+    Response malformed(JsonProcessingException e) {
         return unreadable(e);
     }
 
@@ -160,10 +243,44 @@ public class DeployApiResource {
                 .map(ConstraintViolation::getMessage).collect(Collectors.joining("; ")));
     }
 
+    /**
+     * 503 unless the broker stored what was published; then 202, or with {@code waits} the per-master results:
+     * 200 once every ready master reported, 202 when {@code timeout} ran out first.
+     *
+     * @param what names what could not be stored in the 503
+     * @param requested logged once stored
+     */
+    private Uni<Response> answerOnceStored(CompletionStage<Void> stored, String what, String requested,
+            Set<UUID> ids, boolean waits, Duration timeout) {
+        CompletableFuture<Response> answer = stored.toCompletableFuture()
+                .handle((ok, failure) -> failure)
+                .thenCompose(failure -> {
+                    if (failure != null) {
+                        LOG.errorf("%s could not be stored in Kafka: %s", what, failure.getMessage());
+                        return CompletableFuture.completedFuture(
+                                Responses.error(503, "the " + what + " could not be stored; retry"));
+                    }
+                    LOG.info(requested);
+                    if (!waits) {
+                        return CompletableFuture.completedFuture(report(202, ids, null));
+                    }
+                    return state.awaitResults(ids)
+                            .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                            .handle((done, late) -> late == null ? report(200, ids, true) : report(202, ids, false));
+                });
+        return Uni.createFrom().completionStage(answer);
+    }
+
+    private static Response refusal(PlanChoice choice) {
+        if (choice instanceof PlanChoice.Unknown unknown) {
+            return Responses.error(404, unknown.reason());
+        }
+        return Responses.error(409, ((PlanChoice.Refused) choice).reason());
+    }
+
     /** Capped at the configured maximum; the configured default when the command names none. */
-    private Duration timeout(DeployCommand command) {
-        Duration wanted = Optional.ofNullable(command.timeout()).map(WaitTimeout::duration)
-                .orElse(config.defaultWait());
+    private Duration timeout(WaitTimeout timeout) {
+        Duration wanted = Optional.ofNullable(timeout).map(WaitTimeout::duration).orElse(config.defaultWait());
         return wanted.compareTo(config.maxWait()) > 0 ? config.maxWait() : wanted;
     }
 

@@ -8,9 +8,9 @@ import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
- * The answer to a deploy command.
+ * The answer to a deploy command, a rollback or an unpin.
  *
- * @param requestId the first request
+ * @param requestId the first request (a rollback's: the id of the re-activated plan)
  * @param complete with {@code "wait": true} only: whether every ready master reported in time
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -23,14 +23,18 @@ public record DeployReport(UUID requestId, Boolean complete, List<String> readyM
     public sealed interface RequestStatus permits KnownRequest, UnknownRequest {
     }
 
-    /** What the service knows of a request: the request and each master's result. */
+    /**
+     * What the service knows of a request: the request, its plans and each master's result. A request whose
+     * planning failed is complete at once, with the planner's {@code error}: no master deploys it.
+     */
     @Schema(name = "KnownRequest")
-    public record KnownRequest(UUID requestId, DeployRequest request, List<DeployState.MasterResult> results,
-            List<String> pendingMasters, boolean complete) implements RequestStatus {
+    public record KnownRequest(UUID requestId, DeployRequest request, List<DeployState.PlanView> plans,
+            List<DeployState.MasterResult> results, List<String> pendingMasters, boolean complete, String error)
+            implements RequestStatus {
 
         static KnownRequest of(DeployState.RequestView view) {
-            return new KnownRequest(view.requestId(), view.request(), view.results(), view.pendingMasters(),
-                    view.complete());
+            return new KnownRequest(view.requestId(), view.request(), view.plans(), view.results(),
+                    view.pendingMasters(), view.complete(), view.error());
         }
     }
 

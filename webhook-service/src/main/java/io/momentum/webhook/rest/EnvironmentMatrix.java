@@ -4,7 +4,10 @@ import io.momentum.webhook.domain.DeployState;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-/** Environment x master: desired commit (requests topic), deployed commit, status. */
+/**
+ * Environment x master: the desired plan (plans topic; the latest request too), the plans a rollback can
+ * re-activate, and per master the plan digest and commit it deployed, its status and whether it serves the plan.
+ */
 @Schema(name = "EnvironmentMatrix")
 public record EnvironmentMatrix(List<String> readyMasters, List<DeployState.EnvironmentRow> environments) {
 }

@@ -1,7 +1,9 @@
 package io.momentum.webhook.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import io.momentum.shared.event.DeployPlan;
 import io.momentum.shared.event.DeployRequest;
 import io.momentum.shared.event.DeployResult;
 import io.momentum.shared.event.DeployStatus;
@@ -9,9 +11,15 @@ import io.momentum.shared.event.MasterAnnouncement;
 import io.momentum.shared.event.MasterRole;
 import io.momentum.shared.event.MasterState;
 import io.momentum.shared.event.ModuleCounts;
+import io.momentum.shared.event.PlanStatus;
+import io.momentum.shared.event.PlannedModule;
 import io.momentum.shared.event.Provider;
+import io.momentum.shared.event.Rollout;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +38,28 @@ class DeployStateTest {
     static DeployResult result(DeployRequest request, String master, DeployStatus status) {
         return DeployResult.of(request.requestId(), master, request.environment(), SHA, status, NOW, NOW,
                 ModuleCounts.NONE, null);
+    }
+
+    /** A plan of production at the n-th commit, with one git module at the n-th commit of its own. */
+    static DeployPlan plan(int n) {
+        return DeployPlan.planned(UUID.randomUUID(), "production", "puppet", "main", sha(n),
+                List.of(new PlannedModule("stdlib", "modules/stdlib", PlannedModule.Type.GIT,
+                        "https://git.example.net/stdlib.git", "main", sha(1000 + n), null, false)),
+                Rollout.IMMEDIATE, NOW.plusSeconds(n));
+    }
+
+    static String sha(int n) {
+        return String.format("%040x", n);
+    }
+
+    static DeployResult deployed(DeployPlan plan, String master) {
+        return DeployResult.of(plan.requestId(), master, plan.environment(), plan.commit(), DeployStatus.SUCCEEDED,
+                NOW, NOW, ModuleCounts.NONE, null).withPlanDigest(plan.digest());
+    }
+
+    private DeployPlan chosen(PlanChoice choice) {
+        assertThat(choice).isInstanceOf(PlanChoice.Chosen.class);
+        return ((PlanChoice.Chosen) choice).plan();
     }
 
     @Test
@@ -73,5 +103,160 @@ class DeployStateTest {
             assertThat(row.desiredCommit()).isEqualTo(SHA);
             assertThat(row.masters()).extracting(DeployState.MasterCell::inSync).containsExactly(true, false);
         });
+    }
+
+    @Test
+    void historyKeepsTheLastTenDistinctPlansNewestFirst() {
+        DeployPlan first = plan(1);
+        state.onPlan(first);
+        for (int n = 2; n <= 12; n++) {
+            state.onPlan(plan(n));
+        }
+        // The same content planned again (a push of the same commit) is one entry, moved to the front.
+        DeployPlan again = DeployPlan.planned(UUID.randomUUID(), "production", "puppet", "main", sha(5),
+                plan(5).modules(), Rollout.IMMEDIATE, NOW.plusSeconds(13));
+        state.onPlan(again);
+        state.onPlan(DeployPlan.failed(UUID.randomUUID(), "production", "puppet", "main", sha(14), "no Puppetfile",
+                NOW.plusSeconds(14)));
+
+        DeployState.EnvironmentRow row = state.environments().get(0);
+        assertThat(row.history()).hasSize(EnvironmentPlans.KEPT_PLANS);
+        assertThat(row.history()).extracting(DeployState.PlanEntry::commit)
+                .containsExactly(sha(5), sha(12), sha(11), sha(10), sha(9), sha(8), sha(7), sha(6), sha(4), sha(3));
+        assertThat(row.history().get(0).requestId()).isEqualTo(again.requestId());
+        assertThat(state.rollbackTarget("production", Optional.of(first.digest())))
+                .isInstanceOf(PlanChoice.Unknown.class);
+    }
+
+    @Test
+    void aFailedPlanLeavesTheDesiredPlanAndIsShownBesideIt() {
+        DeployPlan good = plan(1);
+        state.onPlan(good);
+        DeployPlan failed = DeployPlan.failed(UUID.randomUUID(), "production", "puppet", "main", sha(2),
+                "Puppetfile line 3: module stdlib: ref nope not found", NOW.plusSeconds(2));
+        state.onPlan(failed);
+        DeployState.EnvironmentRow row = state.environments().get(0);
+        assertThat(row.plan().digest()).isEqualTo(good.digest());
+        assertThat(row.plan().modules()).singleElement().satisfies(m -> {
+            assertThat(m.type()).isEqualTo(PlannedModule.Type.GIT);
+            assertThat(m.version()).isEqualTo("main");
+            assertThat(m.sha()).isEqualTo(sha(1001));
+        });
+        assertThat(row.failedPlan().status()).isEqualTo(PlanStatus.FAILED);
+        assertThat(row.failedPlan().error()).contains("ref nope not found");
+
+        state.onPlan(plan(3));
+        assertThat(state.environments().get(0).failedPlan()).isNull();
+    }
+
+    @Test
+    void rollbackChoosesTheNewestOtherPlanOrTheNamedOne() {
+        DeployPlan one = plan(1);
+        DeployPlan two = plan(2);
+        DeployPlan three = plan(3);
+        state.onPlan(one);
+        state.onPlan(two);
+        state.onPlan(three);
+
+        assertThat(chosen(state.rollbackTarget("production", Optional.empty())).digest()).isEqualTo(two.digest());
+        assertThat(chosen(state.rollbackTarget("production", Optional.of(one.digest()))).requestId())
+                .isEqualTo(one.requestId());
+        assertThat(state.rollbackTarget("production", Optional.of(three.digest())))
+                .isInstanceOfSatisfying(PlanChoice.Refused.class,
+                        r -> assertThat(r.reason()).contains("already the desired plan"));
+        assertThat(state.rollbackTarget("production", Optional.of(sha(7) + sha(7).substring(0, 24))))
+                .isInstanceOf(PlanChoice.Unknown.class);
+        assertThat(state.rollbackTarget("staging", Optional.empty())).isInstanceOfSatisfying(PlanChoice.Unknown.class,
+                u -> assertThat(u.reason()).isEqualTo("environment staging has no plan"));
+
+        // Rolled back to two: pinned, and the next rollback without a digest goes back to three.
+        state.onPlan(two.reactivated(UUID.randomUUID(), NOW.plusSeconds(4)));
+        DeployState.EnvironmentRow row = state.environments().get(0);
+        assertThat(row.plan().digest()).isEqualTo(two.digest());
+        assertThat(row.plan().pinned()).isTrue();
+        assertThat(row.history()).extracting(DeployState.PlanEntry::digest)
+                .containsExactly(two.digest(), three.digest(), one.digest());
+        assertThat(chosen(state.rollbackTarget("production", Optional.empty())).digest()).isEqualTo(three.digest());
+    }
+
+    @Test
+    void nothingToRollBackToWithASinglePlan() {
+        state.onPlan(plan(1));
+        assertThat(state.rollbackTarget("production", Optional.empty())).isInstanceOf(PlanChoice.Refused.class);
+    }
+
+    @Test
+    void onlyAPinnedPlanCanBeUnpinned() {
+        assertThat(state.pinnedPlan("production")).isInstanceOf(PlanChoice.Unknown.class);
+        DeployPlan one = plan(1);
+        state.onPlan(one);
+        state.onPlan(plan(2));
+        assertThat(state.pinnedPlan("production")).isInstanceOfSatisfying(PlanChoice.Refused.class,
+                r -> assertThat(r.reason()).isEqualTo("environment production is not pinned"));
+        DeployPlan rollback = one.reactivated(UUID.randomUUID(), NOW.plusSeconds(3));
+        state.onPlan(rollback);
+        assertThat(chosen(state.pinnedPlan("production")).requestId()).isEqualTo(rollback.requestId());
+    }
+
+    @Test
+    void aFailedPlanCompletesItsRequestAtOnceWithThePlannersError() {
+        state.onMaster("cm1", master("cm1", MasterState.READY));
+        DeployRequest request = DeployRequest.environment("production", "main", "puppet", null, null,
+                Provider.GITHUB, NOW);
+        state.onRequest(request);
+        CompletableFuture<Void> done = state.awaitResults(Set.of(request.requestId()));
+        assertThat(state.request(request.requestId()).orElseThrow().pendingMasters()).containsExactly("cm1");
+
+        state.onPlan(DeployPlan.failed(request.requestId(), "production", "puppet", "main", SHA,
+                "Puppetfile line 2: forge module puppetlabs-nope: no such module", NOW));
+        assertThat(done).isDone();
+        DeployState.RequestView view = state.request(request.requestId()).orElseThrow();
+        assertThat(view.complete()).isTrue();
+        assertThat(view.pendingMasters()).isEmpty();
+        assertThat(view.error()).isEqualTo("Puppetfile line 2: forge module puppetlabs-nope: no such module");
+        assertThat(view.plans()).singleElement().satisfies(p -> assertThat(p.status()).isEqualTo(PlanStatus.FAILED));
+    }
+
+    @Test
+    void inSyncComparesPlanDigestsAndFallsBackToTheCommit() {
+        state.onMaster("cm1", master("cm1", MasterState.READY));
+        state.onMaster("cm2", master("cm2", MasterState.READY));
+        state.onMaster("cm3", master("cm3", MasterState.READY));
+        DeployPlan plan = plan(1);
+        // Same control commit, one module at another SHA: another digest, not in sync.
+        DeployPlan otherModule = DeployPlan.planned(UUID.randomUUID(), "production", "puppet", "main", sha(1),
+                List.of(new PlannedModule("stdlib", "modules/stdlib", PlannedModule.Type.GIT,
+                        "https://git.example.net/stdlib.git", "main", sha(4242), null, false)),
+                Rollout.IMMEDIATE, NOW);
+        state.onPlan(otherModule);
+        state.onPlan(plan);
+        state.onResult(deployed(plan, "cm1"));
+        state.onResult(deployed(otherModule, "cm2"));
+        state.onResult(DeployResult.of(plan.requestId(), "cm3", "production", plan.commit(), DeployStatus.SUCCEEDED,
+                NOW, NOW, ModuleCounts.NONE, null));
+
+        DeployState.EnvironmentRow row = state.environments().get(0);
+        assertThat(row.masters()).extracting(DeployState.MasterCell::masterId, DeployState.MasterCell::deployedDigest,
+                DeployState.MasterCell::inSync).containsExactly(
+                        tuple("cm1", plan.digest(), true),
+                        tuple("cm2", otherModule.digest(), false),
+                        tuple("cm3", null, true));
+        assertThat(state.request(plan.requestId()).orElseThrow().results())
+                .extracting(DeployState.MasterResult::planDigest).containsExactly(plan.digest(), null);
+    }
+
+    @Test
+    void aPublishedPlanReadBackAlreadyIsNotAppliedAgain() {
+        DeployPlan one = plan(1);
+        DeployPlan two = plan(2);
+        state.onPlan(one);
+        state.onPlan(two);
+        DeployPlan rollback = one.reactivated(UUID.randomUUID(), NOW.plusSeconds(3));
+        // The reader got the rollback and a push's plan after it before the producer's acknowledgement arrived.
+        state.onPlan(rollback);
+        DeployPlan pushed = plan(4);
+        state.onPlan(pushed);
+        state.onPlanStored(rollback);
+        assertThat(state.environments().get(0).plan().requestId()).isEqualTo(pushed.requestId());
     }
 }

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 
 import io.momentum.shared.event.DeployKind;
+import io.momentum.shared.event.DeployPlan;
 import io.momentum.shared.event.DeployRequest;
 import io.momentum.shared.event.DeployResult;
 import io.momentum.shared.event.DeployStatus;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -111,6 +113,30 @@ class DeployApiTest {
         });
         assertThat(cells).anySatisfy(c -> assertThat(c).containsEntry("masterId", cmB)
                 .containsEntry("status", "FAILED").containsEntry("inSync", false));
+    }
+
+    /** No master deploys a plan that failed, so the wait ends with the planner's error instead of the timeout. */
+    @Test
+    void aFailedPlanAnswersTheWaitAtOnceWithThePlannersError() {
+        String environment = "broken_" + UUID.randomUUID().toString().substring(0, 8);
+        CompletableFuture<JsonPath> answer = CompletableFuture.supplyAsync(() -> given()
+                .header("Authorization", TOKEN).contentType("application/json")
+                .body("{\"environments\": [\"" + environment + "\"], \"wait\": true, \"timeout\": 600}")
+                .post("/api/v1/deploys").then().statusCode(200).extract().jsonPath());
+        DeployRequest request = await().atMost(Duration.ofSeconds(30)).until(() -> requestFor(environment),
+                r -> r != null);
+        String error = "Puppetfile line 4: mod 'apache': ref nope not found in https://git.example.net/apache.git";
+        DeployPlan failed = DeployPlan.failed(request.requestId(), environment, request.source(), request.branch(),
+                null, error, Instant.now());
+        produce(Topics.DEPLOY_PLANS, failed.key(), EventCodec.encodeToString(failed));
+
+        JsonPath body = answer.orTimeout(30, TimeUnit.SECONDS).join();
+        assertThat(body.getBoolean("complete")).isTrue();
+        assertThat(body.getString("requests[0].error")).isEqualTo(error);
+        assertThat(body.getString("requests[0].plans[0].status")).isEqualTo("FAILED");
+        assertThat(body.getList("requests[0].pendingMasters")).isEmpty();
+        given().header("Authorization", TOKEN).get("/api/v1/deploys/" + request.requestId()).then()
+                .statusCode(200).body("complete", equalTo(true)).body("error", equalTo(error));
     }
 
     @Test

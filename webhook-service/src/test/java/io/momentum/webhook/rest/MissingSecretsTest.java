@@ -87,6 +87,9 @@ class MissingSecretsTest {
                 .body("error", containsString("momentum.api.token is not set"));
         given().get("/api/v1/deploys/" + UUID.randomUUID()).then().statusCode(401);
         given().contentType("application/json").body("{nope").post("/api/v1/deploys").then().statusCode(401);
+        given().post("/api/v1/environments/production/rollback").then().statusCode(401)
+                .body("error", containsString("momentum.api.token is not set"));
+        given().delete("/api/v1/environments/production/pin").then().statusCode(401);
     }
 
     @Test
@@ -101,6 +104,11 @@ class MissingSecretsTest {
                 .contentType("application/json").body("error", containsString("momentum.api.token is not set"));
         given().auth().preemptive().basic("puppet", "s3cret").get("/api/v1/environments").then().statusCode(401)
                 .contentType("application/json").body("error", containsString("momentum.api.token is not set"));
+        // Valid webhook credentials hold no deploy role: refused as 401 like any other caller, never 403.
+        given().header("Authorization", "Bearer hook-token").post("/api/v1/environments/production/rollback")
+                .then().statusCode(401).body("error", containsString("momentum.api.token is not set"));
+        given().auth().preemptive().basic("puppet", "s3cret").delete("/api/v1/environments/production/pin")
+                .then().statusCode(401).body("error", containsString("momentum.api.token is not set"));
     }
 
     @Test
