@@ -60,6 +60,22 @@ final class ForgeClient {
         return version;
     }
 
+    /**
+     * One release as the Forge describes it, without downloading it: its exact version and the SHA-256 of its
+     * tarball (none when the Forge publishes only an MD5). How a plan pins a Forge module.
+     */
+    Release release(String slug, String version) throws DeployException {
+        JsonNode release = getJson("/v3/releases/" + slug + "-" + version, "release " + slug + " " + version);
+        String named = release.path("version").asText("");
+        String sha256 = release.path("file_sha256").asText("");
+        return new Release(named.matches("[0-9A-Za-z.+-]+") ? named : version,
+                sha256.matches("[0-9a-fA-F]{64}") ? sha256.toLowerCase() : null);
+    }
+
+    /** A Forge release: {@code version} exactly as the Forge names it, {@code sha256} of its tarball or null. */
+    record Release(String version, String sha256) {
+    }
+
     /** The verified tarball of one release, from the cache or downloaded into it. */
     Path tarball(String slug, String version) throws DeployException {
         Path cached = cache.resolve(slug + "-" + version + ".tar.gz");

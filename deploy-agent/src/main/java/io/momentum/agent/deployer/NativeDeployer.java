@@ -145,6 +145,16 @@ public final class NativeDeployer implements Deployer, AutoCloseable {
         }
     }
 
+    /**
+     * Resolves deploy requests into plans with this deployer's git mirrors, sources and module pool, so that
+     * planning and deploying share one fetch. {@code settings} are those this deployer was made with; the Forge
+     * client built from them holds nothing worth sharing (a plan reads release metadata, never tarballs).
+     */
+    public PlanResolver planResolver(DeployerSettings settings) {
+        return new PlanResolver(mirrors, controls, new ForgeClient(settings.forgeBaseUrl(),
+                settings.cacheDir().resolve("forge"), settings.commandTimeout()), tasks);
+    }
+
     @Override
     public void purge(String environment) throws DeployException {
         String valid = validEnvironment(environment);

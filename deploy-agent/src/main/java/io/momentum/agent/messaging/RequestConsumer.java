@@ -29,12 +29,14 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
 /**
- * Consumes {@code momentum.deploy-requests} in this master's own group ({@code momentum-agent-<masterId>}) with a
- * plain {@link KafkaConsumer} on one thread, and commits an offset only once the request's work is done and its
- * results are stored (manual {@code commitSync}, auto-commit off). Records are handed to the handler as they come
- * (so the scheduler can coalesce and parallelize) and finish out of order; each partition is committed up to its
- * oldest unfinished record. A crash or kill therefore redelivers everything unfinished, which is harmless: deploys
- * are idempotent and a no-op deploy still publishes its result.
+ * Consumes {@code momentum.deploy-requests} in a consumer group with a plain {@link KafkaConsumer} on one thread, and
+ * commits an offset only once the request's work is done and what it published is stored (manual
+ * {@code commitSync}, auto-commit off). Two groups use it: the planner's, shared by every agent
+ * ({@code momentum-planner}, {@link #inGroup}: each request is planned by one agent), and a master's own
+ * ({@code momentum-agent-<masterId>}). Records are handed to the handler as they come (so the work can be coalesced
+ * and parallelized) and finish out of order; each partition is committed up to its oldest unfinished record. A
+ * crash or kill therefore redelivers everything unfinished, which is harmless: plans are named by their content
+ * and deploys are idempotent.
  *
  * <p>Tombstones are ignored; records the {@link EventDecoder} refuses (malformed, invalid, newer schema) are logged,
  * counted and skipped (and committed). Once the records that
@@ -61,6 +63,7 @@ public final class RequestConsumer implements AutoCloseable {
     }
 
     private final String topic;
+    private final String group;
     private final Consumer<String, byte[]> consumer;
     private final EventDecoder decoder;
     private final Function<DeployRequest, CompletableFuture<Void>> handler;
@@ -88,13 +91,33 @@ public final class RequestConsumer implements AutoCloseable {
     RequestConsumer(String topic, KafkaClientSettings kafka, EventDecoder decoder, String masterId,
             Function<DeployRequest, CompletableFuture<Void>> handler, Runnable onReplayed,
             java.util.function.Consumer<Throwable> onDied) {
+        this(topic, kafka.consumer(settings(masterId)), decoder, handler, onReplayed, onDied);
+    }
+
+    private RequestConsumer(String topic, Map<String, Object> config, EventDecoder decoder,
+            Function<DeployRequest, CompletableFuture<Void>> handler, Runnable onReplayed,
+            java.util.function.Consumer<Throwable> onDied) {
         this.topic = topic;
-        this.consumer = new KafkaConsumer<>(kafka.consumer(settings(masterId)));
+        this.group = String.valueOf(config.get(ConsumerConfig.GROUP_ID_CONFIG));
+        this.consumer = new KafkaConsumer<>(config);
         this.decoder = decoder;
         this.handler = handler;
         this.onReplayed = onReplayed;
         this.onDied = onDied;
-        this.thread = DaemonThreads.thread("momentum-request-consumer", this::loop);
+        this.thread = DaemonThreads.thread("momentum-requests-" + group, this::loop);
+    }
+
+    /**
+     * A consumer of {@code topic} in {@code groupId}, shared with other agents: with the same guarantees (commit
+     * after work, earliest offset for a new group) and {@code overrides} on top (a client id, the group protocol).
+     */
+    public static RequestConsumer inGroup(String topic, String groupId, Map<String, Object> overrides,
+            KafkaClientSettings kafka, EventDecoder decoder, Function<DeployRequest, CompletableFuture<Void>> handler,
+            Runnable onReplayed, java.util.function.Consumer<Throwable> onDied) {
+        Map<String, Object> config = new HashMap<>(overrides);
+        config.putAll(groupSettings(groupId));
+        config.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, groupId);
+        return new RequestConsumer(topic, kafka.consumer(config), decoder, handler, onReplayed, onDied);
     }
 
     /** Each master consumes in a group of its own, so that every master sees every request. */
@@ -104,9 +127,15 @@ public final class RequestConsumer implements AutoCloseable {
 
     /** The consumer's guarantees, on top of the application's {@code kafka.*} settings, which cannot weaken them. */
     static Map<String, Object> settings(String masterId) {
+        Map<String, Object> settings = new HashMap<>(groupSettings(groupId(masterId)));
+        settings.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId(masterId));
+        return settings;
+    }
+
+    /** The guarantees of every group this class consumes in; the caller's overrides cannot weaken them. */
+    static Map<String, Object> groupSettings(String groupId) {
         return Map.of(
-                ConsumerConfig.GROUP_ID_CONFIG, groupId(masterId),
-                ConsumerConfig.CLIENT_ID_CONFIG, groupId(masterId),
+                ConsumerConfig.GROUP_ID_CONFIG, groupId,
                 // Offsets are committed by hand once a request's results are stored.
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 // A new master's group has no offsets: replay the compacted topic from its start.
@@ -174,7 +203,7 @@ public final class RequestConsumer implements AutoCloseable {
             died = e;
         } finally {
             if (!stopping) {
-                LOG.error("request consumer stopped: this agent deploys nothing more", died);
+                LOG.errorf(died, "request consumer of %s stopped: nothing more is consumed in that group", group);
                 onDied.accept(died);
             }
         }

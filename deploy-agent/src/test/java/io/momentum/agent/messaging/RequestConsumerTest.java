@@ -125,6 +125,32 @@ class RequestConsumerTest {
     }
 
     @Test
+    void consumersSharingAGroupSeeEachRequestOnceBetweenThem() {
+        String topic = "requests-" + UUID.randomUUID();
+        companion.topics().createAndWait(topic, 3);
+        List<DeployRequest> requests = List.of(request("production"), request("development"), request("test"),
+                request("staging"), request("qa"), request("feature"));
+        requests.forEach(r -> produce(topic, r));
+        List<UUID> seen = new CopyOnWriteArrayList<>();
+        KafkaClientSettings kafka = new KafkaClientSettings(Map.of("bootstrap.servers", broker.bootstrapServers()));
+        for (String agent : List.of("cm1", "cm2")) {
+            RequestConsumer consumer = RequestConsumer.inGroup(topic, "shared-" + topic,
+                    Map.of("client.id", "shared-" + agent, "group.protocol", "consumer"), kafka, decoder, r -> {
+                        seen.add(r.requestId());
+                        return CompletableFuture.completedFuture(null);
+                    }, () -> { }, deaths::add);
+            consumers.add(consumer);
+            consumer.start();
+        }
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(seen)
+                .containsExactlyInAnyOrderElementsOf(requests.stream().map(DeployRequest::requestId).toList()));
+        assertThat(RequestConsumer.groupSettings("momentum-planner")).containsEntry("group.id", "momentum-planner")
+                .containsEntry("enable.auto.commit", false).containsEntry("auto.offset.reset", "earliest");
+        assertThat(deaths).isEmpty();
+    }
+
+    @Test
     void commitsOnlyFinishedWorkSoAStopMidDeployRedeliversIt() throws Exception {
         String topic = topic();
         DeployRequest slow = request("production");
