@@ -11,10 +11,12 @@ import java.time.Duration;
 public interface PlannerConfig {
 
     /**
-     * Plan deploy requests in this agent (consumer group {@code momentum-planner}, shared by every agent that has it
-     * on: each request is planned by one of them). At least one agent of a fleet must have it on.
+     * Plan deploy requests in this agent (consumer group {@code momentum-planner}: with several planners, each request
+     * is planned by one of them). On the MoM's agent, and on a second trusted host for failover: a planner decides
+     * what every master deploys, so its Kafka principal may write {@code momentum.deploy-plans} and a compile
+     * master's may not.
      */
-    @WithDefault("true")
+    @WithDefault("false")
     boolean enabled();
 
     /**
@@ -37,10 +39,11 @@ public interface PlannerConfig {
     int maxParallelEnvironments();
 
     /**
-     * The consumer group protocol of {@code momentum-planner}: {@code consumer} (KIP-848, Kafka 4: the broker
-     * assigns incrementally, an agent joining or leaving does not stop the others) or {@code classic}.
+     * The consumer group protocol of {@code momentum-planner}: {@code classic} works with every broker;
+     * {@code consumer} (KIP-848, brokers 4.0+) moves only the partitions a joining or leaving planner takes or gives,
+     * but assigns them a heartbeat (5 s) later.
      */
-    @WithDefault("consumer")
+    @WithDefault("classic")
     @Pattern(regexp = "consumer|classic", message = "must be consumer or classic")
     String groupProtocol();
 }
