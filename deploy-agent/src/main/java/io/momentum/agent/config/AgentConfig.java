@@ -12,10 +12,7 @@ import java.util.Optional;
 @ConfigMapping(prefix = "momentum.agent")
 public interface AgentConfig {
 
-    /**
-     * This master's id: the key of its announcements and results, and part of its consumer group id
-     * ({@code momentum-agent-<masterId>}), so that every master sees every request.
-     */
+    /** This master's id: the key of its announcements and results. */
     @Pattern(regexp = MasterIdPattern.REGEX, message = "must match " + MasterIdPattern.REGEX)
     String masterId();
 
@@ -32,15 +29,9 @@ public interface AgentConfig {
     Duration heartbeatInterval();
 
     /**
-     * On start, also list the control repositories' branches and deploy every environment that is missing or
-     * behind before announcing READY (the compacted requests topic is replayed in any case).
-     */
-    @WithDefault("true")
-    boolean catchUpFromBranches();
-
-    /**
-     * How long a joining master waits before listing its control repositories again after that failed (transport,
-     * authentication, host key); doubled after each failure up to {@link #catchUpRetryMax()}.
+     * How long a joining master waits before trying again to make its environments match their plans after a
+     * control repository could not be fetched (transport, authentication, host key); doubled after each failure up
+     * to {@link #catchUpRetryMax()}.
      */
     @WithDefault("5s")
     Duration catchUpRetry();
@@ -55,7 +46,10 @@ public interface AgentConfig {
     @WithDefault("false")
     boolean decommissionOnShutdown();
 
-    /** How long a graceful shutdown waits for running deploys before interrupting them (they stay uncommitted). */
+    /**
+     * How long a graceful shutdown waits for running deploys before interrupting them (the previous version stays
+     * live; the plan is still desired, so the next start deploys it).
+     */
     @WithDefault("30s")
     Duration shutdownGracePeriod();
 }

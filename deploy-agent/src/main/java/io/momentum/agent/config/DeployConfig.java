@@ -39,6 +39,14 @@ public interface DeployConfig {
     @Positive
     int parallelism();
 
+    /**
+     * How many versions of each environment the native backend keeps on disk, the live one included: re-activating
+     * the plan of a kept version (a rollback) moves a symlink and downloads nothing.
+     */
+    @WithDefault("3")
+    @Positive
+    int keepVersions();
+
     /** How many environments deploy at once. */
     @WithDefault("4")
     @Positive

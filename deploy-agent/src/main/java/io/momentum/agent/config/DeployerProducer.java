@@ -72,7 +72,7 @@ public class DeployerProducer {
                 : config.executable().orElse(config.backend());
         DeployerSettings settings = new DeployerSettings(config.environmentsDir(), config.cacheDir(), sources,
                 config.forgeBaseUrl(), config.parallelism(), config.commandTimeout(), executable, remotes,
-                config.r10k().gitProvider());
+                config.r10k().gitProvider(), config.keepVersions());
         if (sources.isEmpty()) {
             LOG.warn("no control repository configured (momentum.sources.<name>.remote): nothing to catch up on");
         }

@@ -4,20 +4,18 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
 
 /**
- * What one deployed version holds, kept beside it (not inside the environment): the control commit and each module's
- * resolved source. It makes the no-change check and module reuse exact without touching the environment's files.
+ * What one deployed version holds, kept beside it (not inside the environment): the control commit, each module's
+ * pinned source and the digest of the plan it was built from. It makes the no-change check, module reuse and the
+ * re-activation of a kept plan exact without touching the environment's files.
+ *
+ * @param planDigest the {@code DeployPlan} digest; {@code null} for versions written before plans existed
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 record DeployManifest(String environment, String source, String branch, String commit, String startedAt,
-        String finishedAt, List<ModuleRecord> modules) {
+        String finishedAt, List<ModuleRecord> modules, String planDigest) {
 
     DeployManifest {
         modules = List.copyOf(modules);
-    }
-
-    /** Same commit and the very same module sources: deploying again would write identical files. */
-    boolean sameContent(String otherCommit, List<ModuleRecord> otherModules) {
-        return commit.equals(otherCommit) && modules.equals(otherModules);
     }
 
     ModuleRecord reusable(ModuleRecord wanted) {

@@ -1,9 +1,10 @@
 package io.momentum.agent.deployer;
 
+import io.momentum.shared.event.DeployPlan;
 import java.util.Map;
 
 /**
- * Puts environments of the control repository on disk. One implementation per backend (native JGit, r10k, g10k),
+ * Makes environments on disk match their deploy plans. One implementation per backend (native JGit, r10k, g10k),
  * each a {@code @Singleton @Identifier("<name>")} bean chosen by {@code momentum.deploy.backend} in
  * {@code config.DeployerProducer}.
  *
@@ -19,11 +20,11 @@ import java.util.Map;
  */
 public interface Deployer {
 
-    /** Deploys (or redeploys) one environment at the target's commit, or the branch head when it has none. */
-    DeployOutcome deploy(EnvironmentTarget target) throws DeployException;
+    /** Deploys a PLANNED plan: its control commit and, where the backend can pin them, its modules exactly. */
+    DeployOutcome deploy(DeployPlan plan) throws DeployException;
 
-    /** Redeploys one Puppetfile module in one environment, if that environment's Puppetfile declares it. */
-    DeployOutcome deployModule(EnvironmentTarget target, String module) throws DeployException;
+    /** Whether the environment serves this plan already (deploying it would change nothing). */
+    boolean isLive(DeployPlan plan);
 
     /** Removes a managed environment (its branch was deleted). Directories Momentum does not manage stay. */
     void purge(String environment) throws DeployException;

@@ -17,6 +17,7 @@ import java.util.List;
  * @param executable the r10k or g10k executable for those backends (ignored by the native one)
  * @param git how git remotes are reached ({@code momentum.git.*})
  * @param r10kGitProvider r10k's {@code git: provider} ({@code rugged} or {@code shellgit}; r10k backend only)
+ * @param keepVersions versions per environment kept on disk, the live one included (native backend only; at least 1)
  */
 public record DeployerSettings(
         Path environmentsDir,
@@ -27,7 +28,8 @@ public record DeployerSettings(
         Duration commandTimeout,
         String executable,
         GitRemotes git,
-        String r10kGitProvider) {
+        String r10kGitProvider,
+        int keepVersions) {
 
     public DeployerSettings {
         sources = List.copyOf(sources);

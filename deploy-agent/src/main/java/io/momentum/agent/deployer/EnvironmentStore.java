@@ -11,9 +11,12 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -30,8 +33,9 @@ import java.util.UUID;
  * </pre>
  *
  * Puppet ignores {@code .momentum} (not a valid environment name). An environment is "managed" exactly when its
- * entry is a symlink into {@code .momentum/<env>/}; anything else in the base directory is left alone. The live
- * version and the one before it (for one-step rollback) are kept; older versions are deleted after each switch.
+ * entry is a symlink into {@code .momentum/<env>/}; anything else in the base directory is left alone. The newest
+ * {@code keepVersions} versions (the live one always among them) are kept so that a rollback to one of them moves
+ * the symlink only; older ones are deleted after each new version goes live.
  */
 final class EnvironmentStore {
 
@@ -45,10 +49,16 @@ final class EnvironmentStore {
 
     private final Path base;
     private final Path state;
+    private final int keepVersions;
 
-    EnvironmentStore(Path base) {
+    /** @param keepVersions how many versions per environment stay on disk, the live one included (at least 1) */
+    EnvironmentStore(Path base, int keepVersions) {
+        if (keepVersions < 1) {
+            throw new IllegalArgumentException("keep at least the live version, not " + keepVersions);
+        }
         this.base = base.toAbsolutePath().normalize();
         this.state = this.base.resolve(STATE_DIR);
+        this.keepVersions = keepVersions;
     }
 
     /** A deployed version: its directory and what it holds. */
@@ -89,14 +99,52 @@ final class EnvironmentStore {
 
     Optional<Version> live(String environment) {
         String name = versionName(environment);
-        if (name == null) {
-            return Optional.empty();
-        }
+        return name == null ? Optional.empty() : version(environment, name);
+    }
+
+    /** A kept version built from the plan with this digest, the live one included. */
+    Optional<Version> kept(String environment, String planDigest) {
+        return versions(environment).stream().filter(v -> planDigest.equals(v.manifest().planDigest())).findFirst();
+    }
+
+    private Optional<Version> version(String environment, String name) {
         Path dir = stateDir(environment).resolve(name);
         try {
             return Optional.of(new Version(name, dir, JSON.readValue(dir.resolve(MANIFEST).toFile(), DeployManifest.class)));
         } catch (IOException e) {
             return Optional.empty();
+        }
+    }
+
+    /** Every complete version of the environment (those with a manifest), newest first. */
+    private List<Version> versions(String environment) {
+        Path dir = stateDir(environment);
+        List<Version> versions = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return versions;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (!name.startsWith(".") && Files.isRegularFile(entry.resolve(MANIFEST), LinkOption.NOFOLLOW_LINKS)) {
+                    version(environment, name).ifPresent(versions::add);
+                }
+            }
+        } catch (IOException e) {
+            return versions;
+        }
+        // Names start with the creation time in milliseconds: compare it as a number, then the rest.
+        versions.sort(Comparator.comparingLong((Version v) -> createdAt(v.name())).thenComparing(Version::name)
+                .reversed());
+        return versions;
+    }
+
+    private static long createdAt(String versionName) {
+        int dash = versionName.indexOf('-');
+        try {
+            return Long.parseLong(dash < 0 ? versionName : versionName.substring(0, dash));
+        } catch (NumberFormatException e) {
+            return Long.MIN_VALUE;
         }
     }
 
@@ -139,8 +187,7 @@ final class EnvironmentStore {
      * Makes a fully built staging directory the live version: rename it to its version name, then replace the
      * environment's symlink in one {@code rename(2)}. Returns the version name.
      */
-    String activate(String environment, Path staging, DeployManifest manifest, String previousVersion)
-            throws IOException {
+    String activate(String environment, Path staging, DeployManifest manifest) throws IOException {
         Files.write(staging.resolve(MANIFEST), JSON.writeValueAsBytes(manifest));
         Path dir = stateDir(environment);
         String shortCommit = manifest.commit().substring(0, Math.min(12, manifest.commit().length()));
@@ -149,44 +196,27 @@ final class EnvironmentStore {
             name = System.currentTimeMillis() + "-" + shortCommit + "-" + n;
         }
         Files.move(staging, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
-        String kept = previousVersion;
+        String takenOver = null;
         Path link = link(environment);
         if (deployedByAnotherTool(link)) {
             // Taking over from r10k/g10k: a directory cannot be replaced by a symlink in one rename, so for a moment
             // between these two renames the environment is absent. Its old content stays (for one deploy) beside ours.
-            kept = "taken-over-" + System.currentTimeMillis();
-            Files.move(link, dir.resolve(kept), StandardCopyOption.ATOMIC_MOVE);
+            takenOver = "taken-over-" + System.currentTimeMillis();
+            Files.move(link, dir.resolve(takenOver), StandardCopyOption.ATOMIC_MOVE);
         }
         swap(environment, name);
         Files.deleteIfExists(dir.resolve(LAST_ATTEMPT));
-        retain(environment, name, kept);
+        retain(environment, name, takenOver);
         return name;
     }
 
     /**
-     * Makes the kept previous version live again (one-step rollback); the version it replaces is kept in turn, so a
-     * second rollback rolls forward. Returns the version now live, or empty when there is nothing to roll back to.
+     * Makes a kept version live again by replacing the symlink in one {@code rename(2)}: nothing is written
+     * besides the link (a stale failure record is removed).
      */
-    Optional<Version> rollback(String environment) throws IOException {
-        String live = versionName(environment);
-        if (live == null) {
-            return Optional.empty();
-        }
-        String previous = null;
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(stateDir(environment))) {
-            for (Path entry : entries) {
-                String name = entry.getFileName().toString();
-                if (!name.equals(live) && !name.startsWith(".") && Files.isRegularFile(entry.resolve(MANIFEST))
-                        && (previous == null || name.compareTo(previous) > 0)) {
-                    previous = name;
-                }
-            }
-        }
-        if (previous == null) {
-            return Optional.empty();
-        }
-        swap(environment, previous);
-        return live(environment);
+    void reactivate(String environment, Version version) throws IOException {
+        swap(environment, version.name());
+        Files.deleteIfExists(stateDir(environment).resolve(LAST_ATTEMPT));
     }
 
     private void swap(String environment, String version) throws IOException {
@@ -199,12 +229,20 @@ final class EnvironmentStore {
         }
     }
 
-    /** Deletes every version but the live one and the one before it. */
-    private void retain(String environment, String live, String previous) throws IOException {
+    /**
+     * Deletes every version but the live one and the newest others up to {@code keepVersions} in all, and any other
+     * directory but {@code takenOver} (what r10k or g10k left, kept beside ours until the next switch).
+     */
+    private void retain(String environment, String live, String takenOver) throws IOException {
+        Set<String> keep = new HashSet<>();
+        keep.add(live);
+        keep.add(takenOver);
+        versions(environment).stream().map(Version::name).filter(name -> !name.equals(live))
+                .limit(keepVersions - 1L).forEach(keep::add);
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(stateDir(environment))) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
-                if (!name.equals(live) && !name.equals(previous) && !name.startsWith(".")
+                if (!keep.contains(name) && !name.startsWith(".")
                         && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
                     FileTrees.delete(entry);
                 }

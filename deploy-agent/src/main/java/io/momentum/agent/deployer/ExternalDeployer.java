@@ -9,7 +9,9 @@ import io.momentum.service.process.ProcessResult;
 import io.momentum.service.process.ProcessRunner;
 import io.momentum.shared.env.EnvironmentNames;
 import io.momentum.shared.env.InvalidNameException;
+import io.momentum.shared.event.DeployPlan;
 import io.momentum.shared.event.ModuleCounts;
+import io.momentum.shared.event.PlanStatus;
 import io.momentum.shared.source.Source;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -23,6 +25,11 @@ import java.util.TreeMap;
 /**
  * What the r10k and g10k backends share: a generated configuration file in the cache dir, the tool run as an
  * argument list, and the tool's own deploy file read back to tell what is live.
+ *
+ * <p>These tools deploy a branch head and resolve the Puppetfile themselves: they cannot pin modules, nor deploy a
+ * commit that is not the head. So a plan is deployed only while its branch's head is still the plan's commit (checked
+ * before and after the run; a branch that moved on fails the older plan, the newer push brings its own plan), modules
+ * are whatever the tool resolves, and results carry no plan digest.
  *
  * <p>These tools write into the live environment directory in place: a failed or killed run can leave an environment
  * half-updated. That is the price of keeping an operator's existing tool; the native backend does not have it.
@@ -41,6 +48,52 @@ abstract sealed class ExternalDeployer implements Deployer permits R10kDeployer,
 
     /** The tool's file inside each environment that names the deployed commit ({@code signature}). */
     abstract String deployFileName();
+
+    /** Runs the tool to deploy the target's branch. */
+    abstract void deployBranch(EnvironmentTarget target) throws DeployException;
+
+    @Override
+    public final DeployOutcome deploy(DeployPlan plan) throws DeployException {
+        EnvironmentTarget target = new EnvironmentTarget(plan.environment(), plan.source(), null, plan.branch(),
+                plan.commit());
+        Path dir = environmentDir(target.environment());
+        if (plan.status() != PlanStatus.PLANNED || plan.commit() == null || plan.branch() == null) {
+            throw new DeployException("refusing to deploy: plan " + plan.requestId() + " for " + plan.environment()
+                    + " is " + plan.status() + ", not a complete PLANNED plan");
+        }
+        Source source = source(target);
+        String head = new BranchLister(settings.git(), settings.commandTimeout()).branches(source)
+                .get(target.branch());
+        if (head == null) {
+            throw new DeployException("branch '" + target.branch() + "' does not exist in source " + source.name());
+        }
+        if (!head.equals(plan.commit())) {
+            throw new DeployException(tool() + " deploys branch heads only: branch " + target.branch() + " of source "
+                    + source.name() + " is at " + head + ", no longer at the plan's commit " + plan.commit()
+                    + "; the plan of the newer push follows");
+        }
+        JsonNode before = readDeployFile(dir);
+        deployBranch(target);
+        DeployOutcome outcome = outcome(target.environment(), before);
+        if (!outcome.commit().equals(plan.commit())) {
+            throw new DeployException(tool() + " left environment " + target.environment() + " at "
+                    + outcome.commit() + " instead of the plan's commit " + plan.commit()
+                    + " (the branch moved during the run)");
+        }
+        return outcome;
+    }
+
+    /** The control commit is all these tools can match: modules are theirs to resolve. */
+    @Override
+    public boolean isLive(DeployPlan plan) {
+        try {
+            JsonNode info = readDeployFile(environmentDir(plan.environment()));
+            return info != null && plan.commit() != null && info.hasNonNull("signature")
+                    && plan.commit().equals(info.get("signature").asText());
+        } catch (DeployException e) {
+            return false;
+        }
+    }
 
     @Override
     public Map<String, String> deployedEnvironments() {
@@ -123,7 +176,7 @@ abstract sealed class ExternalDeployer implements Deployer permits R10kDeployer,
         boolean unchanged = before != null && before.path("signature").equals(after.get("signature"))
                 && before.path("module_deploys").equals(after.path("module_deploys"));
         return new DeployOutcome(environment, after.get("signature").asText(),
-                unchanged ? new ModuleCounts(0, modules) : new ModuleCounts(modules, 0), unchanged);
+                unchanged ? new ModuleCounts(0, modules) : new ModuleCounts(modules, 0), unchanged, null);
     }
 
     abstract String tool();

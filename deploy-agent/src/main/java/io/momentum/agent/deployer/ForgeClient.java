@@ -76,6 +76,46 @@ final class ForgeClient {
     record Release(String version, String sha256) {
     }
 
+    /**
+     * The tarball of one release whose SHA-256 is exactly {@code sha256} (what a plan pinned), from the cache or
+     * downloaded into it; anything else fails, and a cached file that does not match is removed.
+     */
+    Path tarball(String slug, String version, String sha256) throws DeployException {
+        Path tarball = tarball(slug, version);
+        String actual;
+        try {
+            actual = sha256(tarball);
+        } catch (IOException e) {
+            throw new DeployException("cannot read the Forge tarball of " + slug + " " + version + ": "
+                    + e.getMessage(), e);
+        }
+        if (!actual.equalsIgnoreCase(sha256)) {
+            try {
+                Files.deleteIfExists(tarball);
+            } catch (IOException e) {
+                // The next deploy checks it again.
+            }
+            throw new DeployException("the Forge tarball of " + slug + " " + version + " fails the plan's SHA-256 "
+                    + "check (planned " + sha256 + ", got " + actual + "): the release changed since it was planned,"
+                    + " or the download was tampered with");
+        }
+        return tarball;
+    }
+
+    /** The SHA-256 (hex) of a file. */
+    static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                sha.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The verified tarball of one release, from the cache or downloaded into it. */
     Path tarball(String slug, String version) throws DeployException {
         Path cached = cache.resolve(slug + "-" + version + ".tar.gz");

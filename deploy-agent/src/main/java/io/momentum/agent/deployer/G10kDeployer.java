@@ -1,23 +1,18 @@
 package io.momentum.agent.deployer;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.momentum.shared.env.EnvironmentNames;
-import io.momentum.shared.env.InvalidNameException;
 import io.momentum.shared.source.Source;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Runs the real {@code g10k} with a generated configuration: each source with its {@code private_key} (the key
  * {@code momentum.git.*} gives the source's remote; g10k loads it into an ssh-agent of its own for the control
  * repository and the source's Puppetfile modules) and, like every external backend, {@code GIT_SSH_COMMAND} for
- * known_hosts and batch mode. g10k exits 0 even for a branch that exists in no
- * source; this backend checks that the environment's {@code .g10k-deploy.json} was written by this run and names the
- * expected commit, and fails otherwise. Not atomic: see {@link ExternalDeployer}.
+ * known_hosts and batch mode. g10k exits 0 even for a branch that exists in no source; {@link ExternalDeployer}
+ * checks that the environment's {@code .g10k-deploy.json} names the plan's commit, and fails otherwise. Not atomic.
  */
 @Singleton
 @Identifier("g10k")
@@ -41,41 +36,9 @@ public final class G10kDeployer extends ExternalDeployer {
     }
 
     @Override
-    public DeployOutcome deploy(EnvironmentTarget target) throws DeployException {
-        return run(target, null);
-    }
-
-    @Override
-    public DeployOutcome deployModule(EnvironmentTarget target, String module) throws DeployException {
-        try {
-            EnvironmentNames.requireValidModule(module);
-        } catch (InvalidNameException e) {
-            throw new DeployException("cannot deploy module: " + e.getMessage());
-        }
-        return run(target, readDeployFile(environmentDir(target.environment())) == null ? null : module);
-    }
-
-    private DeployOutcome run(EnvironmentTarget target, String module) throws DeployException {
-        Path dir = environmentDir(target.environment());
-        source(target);
-        String head = new BranchLister(settings.git(), settings.commandTimeout()).branches(source(target))
-                .get(target.branch());
-        if (head == null) {
-            throw new DeployException("branch '" + target.branch() + "' does not exist in source " + target.source());
-        }
-        JsonNode before = readDeployFile(dir);
-        List<String> command = new ArrayList<>(List.of(executable(), "-config", config().toString(), "-branch",
-                target.branch(), "-maxworker", String.valueOf(Math.max(1, settings.parallelism())), "-quiet"));
-        if (module != null) {
-            command.addAll(List.of("-module", module));
-        }
-        run(command);
-        DeployOutcome outcome = outcome(target.environment(), before);
-        if (!outcome.commit().equals(head)) {
-            throw new DeployException("g10k left environment " + target.environment() + " at " + outcome.commit()
-                    + " instead of " + head);
-        }
-        return outcome;
+    void deployBranch(EnvironmentTarget target) throws DeployException {
+        run(List.of(executable(), "-config", config().toString(), "-branch", target.branch(), "-maxworker",
+                String.valueOf(Math.max(1, settings.parallelism())), "-quiet"));
     }
 
     private Path config() throws DeployException {

@@ -2,36 +2,40 @@ package io.momentum.agent.deployer;
 
 import io.momentum.agent.deployer.DeployManifest.ModuleRecord;
 import io.momentum.agent.deployer.GitMirrors.Mirror;
-import io.momentum.agent.domain.ModuleSpec;
-import io.momentum.agent.domain.Puppetfile;
 import io.momentum.shared.env.EnvironmentNames;
 import io.momentum.shared.env.InvalidNameException;
+import io.momentum.shared.event.DeployPlan;
 import io.momentum.shared.event.ModuleCounts;
+import io.momentum.shared.event.PlanStatus;
+import io.momentum.shared.event.PlannedModule;
 import io.momentum.shared.source.Source;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.ZonedDateTime;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.eclipse.jgit.lib.ObjectId;
 
 /**
- * The default backend: r10k's job done in-process with JGit, atomically and incrementally.
+ * The default backend: deploys a plan exactly, in-process with JGit, atomically and incrementally.
  *
- * <p>Each deploy fetches the control repository's and the modules' bare mirrors (once per deploy, shared with
- * concurrent deploys), resolves every Puppetfile module to a commit or Forge version, and compares that with the
- * live version's manifest: identical means nothing to do. Otherwise it builds a complete new version in a staging
- * directory of the environments' file system (control files written straight from git objects, unchanged modules
- * hard-linked from the live version, changed ones written from git or a verified Forge tarball, then
- * {@code .r10k-deploy.json}) and makes it live by renaming a symlink. A failure or an interrupt at any point
- * discards the staging directory: the previous version was never touched. See {@link EnvironmentStore} for the
- * layout.
+ * <p>A plan names the control commit and every module's git commit or Forge release (with its tarball's SHA-256);
+ * nothing is resolved here, no ref is read. If the live version was built from the same plan (same digest) there is
+ * nothing to do; if a kept version was, the environment's symlink is moved to it and nothing else happens (a
+ * rollback downloads nothing). Otherwise a mirror is fetched only when it lacks a commit the plan names (a commit the
+ * remote no longer has fails the deploy), a complete new version is built in a staging directory of the environments'
+ * file system (control files written straight from git objects, unchanged modules hard-linked from the live version,
+ * changed ones written from git or a Forge tarball verified against the plan, then {@code .r10k-deploy.json}) and
+ * made live by renaming a symlink. A failure or an interrupt at any point discards the staging directory: the
+ * previous version was never touched. The newest {@code keep-versions} versions stay on disk. See
+ * {@link EnvironmentStore} for the layout.
  *
  * <p>Unlike r10k the environment holds no {@code .git} directory: Puppet Server does not need one, and the
  * deployed commit is in {@code .r10k-deploy.json} ({@code signature}).
@@ -43,43 +47,56 @@ public final class NativeDeployer implements Deployer, AutoCloseable {
     private final EnvironmentStore store;
     private final GitMirrors mirrors;
     private final ControlRepositories controls;
-    private final ModuleResolver resolver;
+    private final ForgeClient forge;
     private final ParallelTasks tasks;
     private final VersionBuilder versions;
 
     @Inject
     public NativeDeployer(DeployerSettings settings) {
-        this.store = new EnvironmentStore(settings.environmentsDir());
+        this.store = new EnvironmentStore(settings.environmentsDir(), settings.keepVersions());
         this.mirrors = new GitMirrors(settings.cacheDir().resolve("git"), settings.commandTimeout(),
                 settings.git());
-        ForgeClient forge = new ForgeClient(settings.forgeBaseUrl(), settings.cacheDir().resolve("forge"),
+        this.forge = new ForgeClient(settings.forgeBaseUrl(), settings.cacheDir().resolve("forge"),
                 settings.commandTimeout());
         this.controls = new ControlRepositories(settings.sources());
-        this.resolver = new ModuleResolver(mirrors, forge);
         this.tasks = new ParallelTasks(settings.parallelism(), settings.commandTimeout());
         this.versions = new VersionBuilder(store, mirrors, forge, tasks);
     }
 
     @Override
-    public DeployOutcome deploy(EnvironmentTarget target) throws DeployException {
+    public DeployOutcome deploy(DeployPlan plan) throws DeployException {
         long notBefore = System.nanoTime();
-        String environment = validEnvironment(target.environment());
-        Attempt attempt = new Attempt(environment);
+        String environment = validEnvironment(plan.environment());
+        requirePlanned(plan);
+        Attempt attempt = new Attempt(environment, plan);
         try {
             store.requireManageable(environment);
-            Source source = controls.source(target);
+            Optional<EnvironmentStore.Version> live = store.live(environment);
+            int modules = (int) plan.modules().stream().filter(m -> m.type() != PlannedModule.Type.LOCAL).count();
+            if (live.isPresent() && plan.digest().equals(live.get().manifest().planDigest())) {
+                return new DeployOutcome(environment, plan.commit(), new ModuleCounts(0, modules), true, plan.digest());
+            }
+            Optional<EnvironmentStore.Version> kept = store.kept(environment, plan.digest());
+            if (kept.isPresent()) {
+                store.reactivate(environment, kept.get());
+                return new DeployOutcome(environment, plan.commit(), new ModuleCounts(0, modules), false,
+                        plan.digest());
+            }
+            Source source = controls.source(new EnvironmentTarget(environment, plan.source(), null, plan.branch(),
+                    plan.commit()));
             Mirror control = mirrors.mirror(source.remote());
-            ObjectId commit = controls.resolve(control, target, source, notBefore);
-            attempt.commit = commit.name();
-            Puppetfile puppetfile = controls.puppetfile(control, commit, environment);
-            List<ModuleRecord> modules = tasks.runAll(puppetfile.modules().stream()
-                    .<Callable<ModuleRecord>>map(m -> () -> resolver.resolve(m, target.branch(), notBefore))
-                    .toList());
-            attempt.modules = modules;
-            return versions.build(environment, attempt.started, source.name(), target.branch(), control,
-                    commit, modules, store.live(environment));
+            ObjectId commit = controlCommit(control, plan, notBefore);
+            tasks.runAll(plan.modules().stream().filter(m -> m.type() == PlannedModule.Type.GIT)
+                    .<Callable<Void>>map(m -> () -> {
+                        requireModuleCommit(m, notBefore);
+                        return null;
+                    }).toList());
+            return versions.build(plan, attempt.started, control, commit, live);
         } catch (DeployException e) {
             throw attempt.failed(e);
+        } catch (IOException e) {
+            throw attempt.failed(new DeployException("cannot switch environment " + environment + ": "
+                    + e.getMessage(), e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw attempt.failed(new DeployException(interrupted(environment)));
@@ -87,72 +104,83 @@ public final class NativeDeployer implements Deployer, AutoCloseable {
     }
 
     @Override
-    public DeployOutcome deployModule(EnvironmentTarget target, String module) throws DeployException {
-        String environment = validEnvironment(target.environment());
-        try {
-            EnvironmentNames.requireValidModule(module);
-        } catch (InvalidNameException e) {
-            throw new DeployException("cannot deploy module: " + e.getMessage());
+    public boolean isLive(DeployPlan plan) {
+        if (plan.digest() == null || !EnvironmentNames.isValid(plan.environment())) {
+            return false;
         }
-        Optional<EnvironmentStore.Version> live = store.live(environment);
-        if (live.isEmpty()) {
-            return deploy(target);
-        }
-        long notBefore = System.nanoTime();
-        DeployManifest manifest = live.get().manifest();
-        if (manifest.modules().stream().noneMatch(m -> m.name().equals(module))) {
-            return new DeployOutcome(environment, manifest.commit(), ModuleCounts.NONE, true);
-        }
-        Attempt attempt = new Attempt(environment);
-        attempt.commit = manifest.commit();
-        try {
-            Source source = controls.source(target);
-            Mirror control = mirrors.mirror(source.remote());
-            ObjectId commit = ObjectId.fromString(manifest.commit());
-            Puppetfile puppetfile = controls.puppetfile(control, commit, environment);
-            List<Callable<ModuleRecord>> work = new ArrayList<>();
-            for (int i = 0; i < puppetfile.modules().size(); i++) {
-                ModuleSpec spec = puppetfile.modules().get(i);
-                ModuleRecord current = i < manifest.modules().size() ? manifest.modules().get(i) : null;
-                boolean keep = !spec.name().equals(module) && current != null && current.path().equals(spec.path());
-                work.add(keep ? () -> current : () -> resolver.resolve(spec, manifest.branch(), notBefore));
+        return store.live(plan.environment()).map(v -> plan.digest().equals(v.manifest().planDigest()))
+                .orElse(false);
+    }
+
+    /** The plan's control commit, fetched only when the mirror lacks it. */
+    private ObjectId controlCommit(Mirror control, DeployPlan plan, long notBefore) throws DeployException {
+        ObjectId id = control.commit(plan.commit());
+        if (id == null) {
+            try {
+                control.refresh(notBefore);
+            } catch (DeployException e) {
+                throw new ControlCommitUnreachable(e.getMessage(), e);
             }
-            List<ModuleRecord> modules = tasks.runAll(work);
-            attempt.modules = modules;
-            return versions.build(environment, attempt.started, source.name(), manifest.branch(), control,
-                    commit, modules, live);
-        } catch (DeployException e) {
-            throw attempt.failed(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw attempt.failed(new DeployException(interrupted(environment)));
+            id = control.commit(plan.commit());
+        }
+        if (id == null) {
+            throw new DeployException("environment " + plan.environment() + ": commit " + plan.commit()
+                    + " is not in " + Urls.redact(control.url()) + " (any more): the plan cannot be deployed");
+        }
+        return id;
+    }
+
+    /** A git module's pinned commit, fetched only when the mirror lacks it; never a ref. */
+    private void requireModuleCommit(PlannedModule module, long notBefore) throws DeployException {
+        Mirror mirror = mirrors.mirror(module.source());
+        if (mirror.commit(module.sha()) == null) {
+            mirror.refresh(notBefore);
+            if (mirror.commit(module.sha()) == null) {
+                throw new DeployException("module " + module.name() + ": commit " + module.sha() + " is not in "
+                        + Urls.redact(module.source()) + " (any more): the plan cannot be deployed");
+            }
         }
     }
 
     /**
-     * One-step rollback: makes the version that was live before the current one live again, atomically. Calling it
-     * again rolls forward. Not part of {@link Deployer}: only this backend keeps versions.
-     *
-     * @return the control commit now live
+     * Refuses a plan that is not PLANNED or does not pin what it must: a plan comes from a topic, and its module
+     * paths become directories.
      */
-    public String rollback(String environment) throws DeployException {
-        String valid = validEnvironment(environment);
-        try {
-            return store.rollback(valid).map(v -> v.manifest().commit()).orElseThrow(() -> new DeployException(
-                    "environment " + valid + " has no previous version to roll back to"));
-        } catch (IOException e) {
-            throw new DeployException("cannot roll back environment " + valid + ": " + e.getMessage(), e);
+    private static void requirePlanned(DeployPlan plan) throws DeployException {
+        if (plan.status() != PlanStatus.PLANNED || plan.digest() == null || plan.commit() == null) {
+            throw new DeployException("refusing to deploy: plan " + plan.requestId() + " for " + plan.environment()
+                    + " is " + plan.status() + ", not a complete PLANNED plan");
+        }
+        for (PlannedModule module : plan.modules()) {
+            Path path = Path.of(module.path()).normalize();
+            boolean inside = !module.path().isBlank() && !path.isAbsolute() && !path.startsWith("..")
+                    && !path.toString().isEmpty();
+            for (Path part : path) {
+                inside &= !part.toString().toLowerCase(Locale.ROOT).equals(".git");
+            }
+            String missing = switch (module.type()) {
+                case GIT -> module.sha() == null ? "a git commit" : null;
+                case FORGE -> module.sha256() == null || module.version() == null ? "a release and its SHA-256"
+                        : null;
+                case LOCAL -> null;
+            };
+            if (!inside) {
+                throw new DeployException("refusing to deploy: module " + module.name() + " of plan "
+                        + plan.requestId() + " has path '" + module.path() + "', which leaves the environment");
+            }
+            if (missing != null) {
+                throw new DeployException("refusing to deploy: module " + module.name() + " of plan "
+                        + plan.requestId() + " pins no " + missing);
+            }
         }
     }
 
     /**
-     * Resolves deploy requests into plans with this deployer's git mirrors, sources and module pool, so that
-     * planning and deploying share one fetch. {@code settings} are those this deployer was made with; the Forge
-     * client built from them holds nothing worth sharing (a plan reads release metadata, never tarballs).
+     * Resolves deploy requests into plans with this deployer's git mirrors, sources, Forge client and module pool,
+     * so that planning and deploying on the same host share one fetch.
      */
-    public PlanResolver planResolver(DeployerSettings settings) {
-        return new PlanResolver(mirrors, controls, new ForgeClient(settings.forgeBaseUrl(),
-                settings.cacheDir().resolve("forge"), settings.commandTimeout()), tasks);
+    public PlanResolver planResolver() {
+        return new PlanResolver(mirrors, controls, forge, tasks);
     }
 
     @Override
@@ -177,8 +205,6 @@ public final class NativeDeployer implements Deployer, AutoCloseable {
         mirrors.close();
     }
 
-    /** The source as {@link VersionBuilder} records it in the manifest (its name). */
-
     private static String validEnvironment(String environment) throws DeployException {
         try {
             return EnvironmentNames.requireValid(environment);
@@ -196,11 +222,13 @@ public final class NativeDeployer implements Deployer, AutoCloseable {
 
         final String environment;
         final ZonedDateTime started = ZonedDateTime.now();
-        String commit;
-        List<ModuleRecord> modules = List.of();
+        final String commit;
+        final List<ModuleRecord> modules;
 
-        Attempt(String environment) {
+        Attempt(String environment, DeployPlan plan) {
             this.environment = environment;
+            this.commit = plan.commit();
+            this.modules = plan.modules().stream().map(VersionBuilder::record).toList();
         }
 
         DeployException failed(DeployException e) {

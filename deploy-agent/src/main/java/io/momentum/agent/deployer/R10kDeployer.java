@@ -1,10 +1,7 @@
 package io.momentum.agent.deployer;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.momentum.shared.env.EnvironmentNames;
 import io.momentum.git.GitConfig;
 import io.momentum.git.GitCredentials;
-import io.momentum.shared.env.InvalidNameException;
 import io.momentum.shared.source.Source;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Inject;
@@ -50,30 +47,9 @@ public final class R10kDeployer extends ExternalDeployer {
     }
 
     @Override
-    public DeployOutcome deploy(EnvironmentTarget target) throws DeployException {
-        Path dir = environmentDir(target.environment());
-        source(target);
-        JsonNode before = readDeployFile(dir);
+    void deployBranch(EnvironmentTarget target) throws DeployException {
         run(List.of(executable(), "deploy", "environment", target.environment(), "--modules", "--config",
                 config().toString()));
-        return outcome(target.environment(), before);
-    }
-
-    @Override
-    public DeployOutcome deployModule(EnvironmentTarget target, String module) throws DeployException {
-        Path dir = environmentDir(target.environment());
-        try {
-            EnvironmentNames.requireValidModule(module);
-        } catch (InvalidNameException e) {
-            throw new DeployException("cannot deploy module: " + e.getMessage());
-        }
-        JsonNode before = readDeployFile(dir);
-        if (before == null) {
-            return deploy(target);
-        }
-        run(List.of(executable(), "deploy", "module", module, "--environment", target.environment(), "--config",
-                config().toString()));
-        return outcome(target.environment(), before);
     }
 
     @Override

@@ -6,7 +6,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 
-/** Live while the request consumer runs: an agent that stopped consuming must be restarted, not left idle. */
+/** Live while the agent follows the plans topic: an agent that stopped following must be restarted, not left idle. */
 @Liveness
 @ApplicationScoped
 public class AgentHealth implements HealthCheck {

@@ -5,14 +5,14 @@ import io.momentum.agent.config.AgentConfig;
 import io.momentum.agent.config.DeployConfig;
 import io.momentum.agent.deployer.Deployer;
 import io.momentum.agent.messaging.EventPublisher;
-import io.momentum.agent.messaging.RequestConsumer;
+import io.momentum.agent.messaging.PlanReader;
 import io.momentum.agent.post.PostDeploySteps;
 import io.momentum.agent.schedule.DeployScheduler;
+import io.momentum.agent.schedule.PlanFollower;
 import io.momentum.agent.schedule.SourcesUnreachable;
 import io.momentum.agent.schedule.Targets;
 import io.momentum.service.concurrent.DaemonThreads;
-import io.momentum.service.events.EventDecoder;
-import io.momentum.service.kafka.KafkaClientSettings;
+import io.momentum.service.replay.CompactedTopicReader;
 import io.momentum.shared.event.MasterAnnouncement;
 import io.momentum.shared.event.MasterState;
 import io.quarkus.runtime.ShutdownEvent;
@@ -37,15 +37,16 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * The agent's life: announce JOINING, replay the requests topic, deploy what the control repositories have that is
- * missing or behind, announce READY; heartbeat meanwhile; on graceful shutdown announce LEAVING, let running
- * deploys finish (bounded), commit what finished, and optionally decommission the master with a tombstone.
+ * The agent's life: announce JOINING, replay the plans topic, make every environment match its plan, announce
+ * READY; heartbeat meanwhile; on graceful shutdown announce LEAVING, stop reading plans, let running deploys finish
+ * (bounded), and optionally decommission the master with a tombstone.
  *
- * <p>READY means caught up: while a control repository cannot be listed (unreachable, key or token refused, host
- * key unknown) the master stays JOINING, says why in its announcements and in the status API, and lists again
- * with a growing delay; fixing the cause (a key file, known_hosts) is picked up without a restart. An environment
- * that fails for its own reason (a broken Puppetfile) is a FAILED result and does not hold READY back. If the
- * request consumer dies, the agent exits non-zero so that its service manager restarts it.
+ * <p>READY means caught up: the plans topic is replayed and every environment matches its plan. While a control
+ * repository cannot be fetched for a commit this master lacks (unreachable, key or token refused, host key unknown)
+ * the master stays JOINING, says why in its announcements and in the status API, and tries again with a growing
+ * delay; fixing the cause (a key file, known_hosts) is picked up without a restart. An environment whose plan
+ * cannot be deployed for its own reason (a module commit the remote lost) is a FAILED result and does not hold READY
+ * back.
  */
 @ApplicationScoped
 public class AgentLifecycle {
@@ -71,16 +72,10 @@ public class AgentLifecycle {
     EventPublisher publisher;
 
     @Inject
-    KafkaClientSettings kafka;
-
-    @Inject
-    EventDecoder decoder;
+    PlanReader plans;
 
     @Inject
     MeterRegistry registry;
-
-    @Inject
-    AgentExit exit;
 
     @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown")
     String agentVersion;
@@ -92,9 +87,10 @@ public class AgentLifecycle {
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(
             DaemonThreads.factory("momentum-catch-up-retry"));
     private DeployScheduler scheduler;
-    private RequestConsumer consumer;
+    private PlanFollower follower;
+    private CompactedTopicReader reader;
 
-    /** After topic provisioning (default priority), so the topics exist when the consumer subscribes. */
+    /** After topic provisioning (default priority), so the plans topic exists when it is read. */
     void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) StartupEvent event) {
         String masterId = agent.masterId();
         announcement = new MasterAnnouncement(masterId, agent.role(), agent.puppetServerUrl().orElse(null),
@@ -108,9 +104,8 @@ public class AgentLifecycle {
         registry.gauge("momentum.agent.environments", this, lifecycle -> lifecycle.deployer.deployedEnvironments()
                 .size());
         announce();
-        consumer = new RequestConsumer(kafka, decoder, masterId, scheduler::submit, this::caughtUpWithRequests,
-                new ConsumerDeath(exit));
-        consumer.start();
+        follower = new PlanFollower(scheduler);
+        reader = plans.follow(follower::accept, () -> catchUp(follower.caughtUp(), agent.catchUpRetry()));
     }
 
     /** Every heartbeat interval, from start until LEAVING (which is announced once, by {@link #onStop}). */
@@ -129,13 +124,10 @@ public class AgentLifecycle {
         state = MasterState.LEAVING;
         retries.shutdownNow();
         await(announce(), "LEAVING announcement");
-        if (consumer != null) {
-            consumer.stop();
+        if (reader != null) {
+            reader.close();
         }
         scheduler.close(agent.shutdownGracePeriod());
-        if (consumer != null) {
-            consumer.close();
-        }
         if (agent.decommissionOnShutdown()) {
             LOG.infof("decommissioning master %s", agent.masterId());
             await(publisher.tombstone(agent.masterId()), "decommission tombstone");
@@ -154,34 +146,28 @@ public class AgentLifecycle {
                 deployer.deployedEnvironments(), postDeploySteps == null ? List.of() : postDeploySteps.names());
     }
 
-    /** False when the request consumer died: the agent no longer deploys. */
+    /** Whether this agent follows the plans topic (from start until it stops). */
     public boolean consuming() {
-        return consumer != null && !consumer.hasFailed();
-    }
-
-    /** Runs on the consumer thread once the requests present at start-up are done: finish joining off it. */
-    private void caughtUpWithRequests() {
-        catchUp(agent.catchUpRetry());
+        return reader != null && state != MasterState.LEAVING;
     }
 
     /**
-     * Lists and deploys what is missing or behind: READY once that worked; while the listing fails, JOINING with
-     * the cause, and again after {@code delay}.
+     * Becomes READY once {@code attempt} (making the disk match the plans) worked; while a control repository cannot
+     * be fetched, stays JOINING with the cause and tries again after {@code delay}, doubling up to the maximum.
      */
-    private void catchUp(Duration delay) {
-        CompletableFuture<Void> catchUp = agent.catchUpFromBranches() ? scheduler.catchUp()
-                : CompletableFuture.completedFuture(null);
-        catchUp.whenComplete((ok, error) -> {
+    private void catchUp(CompletableFuture<Void> attempt, Duration delay) {
+        attempt.whenComplete((ok, error) -> {
             Throwable cause = error instanceof CompletionException ? error.getCause() : error;
             if (cause instanceof SourcesUnreachable unreachable && state == MasterState.JOINING) {
                 joiningReason = unreachable.getMessage();
-                LOG.warnf("master %s stays JOINING, listing again in %s: %s", agent.masterId(), delay,
+                LOG.warnf("master %s stays JOINING, trying again in %s: %s", agent.masterId(), delay,
                         joiningReason);
                 announce();
                 Duration next = delay.multipliedBy(2).compareTo(agent.catchUpRetryMax()) > 0
                         ? agent.catchUpRetryMax() : delay.multipliedBy(2);
                 try {
-                    retries.schedule(() -> catchUp(next), delay.toMillis(), TimeUnit.MILLISECONDS);
+                    retries.schedule(() -> catchUp(follower.reconcile(), next), delay.toMillis(),
+                            TimeUnit.MILLISECONDS);
                 } catch (RejectedExecutionException e) {
                     // Shutting down: nothing to retry for.
                 }
@@ -194,7 +180,7 @@ public class AgentLifecycle {
             if (state == MasterState.JOINING) {
                 joiningReason = null;
                 state = MasterState.READY;
-                LOG.infof("master %s caught up: READY", agent.masterId());
+                LOG.infof("master %s caught up with its plans: READY", agent.masterId());
                 announce();
             }
         });

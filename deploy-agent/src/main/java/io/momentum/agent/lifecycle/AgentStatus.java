@@ -11,8 +11,8 @@ import java.util.Set;
  *
  * @param environments environment -> deployed control-repository commit
  * @param deploying environments with a deploy running now
- * @param consuming whether the request consumer runs
- * @param reason why a JOINING master is not READY yet (its control repository cannot be listed, and why); null
+ * @param consuming whether the agent follows the plans topic (from start until LEAVING)
+ * @param reason why a JOINING master is not READY yet (a control repository cannot be fetched, and why); null
  *     when nothing holds it back
  */
 public record AgentStatus(String masterId, MasterRole role, MasterState state, String reason, String puppetServerUrl,

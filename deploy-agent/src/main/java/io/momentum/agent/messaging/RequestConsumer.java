@@ -4,7 +4,6 @@ import io.momentum.service.concurrent.DaemonThreads;
 import io.momentum.service.events.EventDecoder;
 import io.momentum.service.kafka.KafkaClientSettings;
 import io.momentum.shared.event.DeployRequest;
-import io.momentum.shared.event.Topics;
 import io.momentum.shared.json.EventDecodingException;
 import java.time.Duration;
 import java.util.Collection;
@@ -31,12 +30,10 @@ import org.jboss.logging.Logger;
 /**
  * Consumes {@code momentum.deploy-requests} in a consumer group with a plain {@link KafkaConsumer} on one thread, and
  * commits an offset only once the request's work is done and what it published is stored (manual
- * {@code commitSync}, auto-commit off). Two groups use it: the planner's, shared by every agent
- * ({@code momentum-planner}, {@link #inGroup}: each request is planned by one agent), and a master's own
- * ({@code momentum-agent-<masterId>}). Records are handed to the handler as they come (so the work can be coalesced
+ * {@code commitSync}, auto-commit off): the planner's consumer, in group {@code momentum-planner} ({@link #inGroup};
+ * with several planners each request is planned by one of them). Records are handed to the handler as they come (so the work can be coalesced
  * and parallelized) and finish out of order; each partition is committed up to its oldest unfinished record. A
- * crash or kill therefore redelivers everything unfinished, which is harmless: plans are named by their content
- * and deploys are idempotent.
+ * crash or kill therefore redelivers everything unfinished, which is harmless: plans are named by their content.
  *
  * <p>Tombstones are ignored; records the {@link EventDecoder} refuses (malformed, invalid, newer schema) are logged,
  * counted and skipped (and committed). Once the records that
@@ -77,23 +74,6 @@ public final class RequestConsumer implements AutoCloseable {
     private volatile boolean stopping;
     private volatile boolean closed;
 
-    /**
-     * @param onReplayed runs once, on the polling thread, when the records present at start-up are all finished
-     * @param onDied runs when the polling thread ends without {@link #stop()}, with the error that ended it: this
-     *     agent no longer deploys anything and must be restarted
-     */
-    public RequestConsumer(KafkaClientSettings kafka, EventDecoder decoder, String masterId,
-            Function<DeployRequest, CompletableFuture<Void>> handler, Runnable onReplayed,
-            java.util.function.Consumer<Throwable> onDied) {
-        this(Topics.DEPLOY_REQUESTS, kafka, decoder, masterId, handler, onReplayed, onDied);
-    }
-
-    RequestConsumer(String topic, KafkaClientSettings kafka, EventDecoder decoder, String masterId,
-            Function<DeployRequest, CompletableFuture<Void>> handler, Runnable onReplayed,
-            java.util.function.Consumer<Throwable> onDied) {
-        this(topic, kafka.consumer(settings(masterId)), decoder, handler, onReplayed, onDied);
-    }
-
     private RequestConsumer(String topic, Map<String, Object> config, EventDecoder decoder,
             Function<DeployRequest, CompletableFuture<Void>> handler, Runnable onReplayed,
             java.util.function.Consumer<Throwable> onDied) {
@@ -110,6 +90,10 @@ public final class RequestConsumer implements AutoCloseable {
     /**
      * A consumer of {@code topic} in {@code groupId}, shared with other agents: with the same guarantees (commit
      * after work, earliest offset for a new group) and {@code overrides} on top (a client id, the group protocol).
+     *
+     * @param onReplayed runs once, on the polling thread, when the records present at start-up are all finished
+     * @param onDied runs when the polling thread ends without {@link #stop()}, with the error that ended it: this
+     *     agent no longer plans anything and must be restarted
      */
     public static RequestConsumer inGroup(String topic, String groupId, Map<String, Object> overrides,
             KafkaClientSettings kafka, EventDecoder decoder, Function<DeployRequest, CompletableFuture<Void>> handler,
@@ -118,18 +102,6 @@ public final class RequestConsumer implements AutoCloseable {
         config.putAll(groupSettings(groupId));
         config.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, groupId);
         return new RequestConsumer(topic, kafka.consumer(config), decoder, handler, onReplayed, onDied);
-    }
-
-    /** Each master consumes in a group of its own, so that every master sees every request. */
-    public static String groupId(String masterId) {
-        return "momentum-agent-" + masterId;
-    }
-
-    /** The consumer's guarantees, on top of the application's {@code kafka.*} settings, which cannot weaken them. */
-    static Map<String, Object> settings(String masterId) {
-        Map<String, Object> settings = new HashMap<>(groupSettings(groupId(masterId)));
-        settings.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId(masterId));
-        return settings;
     }
 
     /** The guarantees of every group this class consumes in; the caller's overrides cannot weaken them. */

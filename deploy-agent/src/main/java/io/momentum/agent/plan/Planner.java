@@ -4,6 +4,7 @@ import io.momentum.agent.config.AgentConfig;
 import io.momentum.agent.deployer.DeployerSettings;
 import io.momentum.agent.deployer.NativeDeployer;
 import io.momentum.agent.lifecycle.AgentExit;
+import io.momentum.agent.lifecycle.ConsumerDeath;
 import io.momentum.agent.messaging.RequestConsumer;
 import io.momentum.agent.schedule.Targets;
 import io.momentum.service.concurrent.DaemonThreads;
@@ -48,7 +49,6 @@ public class Planner {
 
     /** One group for the whole fleet: every request is planned by exactly one agent. */
     public static final String GROUP = "momentum-planner";
-    static final int EXIT_STATUS = 1;
     private static final Logger LOG = Logger.getLogger(Planner.class);
 
     @Inject
@@ -95,7 +95,7 @@ public class Planner {
             LOG.info("planner off (momentum.planner.enabled=false): other agents plan the requests");
             return;
         }
-        scheduler = new PlanScheduler(nativeDeployer.get().planResolver(settings), targets, book, publisher,
+        scheduler = new PlanScheduler(nativeDeployer.get().planResolver(), targets, book, publisher,
                 config.maxParallelEnvironments());
         readers.open("deploy-plans", List.of(Topics.DEPLOY_PLANS), this::apply, () -> { }, this::plansReplayed);
     }
@@ -144,7 +144,7 @@ public class Planner {
         consumer = RequestConsumer.inGroup(Topics.DEPLOY_REQUESTS, GROUP, Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG, GROUP + "-" + agent.masterId(),
                 ConsumerConfig.GROUP_PROTOCOL_CONFIG, config.groupProtocol()),
-                kafka, decoder, scheduler::submit, () -> { }, this::consumerDied);
+                kafka, decoder, scheduler::submit, () -> { }, new ConsumerDeath(exit));
         consumer.start();
         if (config.catchUp()) {
             catchUp(config.catchUpRetry());
@@ -166,11 +166,5 @@ public class Planner {
                 // Stopping: nothing to catch up for.
             }
         });
-    }
-
-    private void consumerDied(Throwable cause) {
-        LOG.errorf("the planner's request consumer died (%s): exiting with status %d so that the service manager "
-                + "restarts this agent", cause == null ? "no error" : cause.toString(), EXIT_STATUS);
-        exit.exit(EXIT_STATUS);
     }
 }

@@ -1,24 +1,34 @@
 package io.momentum.agent.schedule;
 
-import io.momentum.agent.deployer.EnvironmentTarget;
+import io.momentum.shared.event.DeployPlan;
+import io.momentum.shared.event.DeployResult;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One unit of work on one environment, on behalf of one request; {@code done} completes once its result is stored
- * (exceptionally when it must be redelivered).
+ * One plan to carry out on its environment; {@code done} completes once its result is stored (exceptionally when
+ * the agent stopped first: the plan is still desired, so the next start carries it out).
  */
-record Job(UUID requestId, Action action, String environment, EnvironmentTarget target, String module,
-        String commit, CompletableFuture<Void> done) {
+record Job(Action action, DeployPlan plan, CompletableFuture<Done> done) {
 
     enum Action {
         DEPLOY,
-        MODULE,
         PURGE
     }
 
-    /** Jobs with the same key in the same environment coalesce: only the newest one runs. */
-    String coalescingKey() {
-        return action == Action.MODULE ? "module:" + module : "environment";
+    /**
+     * How a job ended.
+     *
+     * @param controlUnreachable the control repository could not be fetched: this master's problem, not the plan's
+     */
+    record Done(DeployResult result, boolean controlUnreachable) {
+    }
+
+    UUID requestId() {
+        return plan.requestId();
+    }
+
+    String environment() {
+        return plan.environment();
     }
 }

@@ -24,8 +24,8 @@ final class ResultPublisher {
     }
 
     /**
-     * Publishes a result, retrying until it is stored or the scheduler closes (then it completes exceptionally): the request's offset is committed
-     * only after its results are stored, so a result is never silently lost.
+     * Publishes a result, retrying until it is stored or the scheduler closes (then it completes exceptionally), so
+     * that a result is never silently lost while the agent runs.
      */
     CompletableFuture<Void> publish(DeployResult result) {
         CompletableFuture<Void> stored = new CompletableFuture<>();

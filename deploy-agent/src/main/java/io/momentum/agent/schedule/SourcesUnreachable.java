@@ -1,8 +1,9 @@
 package io.momentum.agent.schedule;
 
 /**
- * A control repository could not be listed (unreachable, authentication or host key refused): what keeps a
- * joining master from READY. The message names the source, the remote and the cause.
+ * A control repository could not be fetched for a commit a plan names and this master lacks (unreachable,
+ * authentication or host key refused): what keeps a joining master from READY. The message names the environments,
+ * the remote and the cause.
  */
 public final class SourcesUnreachable extends RuntimeException {
 

@@ -5,6 +5,7 @@ import io.momentum.agent.deployer.DeployException;
 import io.momentum.agent.deployer.EnvironmentTarget;
 import io.momentum.shared.env.EnvironmentNames;
 import io.momentum.shared.env.InvalidNameException;
+import io.momentum.shared.event.DeployPlan;
 import io.momentum.shared.event.DeployRequest;
 import io.momentum.shared.source.Source;
 import java.util.Comparator;
@@ -14,10 +15,10 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Turns requests into deploy targets against the configured control repositories and their rules
+ * Turns requests and plans into deploy targets against the configured control repositories and their rules
  * ({@code momentum.sources.*}, the same on every host). The repository URL always comes from configuration, never
- * from the request: a record on the topic cannot point this master at another repository, nor deploy a branch
- * the source's rules skip.
+ * from the record: a record on a topic cannot point this master at another repository, nor deploy a branch the
+ * source's rules skip.
  */
 public final class Targets {
 
@@ -42,17 +43,32 @@ public final class Targets {
      *     do not deploy that branch there; the message says why (the rule)
      */
     public EnvironmentTarget forRequest(DeployRequest request) {
-        String environment = EnvironmentNames.requireValid(request.environment());
-        if (request.commit() != null && !COMMIT.matcher(request.commit()).matches()) {
+        return target(request.environment(), request.source(), request.branch(), request.commit());
+    }
+
+    /**
+     * The target of a PLANNED plan, checked against this host's rules as a request is: a record on the plans topic
+     * cannot deploy a branch the rules skip, nor name a repository (the source's URL comes from configuration).
+     *
+     * @throws InvalidNameException as {@link #forRequest}
+     */
+    public EnvironmentTarget forPlan(DeployPlan plan) {
+        return target(plan.environment(), plan.source(), plan.branch(), plan.commit());
+    }
+
+    private EnvironmentTarget target(String requestedEnvironment, String sourceName, String requestedBranch,
+            String commit) {
+        String environment = EnvironmentNames.requireValid(requestedEnvironment);
+        if (commit != null && !COMMIT.matcher(commit).matches()) {
             throw new InvalidNameException("commit must be 40 lowercase hex digits");
         }
-        Source source = request.source() == null
+        Source source = sourceName == null
                 ? sourceOf(environment).orElseThrow(() -> new InvalidNameException(
                         "no configured source defines environment " + environment))
-                : sources.stream().filter(s -> s.name().equals(request.source())).findFirst()
+                : sources.stream().filter(s -> s.name().equals(sourceName)).findFirst()
                         .orElseThrow(() -> new InvalidNameException("unknown source '"
-                                + EnvironmentNames.correct(request.source()) + "'"));
-        String branch = request.branch() == null ? branchOf(environment, source) : request.branch();
+                                + EnvironmentNames.correct(sourceName) + "'"));
+        String branch = requestedBranch == null ? branchOf(environment, source) : requestedBranch;
         Source.Decision decision = source.forBranch(branch);
         if (decision instanceof Source.Decision.Skip skip) {
             throw new InvalidNameException("not deployed by the rules of momentum.sources." + source.name() + ": "
@@ -63,13 +79,7 @@ public final class Targets {
             throw new InvalidNameException("branch of source " + source.name() + " maps to environment " + mapped
                     + ", not " + environment);
         }
-        return new EnvironmentTarget(environment, source.name(), source.remote(), branch, request.commit());
-    }
-
-    /** A best-effort target for an environment already on disk (the branch is inferred from its name). */
-    public Optional<EnvironmentTarget> forDeployed(String environment, String commit) {
-        return sourceOf(environment).map(source -> new EnvironmentTarget(environment, source.name(),
-                source.remote(), branchOf(environment, source), commit));
+        return new EnvironmentTarget(environment, source.name(), source.remote(), branch, commit);
     }
 
     /** The environments the sources define right now, by their rules. */

@@ -2,6 +2,7 @@ package io.momentum.agent.bench;
 
 import io.momentum.agent.deployer.DeployerSettings;
 import io.momentum.agent.deployer.EnvironmentTarget;
+import io.momentum.agent.deployer.TestPlans;
 import io.momentum.agent.deployer.GitRemotesFixture;
 import io.momentum.agent.deployer.NativeDeployer;
 import io.momentum.agent.deployer.TestSources;
@@ -227,17 +228,23 @@ public final class DeployEngineBench {
         void close();
     }
 
-    /** The native backend, deploying environments in parallel as the agent's scheduler does. */
+    /**
+     * The native backend, deploying environments in parallel as the agent's scheduler does; each deploy is planned
+     * first, as the planner does once per push (both counted).
+     */
     private final class NativeEngine implements Engine {
 
         private final NativeDeployer deployer;
+        private final TestPlans plans;
         private final ExecutorService environmentsPool = Executors.newFixedThreadPool(Math.min(environments, 4));
 
         NativeEngine(Path environmentsDir, Path cacheDir) {
-            deployer = new NativeDeployer(new DeployerSettings(environmentsDir, cacheDir,
+            DeployerSettings settings = new DeployerSettings(environmentsDir, cacheDir,
                     List.of(TestSources.source("control", control.url(), null)), "https://forgeapi.puppet.com",
                     Math.max(4, Runtime.getRuntime().availableProcessors() * 2), Duration.ofMinutes(5), null,
-                    GitRemotesFixture.plain(cacheDir), "rugged"));
+                    GitRemotesFixture.plain(cacheDir), "rugged", 3);
+            deployer = new NativeDeployer(settings);
+            plans = new TestPlans(settings);
         }
 
         @Override
@@ -256,13 +263,14 @@ public final class DeployEngineBench {
 
         @Override
         public void deployOne(String branch) throws Exception {
-            deployer.deploy(new EnvironmentTarget(branch, "control", control.url(), branch, null));
+            deployer.deploy(plans.plan(new EnvironmentTarget(branch, "control", control.url(), branch, null)));
         }
 
         @Override
         public void close() {
             environmentsPool.shutdownNow();
             deployer.close();
+            plans.close();
         }
     }
 

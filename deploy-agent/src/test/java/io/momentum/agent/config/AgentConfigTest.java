@@ -58,7 +58,7 @@ class AgentConfigTest {
         assertThat(deploy.maxParallelEnvironments()).isEqualTo(4);
         assertThat(config.getConfigMapping(SourcesConfig.class).sources()).isEmpty();
         assertThat(deploy.r10k().gitProvider()).isEqualTo("rugged");
-        assertThat(agent.catchUpFromBranches()).isTrue();
+        assertThat(deploy.keepVersions()).isEqualTo(3);
         assertThat(agent.catchUpRetry()).isEqualTo(Duration.ofSeconds(5));
         assertThat(agent.catchUpRetryMax()).isEqualTo(Duration.ofMinutes(5));
         assertThat(deploy.post().flushEnvironmentCache()).isFalse();
@@ -71,6 +71,12 @@ class AgentConfigTest {
         assertThatThrownBy(() -> config(Map.of("momentum.agent.master-id", "../cm1")))
                 .hasMessageContaining("momentum.agent.master-id");
         // An unknown backend is refused by the producer, against the backend beans: see DeployerProducerTest.
+    }
+
+    @Test
+    void keepsAtLeastTheLiveVersion() {
+        assertThatThrownBy(() -> config(Map.of("momentum.agent.master-id", "cm1", "momentum.deploy.keep-versions",
+                "0"))).hasMessageContaining("momentum.deploy.keep-versions");
     }
 
     @Test

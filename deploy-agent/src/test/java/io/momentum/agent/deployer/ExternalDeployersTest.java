@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.momentum.shared.event.DeployPlan;
 import io.momentum.shared.source.Source;
 import io.momentum.testing.GitRepo;
 import io.momentum.testing.GitSshServer;
@@ -44,7 +45,7 @@ class ExternalDeployersTest {
         module.tag("v1", v1);
         settings = new DeployerSettings(tmp.resolve("environments"), tmp.resolve("cache"),
                 List.of(TestSources.source("control", control.url(), null)), "http://127.0.0.1:9", 4,
-                Duration.ofSeconds(60), null, GitRemotesFixture.plain(tmp), "rugged");
+                Duration.ofSeconds(60), null, GitRemotesFixture.plain(tmp), "rugged", 3);
     }
 
     @AfterEach
@@ -53,8 +54,9 @@ class ExternalDeployersTest {
         module.close();
     }
 
-    private EnvironmentTarget target(String branch) {
-        return new EnvironmentTarget(branch, "control", control.url(), branch, null);
+    /** The plan of the branch's head (r10k and g10k deploy heads; they resolve modules themselves). */
+    private DeployPlan plan(String branch) {
+        return TestPlans.ofCommit(branch, branch, control.head(branch));
     }
 
     private String puppetfile(String tag) {
@@ -67,17 +69,25 @@ class ExternalDeployersTest {
         R10kDeployer r10k = new R10kDeployer(settings);
         String commit = control.commit("production", Map.of("Puppetfile", puppetfile("v1"), "site.pp", "x"));
 
-        DeployOutcome outcome = r10k.deploy(target("production"));
+        DeployPlan plan = plan("production");
+        DeployOutcome outcome = r10k.deploy(plan);
 
         assertThat(outcome.commit()).isEqualTo(commit);
+        assertThat(outcome.planDigest()).as("r10k cannot pin modules: no plan digest").isNull();
         assertThat(outcome.modules().total()).isEqualTo(1);
         assertThat(tmp.resolve("environments/production/modules/apache/manifests/init.pp")).hasContent("class apache {}");
         assertThat(r10k.deployedEnvironments()).isEqualTo(Map.of("production", commit));
-        assertThat(r10k.deploy(target("production")).unchanged()).isTrue();
-        assertThat(r10k.deployModule(target("production"), "apache").commit()).isEqualTo(commit);
+        assertThat(r10k.isLive(plan)).isTrue();
+        assertThat(r10k.deploy(plan).unchanged()).isTrue();
 
-        control.commit("production", Map.of("Puppetfile", puppetfile("missing")));
-        assertThatThrownBy(() -> r10k.deploy(target("production")))
+        String moved = control.commit("production", Map.of("Puppetfile", puppetfile("missing")));
+        // Still live (the environment is at the plan's commit), but the plan can no longer be deployed again.
+        assertThat(r10k.isLive(plan)).isTrue();
+        assertThatThrownBy(() -> r10k.deploy(plan)).isInstanceOf(DeployException.class)
+                .hasMessageContaining("r10k deploys branch heads only: branch production of source control is at "
+                        + moved + ", no longer at the plan's commit " + commit);
+        assertThat(r10k.deployedEnvironments()).isEqualTo(Map.of("production", commit));
+        assertThatThrownBy(() -> r10k.deploy(plan("production")))
                 .isInstanceOf(DeployException.class).hasMessageContaining("r10k exited with");
 
         r10k.purge("production");
@@ -90,12 +100,12 @@ class ExternalDeployersTest {
         G10kDeployer g10k = new G10kDeployer(settings);
         String commit = control.commit("production", Map.of("Puppetfile", puppetfile("v1"), "site.pp", "x"));
 
-        DeployOutcome outcome = g10k.deploy(target("production"));
+        DeployOutcome outcome = g10k.deploy(plan("production"));
 
         assertThat(outcome.commit()).isEqualTo(commit);
         assertThat(tmp.resolve("environments/production/modules/apache/manifests/init.pp")).hasContent("class apache {}");
         assertThat(g10k.deployedEnvironments()).isEqualTo(Map.of("production", commit));
-        assertThatThrownBy(() -> g10k.deploy(target("nosuch")))
+        assertThatThrownBy(() -> g10k.deploy(TestPlans.ofCommit("nosuch", "nosuch", "a".repeat(40))))
                 .isInstanceOf(DeployException.class).hasMessageContaining("branch 'nosuch' does not exist");
 
         g10k.purge("production");
@@ -106,11 +116,11 @@ class ExternalDeployersTest {
     void aMissingToolIsAClearError() {
         DeployerSettings missing = new DeployerSettings(settings.environmentsDir(), settings.cacheDir(),
                 settings.sources(), settings.forgeBaseUrl(), 1, Duration.ofSeconds(5),
-                tmp.resolve("no-r10k").toString(), settings.git(), "rugged");
+                tmp.resolve("no-r10k").toString(), settings.git(), "rugged", 3);
         control.commit("production", Map.of("Puppetfile", ""));
-        assertThatThrownBy(() -> new R10kDeployer(missing).deploy(target("production")))
+        assertThatThrownBy(() -> new R10kDeployer(missing).deploy(plan("production")))
                 .isInstanceOf(DeployException.class).hasMessageContaining("cannot run no-r10k");
-        assertThatThrownBy(() -> new R10kDeployer(settings).deploy(target("../x")))
+        assertThatThrownBy(() -> new R10kDeployer(settings).deploy(TestPlans.ofCommit("../x", "x", "a".repeat(40))))
                 .isInstanceOf(DeployException.class).hasMessageContaining("refusing to deploy");
     }
 
@@ -120,7 +130,7 @@ class ExternalDeployersTest {
                 "momentum.git.ssh-agent-socket", tmp.resolve("no-agent.sock").toString()), tmp.resolve(provider));
         return new DeployerSettings(tmp.resolve(provider + "/environments"), tmp.resolve(provider + "/cache"),
                 List.of(TestSources.source("control", remote, null)), "http://127.0.0.1:9", 4,
-                Duration.ofSeconds(60), null, remotes, provider);
+                Duration.ofSeconds(60), null, remotes, provider, 3);
     }
 
     /** Both r10k git providers: rugged reads r10k.yaml's private_key, shellgit runs git with GIT_SSH_COMMAND. */
@@ -134,7 +144,7 @@ class ExternalDeployersTest {
             String remote = ssh.url(control.dir());
             String commit = control.commit("production", Map.of("Puppetfile",
                     "mod 'apache', :git => '" + ssh.url(module.dir()) + "', :tag => 'v1'\n"));
-            EnvironmentTarget production = new EnvironmentTarget("production", "control", remote, "production", null);
+            DeployPlan production = TestPlans.ofCommit("production", "production", commit);
             for (String provider : List.of("rugged", "shellgit")) {
                 R10kDeployer r10k = new R10kDeployer(overSsh(remote, good, knownHosts, provider));
 
@@ -144,9 +154,10 @@ class ExternalDeployersTest {
                         .hasContent("class apache {}");
                 assertThat(Files.readString(tmp.resolve(provider + "/cache/r10k.yaml")))
                         .contains("provider: \"" + provider + "\"", "private_key: \"" + good + "\"");
+                // The branch head is checked first (a plan is deployed only while it is the head): that fails.
                 assertThatThrownBy(() -> new R10kDeployer(overSsh(remote, other, knownHosts, provider + "-wrong"))
                         .deploy(production)).as(provider).isInstanceOf(DeployException.class)
-                        .hasMessageContaining("r10k exited with");
+                        .hasMessageContaining("authentication failed for " + remote + " (key " + other + ")");
                 assertThat(tmp.resolve(provider + "-wrong/environments/production")).doesNotExist();
             }
         }
@@ -163,7 +174,7 @@ class ExternalDeployersTest {
             String remote = ssh.url(control.dir());
             String commit = control.commit("production", Map.of("Puppetfile",
                     "mod 'apache', :git => '" + ssh.url(module.dir()) + "', :tag => 'v1'\n"));
-            EnvironmentTarget production = new EnvironmentTarget("production", "control", remote, "production", null);
+            DeployPlan production = TestPlans.ofCommit("production", "production", commit);
             G10kDeployer g10k = new G10kDeployer(overSsh(remote, good, knownHosts, "g10k"));
 
             assertThat(g10k.deploy(production).commit()).isEqualTo(commit);
@@ -186,7 +197,7 @@ class ExternalDeployersTest {
                 "momentum.git.repositories[0].private-key", "/etc/momentum/ssh/team"), tmp.resolve("cfg"));
         DeployerSettings configured = new DeployerSettings(tmp.resolve("environments"), tmp.resolve("cache"),
                 List.of(TestSources.source("team", "git@git.example.net:team/control.git", "team")),
-                "http://127.0.0.1:9", 4, Duration.ofSeconds(5), null, remotes, "rugged");
+                "http://127.0.0.1:9", 4, Duration.ofSeconds(5), null, remotes, "rugged", 3);
 
         String r10kGit = new R10kDeployer(configured).gitSettings();
 

@@ -6,15 +6,20 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.momentum.git.GitAccess;
 import io.momentum.git.GitTransportSettings;
+import io.momentum.shared.event.DeployPlan;
+import io.momentum.shared.event.PlannedModule;
+import io.momentum.shared.event.Rollout;
 import io.momentum.testing.GitHttpsServer;
 import io.momentum.testing.GitRepo;
 import io.momentum.testing.GitSshServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -89,11 +94,18 @@ class GitTransportDeployTest {
     private static NativeDeployer deployer(String name, String remote, GitRemotes remotes) {
         return new NativeDeployer(new DeployerSettings(dir.resolve(name + "/environments"),
                 dir.resolve(name + "/cache"), List.of(TestSources.source("control", remote, null)),
-                "http://127.0.0.1:9", 4, Duration.ofSeconds(30), null, remotes, "rugged"));
+                "http://127.0.0.1:9", 4, Duration.ofSeconds(30), null, remotes, "rugged", 3));
     }
 
-    private static EnvironmentTarget target(String remote, String commit) {
-        return new EnvironmentTarget("production", "control", remote, "production", commit);
+    /** The plan the planner would publish for production at {@code commit}. */
+    private static DeployPlan plan(String commit, PlannedModule... modules) {
+        return DeployPlan.planned(UUID.randomUUID(), "production", "control", "production", commit,
+                List.of(modules), Rollout.IMMEDIATE, Instant.now());
+    }
+
+    private static PlannedModule motdV1(String url) {
+        return new PlannedModule("motd", "modules/motd", PlannedModule.Type.GIT, url, "v1", motd.head("main"), null,
+                false);
     }
 
     @Test
@@ -104,20 +116,20 @@ class GitTransportDeployTest {
                 "site.pp", "# v1\n"));
         Path live = dir.resolve("ssh/environments/production");
         try (NativeDeployer good = deployer("ssh", remote, remotes(goodKey, knownHosts, null))) {
-            assertThat(good.deploy(target(remote, v1)).commit()).isEqualTo(v1);
+            assertThat(good.deploy(plan(v1, motdV1(ssh.url(repos.resolve("motd.git"))))).commit()).isEqualTo(v1);
         }
         assertThat(live.resolve("modules/motd/manifests/init.pp")).hasContent("class motd { }");
 
         String v2 = control.commit("production", Map.of("site.pp", "# v2\n"));
         try (NativeDeployer wrongKey = deployer("ssh", remote, remotes(otherKey, knownHosts, null))) {
-            assertThatThrownBy(() -> wrongKey.deploy(target(remote, v2)))
+            assertThatThrownBy(() -> wrongKey.deploy(plan(v2, motdV1(ssh.url(repos.resolve("motd.git"))))))
                     .isInstanceOf(DeployException.class)
                     .hasMessageStartingWith("authentication failed for " + remote)
                     .hasMessageContaining("(key " + otherKey + ")");
         }
         Path empty = Files.writeString(dir.resolve("known_hosts_empty"), "");
         try (NativeDeployer unknownHost = deployer("ssh", remote, remotes(goodKey, empty, null))) {
-            assertThatThrownBy(() -> unknownHost.deploy(target(remote, v2)))
+            assertThatThrownBy(() -> unknownHost.deploy(plan(v2, motdV1(ssh.url(repos.resolve("motd.git"))))))
                     .isInstanceOf(DeployException.class)
                     .hasMessageContaining("host key of [127.0.0.1]:" + ssh.port() + " is not in known_hosts " + empty)
                     .hasMessageContaining("ssh-keyscan -H -p " + ssh.port() + " 127.0.0.1 >> " + empty);
@@ -138,7 +150,7 @@ class GitTransportDeployTest {
         String commit = local.commit("production", Map.of("Puppetfile",
                 "mod 'motd', :git => '" + moduleUrl + "', :tag => 'v1'\n"));
         try (local; NativeDeployer deployer = deployer("per-repo", local.url(), remotes)) {
-            assertThatThrownBy(() -> deployer.deploy(target(local.url(), commit)))
+            assertThatThrownBy(() -> deployer.deploy(plan(commit, motdV1(moduleUrl))))
                     .isInstanceOf(DeployException.class)
                     .hasMessageContaining("authentication failed for " + moduleUrl + " (key " + otherKey + ")");
         }
@@ -150,12 +162,12 @@ class GitTransportDeployTest {
         String remote = https.url("control.git");
         String v1 = control.commit("production", Map.of("Puppetfile", "", "site.pp", "# https v1\n"));
         try (NativeDeployer good = deployer("https", remote, remotes(null, knownHosts, token))) {
-            assertThat(good.deploy(target(remote, v1)).commit()).isEqualTo(v1);
+            assertThat(good.deploy(plan(v1)).commit()).isEqualTo(v1);
         }
         Path wrong = Files.writeString(dir.resolve("wrong-token"), "not-the-token\n");
         String v2 = control.commit("production", Map.of("site.pp", "# https v2\n"));
         try (NativeDeployer bad = deployer("https", remote, remotes(null, knownHosts, wrong))) {
-            assertThatThrownBy(() -> bad.deploy(target(remote, v2)))
+            assertThatThrownBy(() -> bad.deploy(plan(v2)))
                     .isInstanceOf(DeployException.class)
                     .hasMessage("authentication failed for " + remote + " (user deploy, secret file " + wrong + ")");
         }

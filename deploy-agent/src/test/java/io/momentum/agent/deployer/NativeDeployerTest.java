@@ -5,14 +5,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.momentum.shared.source.Source;
+import io.momentum.shared.event.DeployPlan;
 import io.momentum.shared.event.ModuleCounts;
+import io.momentum.shared.event.PlanStatus;
+import io.momentum.shared.event.PlannedModule;
+import io.momentum.shared.event.Rollout;
+import io.momentum.shared.source.Source;
 import io.momentum.testing.GitRepo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -22,6 +30,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * The native backend deploying plans exactly, on real git repositories and a Forge stub. Plans come from
+ * {@link TestPlans} (the planner's resolution, in a cache of its own) unless a test writes one by hand.
+ */
 class NativeDeployerTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,6 +47,7 @@ class NativeDeployerTest {
     private GitRepo ntp;
     private ForgeStub forge;
     private NativeDeployer deployer;
+    private TestPlans plans;
     private String apacheV1;
     private String ntpHead;
 
@@ -52,18 +65,49 @@ class NativeDeployerTest {
         forge.publish("acme-thing", "1.2.3", Map.of("metadata.json", "{\"name\":\"acme-thing\"}",
                 "manifests/init.pp", "class thing {}"));
         deployer = new NativeDeployer(settings(List.of(TestSources.source("control", control.url(), null))));
+        plans = new TestPlans(settings(List.of(TestSources.source("control", control.url(), null))));
     }
 
     @AfterEach
     void tearDown() {
         deployer.close();
+        plans.close();
         forge.close();
         Stream.of(control, apache, ntp).forEach(GitRepo::close);
     }
 
     private DeployerSettings settings(List<Source> sources) {
+        return settings(sources, 3);
+    }
+
+    private DeployerSettings settings(List<Source> sources, int keepVersions) {
         return new DeployerSettings(environments, tmp.resolve("cache"), sources, forge.url(), 4,
-                Duration.ofSeconds(30), null, GitRemotesFixture.plain(tmp), "rugged");
+                Duration.ofSeconds(30), null, GitRemotesFixture.plain(tmp), "rugged", keepVersions);
+    }
+
+    /** Plans the target (as the planner would) and deploys the plan. */
+    private DeployOutcome deploy(EnvironmentTarget target) throws DeployException {
+        return deployer.deploy(plans.plan(target));
+    }
+
+    private static DeployPlan handWritten(String environment, String commit, List<PlannedModule> modules) {
+        return DeployPlan.planned(UUID.randomUUID(), environment, "control", environment, commit, modules,
+                Rollout.IMMEDIATE, Instant.now());
+    }
+
+    private List<String> keptDigests(String environment) throws Exception {
+        List<String> digests = new ArrayList<>();
+        for (String version : versions(environment)) {
+            digests.add(JSON.readTree(environments.resolve(".momentum").resolve(environment).resolve(version)
+                    .resolve("deploy.json").toFile()).get("planDigest").asText());
+        }
+        return digests;
+    }
+
+    private List<String> versions(String environment) throws Exception {
+        try (Stream<Path> versions = Files.list(environments.resolve(".momentum").resolve(environment))) {
+            return versions.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 
     private String puppetfile(String apacheRef) {
@@ -91,9 +135,12 @@ class NativeDeployerTest {
         String commit = control.commit("production", Map.of("Puppetfile", puppetfile("v1.0.0"),
                 "modules/role/manifests/init.pp", "class role {}", "manifests/site.pp", "node default {}"));
 
-        DeployOutcome outcome = deployer.deploy(target("production"));
+        DeployPlan plan = plans.plan(target("production"));
+        DeployOutcome outcome = deployer.deploy(plan);
 
-        assertThat(outcome).isEqualTo(new DeployOutcome("production", commit, new ModuleCounts(3, 0), false));
+        assertThat(outcome).isEqualTo(new DeployOutcome("production", commit, new ModuleCounts(3, 0), false,
+                plan.digest()));
+        assertThat(deployer.isLive(plan)).isTrue();
         assertThat(Files.isSymbolicLink(environments.resolve("production"))).isTrue();
         assertThat(read("production/manifests/site.pp")).isEqualTo("node default {}");
         assertThat(read("production/modules/apache/VERSION")).isEqualTo("1");
@@ -121,62 +168,162 @@ class NativeDeployerTest {
     }
 
     @Test
-    void unchangedIsANoOpAndAChangedModuleIsTheOnlyOneWrittenAgain() throws Exception {
+    void theSamePlanIsANoOpAndAChangedModuleIsTheOnlyOneWrittenAgain() throws Exception {
         control.commit("production", Map.of("Puppetfile", puppetfile("v1.0.0")));
-        deployer.deploy(target("production"));
+        deploy(target("production"));
         Path firstVersion = environments.resolve("production").toRealPath();
 
-        DeployOutcome again = deployer.deploy(target("production"));
+        DeployOutcome again = deploy(target("production"));
         assertThat(again.unchanged()).isTrue();
         assertThat(again.modules()).isEqualTo(new ModuleCounts(0, 3));
         assertThat(environments.resolve("production").toRealPath()).isEqualTo(firstVersion);
 
         String ntpV2 = ntp.commit("main", Map.of("manifests/init.pp", "class ntp { $v = 2 }"));
-        DeployOutcome moved = deployer.deploy(target("production"));
+        DeployOutcome moved = deploy(target("production"));
         assertThat(moved.unchanged()).isFalse();
         assertThat(moved.modules()).isEqualTo(new ModuleCounts(1, 2));
         assertThat(read("production/modules/ntp/manifests/init.pp")).contains("$v = 2");
         assertThat(deployFile("production").get("module_deploys").get(1).get("sha").asText()).isEqualTo(ntpV2);
-        // Reused modules are hard links to the previous version's files, which is kept for rollback.
+        // Reused modules are hard links to the previous version's files, which is kept for rollbacks.
         assertThat(Files.isSameFile(environments.resolve("production/modules/apache/VERSION"),
                 firstVersion.resolve("modules/apache/VERSION"))).isTrue();
-
-        apache.tag("v2.0.0", apache.commit("main", Map.of("VERSION", "2")));
-        control.amend("production", Map.of("Puppetfile", puppetfile("v2.0.0")));
-        deployer.deploy(target("production"));
-        assertThat(read("production/modules/apache/VERSION")).isEqualTo("2");
-        assertThat(firstVersion).doesNotExist();
-        try (Stream<Path> versions = Files.list(environments.resolve(".momentum/production"))) {
-            assertThat(versions.filter(Files::isDirectory)).hasSize(2);
-        }
+        assertThat(versions("production")).hasSize(2);
     }
 
     @Test
-    void rollbackSwitchesBackToThePreviousVersionAndForwardAgain() throws Exception {
-        String first = control.commit("production", Map.of("Puppetfile", "", "v", "1"));
-        deployer.deploy(target("production"));
-        assertThatThrownBy(() -> deployer.rollback("production")).hasMessageContaining("no previous version");
-        String second = control.commit("production", Map.of("Puppetfile", "", "v", "2"));
-        deployer.deploy(target("production"));
+    void aPlanPinsAModuleAtItsCommitEvenThoughItsBranchMovedOn() throws Exception {
+        control.commit("production", Map.of("Puppetfile", puppetfile("v1.0.0")));
+        DeployPlan plan = plans.plan(target("production"));
+        String ntpLater = ntp.commit("main", Map.of("manifests/init.pp", "class ntp { $later = true }"));
 
-        assertThat(deployer.rollback("production")).isEqualTo(first);
-        assertThat(read("production/v")).isEqualTo("1");
-        assertThat(deployer.deployedEnvironments()).isEqualTo(Map.of("production", first));
-        assertThat(deployer.rollback("production")).isEqualTo(second);
+        // This deployer's mirrors are empty: it fetches ntp, which brings the moved branch, and still writes the pin.
+        DeployOutcome outcome = deployer.deploy(plan);
+
+        assertThat(outcome.planDigest()).isEqualTo(plan.digest());
+        assertThat(read("production/modules/ntp/manifests/init.pp")).isEqualTo("class ntp {}");
+        assertThat(deployFile("production").get("module_deploys").get(1).get("sha").asText()).isEqualTo(ntpHead)
+                .isNotEqualTo(ntpLater);
+        assertThat(deployFile("production").get("module_deploys").get(1).get("version").asText()).isEqualTo("main");
+    }
+
+    @Test
+    void aKeptPlanIsReactivatedByMovingTheSymlinkWithoutFetchingAnything() throws Exception {
+        control.commit("production", Map.of("Puppetfile", puppetfile("v1.0.0"), "v", "1"));
+        DeployPlan first = plans.plan(target("production"));
+        deployer.deploy(first);
+        Path firstVersion = environments.resolve("production").toRealPath();
+        ntp.commit("main", Map.of("manifests/init.pp", "class ntp { $v = 2 }"));
+        control.commit("production", Map.of("v", "2"));
+        DeployPlan second = plans.plan(target("production"));
+        deployer.deploy(second);
         assertThat(read("production/v")).isEqualTo("2");
+        List<String> before = versions("production");
+        long written = Files.getLastModifiedTime(firstVersion.resolve(".r10k-deploy.json")).toMillis();
+
+        // Every remote and the Forge are gone: only the kept version can serve the rollback.
+        forge.close();
+        Stream.of(control, apache, ntp).forEach(GitRepo::close);
+        for (String repo : List.of("control.git", "apache.git", "ntp.git")) {
+            FileTrees.delete(tmp.resolve(repo));
+        }
+        DeployOutcome rolledBack = deployer.deploy(first.reactivated(UUID.randomUUID(), Instant.now()));
+
+        assertThat(rolledBack.unchanged()).isFalse();
+        assertThat(rolledBack.planDigest()).isEqualTo(first.digest());
+        assertThat(rolledBack.modules()).isEqualTo(new ModuleCounts(0, 3));
+        assertThat(environments.resolve("production").toRealPath()).isEqualTo(firstVersion);
+        assertThat(read("production/v")).isEqualTo("1");
+        assertThat(read("production/modules/ntp/manifests/init.pp")).isEqualTo("class ntp {}");
+        assertThat(versions("production")).isEqualTo(before);
+        assertThat(Files.getLastModifiedTime(firstVersion.resolve(".r10k-deploy.json")).toMillis()).isEqualTo(written);
+        assertThat(deployer.isLive(first)).isTrue();
+        assertThat(deployer.isLive(second)).isFalse();
+        // Forward again, the same way.
+        assertThat(deployer.deploy(second).unchanged()).isFalse();
+        assertThat(read("production/v")).isEqualTo("2");
+    }
+
+    @Test
+    void keepVersionsPrunesTheOldestVersionsButNeverTheLiveOne() throws Exception {
+        try (NativeDeployer keepTwo = new NativeDeployer(settings(List.of(TestSources.source("control",
+                control.url(), null)), 2))) {
+            List<DeployPlan> deployed = new ArrayList<>();
+            for (String v : List.of("1", "2", "3")) {
+                control.commit("production", Map.of("Puppetfile", "", "v", v));
+                DeployPlan plan = plans.plan(target("production"));
+                keepTwo.deploy(plan);
+                deployed.add(plan);
+            }
+            // The oldest is gone; the two newest are kept and re-activate without the remote.
+            assertThat(keptDigests("production")).containsExactlyInAnyOrder(deployed.get(1).digest(),
+                    deployed.get(2).digest());
+            control.close();
+            FileTrees.delete(tmp.resolve("control.git"));
+            assertThat(keepTwo.deploy(deployed.get(1)).unchanged()).isFalse();
+            assertThat(read("production/v")).isEqualTo("2");
+            assertThat(keepTwo.deploy(deployed.get(2)).unchanged()).isFalse();
+            assertThat(read("production/v")).isEqualTo("3");
+            assertThat(versions("production")).hasSize(2);
+        }
+        assertThatThrownBy(() -> new NativeDeployer(settings(List.of(), 0)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("keep at least the live version");
+    }
+
+    @Test
+    void aCommitTheRemoteNoLongerHasFailsClearlyAndTheDeployFileTellsTheTruth() throws Exception {
+        String good = control.commit("production", Map.of("Puppetfile", ""));
+        deploy(target("production"));
+        String gone = "f".repeat(40);
+        DeployPlan lostModule = handWritten("production", good, List.of(new PlannedModule("ntp", "modules/ntp",
+                PlannedModule.Type.GIT, ntp.url(), "main", gone, null, false)));
+        DeployPlan lostControl = handWritten("production", "e".repeat(40), List.of());
+
+        assertThatThrownBy(() -> deployer.deploy(lostModule)).isInstanceOf(DeployException.class)
+                .hasMessage("module ntp: commit " + gone + " is not in " + ntp.url()
+                        + " (any more): the plan cannot be deployed");
+        JsonNode attempt = JSON.readTree(environments.resolve(".momentum/production/last-attempt.json").toFile());
+        assertThat(attempt.get("signature").asText()).isEqualTo(good);
+        assertThat(attempt.get("deploy_success").asBoolean()).isFalse();
+        assertThat(attempt.get("module_deploys").get(0).get("sha").asText()).isEqualTo(gone);
+        assertThatThrownBy(() -> deployer.deploy(lostControl)).isInstanceOf(DeployException.class)
+                .isNotInstanceOf(ControlCommitUnreachable.class)
+                .hasMessageContaining("commit " + "e".repeat(40) + " is not in " + control.url());
+
+        assertThat(deployer.deployedEnvironments()).isEqualTo(Map.of("production", good));
+        assertThat(deployFile("production").get("deploy_success").asBoolean()).isTrue();
+        assertNoStagingLeft("production");
+    }
+
+    @Test
+    void aForgeTarballThatDiffersFromThePlanFails() throws Exception {
+        String good = control.commit("production", Map.of("Puppetfile", ""));
+        deploy(target("production"));
+        control.commit("production", Map.of("Puppetfile", "mod 'acme/thing', '1.2.3'\n"));
+        DeployPlan plan = plans.plan(target("production"));
+        // The release is replaced on the Forge after planning (the Forge's own checksum matches the new file).
+        forge.publish("acme-thing", "1.2.3", Map.of("manifests/init.pp", "class thing { $evil = true }"));
+
+        assertThatThrownBy(() -> deployer.deploy(plan)).isInstanceOf(DeployException.class)
+                .hasMessageContaining("the Forge tarball of acme-thing 1.2.3 fails the plan's SHA-256 check (planned "
+                        + plan.modules().get(0).sha256());
+        assertThat(deployer.deployedEnvironments()).isEqualTo(Map.of("production", good));
+        assertThat(environments.resolve("production/modules")).doesNotExist();
+        assertThat(tmp.resolve("cache/forge/acme-thing-1.2.3.tar.gz")).doesNotExist();
     }
 
     @Test
     void environmentsDeployInParallelSharingTheirMirrors() throws Exception {
         List<String> branches = List.of("production", "develop", "staging", "qa");
+        Map<String, DeployPlan> planned = new HashMap<>();
         for (String branch : branches) {
             control.commit(branch, Map.of("Puppetfile", puppetfile("v1.0.0"), "name", branch));
+            planned.put(branch, plans.plan(target(branch)));
         }
         List<java.util.concurrent.Future<DeployOutcome>> deploys = new java.util.ArrayList<>();
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(branches.size());
         try {
             for (String branch : branches) {
-                deploys.add(pool.submit(() -> deployer.deploy(target(branch))));
+                deploys.add(pool.submit(() -> deployer.deploy(planned.get(branch))));
             }
             for (java.util.concurrent.Future<DeployOutcome> deploy : deploys) {
                 assertThat(deploy.get(60, TimeUnit.SECONDS).modules()).isEqualTo(new ModuleCounts(3, 0));
@@ -200,7 +347,7 @@ class NativeDeployerTest {
         Files.writeString(r10kEnvironment.resolve("manifests/old.pp"), "old");
         String commit = control.commit("production", Map.of("Puppetfile", "", "manifests/site.pp", "new"));
 
-        assertThat(deployer.deploy(target("production")).commit()).isEqualTo(commit);
+        assertThat(deploy(target("production")).commit()).isEqualTo(commit);
 
         assertThat(Files.isSymbolicLink(r10kEnvironment)).isTrue();
         assertThat(read("production/manifests/site.pp")).isEqualTo("new");
@@ -213,12 +360,15 @@ class NativeDeployerTest {
         try (GitRepo team = GitRepo.createBare(tmp.resolve("team.git"));
                 NativeDeployer twoSources = new NativeDeployer(settings(List.of(
                         TestSources.source("control", control.url(), null),
+                        TestSources.source("team", team.url(), "team"))));
+                TestPlans twoSourcePlans = new TestPlans(settings(List.of(
+                        TestSources.source("control", control.url(), null),
                         TestSources.source("team", team.url(), "team"))))) {
             String production = control.commit("production", Map.of("Puppetfile", ""));
             String dev = team.commit("dev", Map.of("Puppetfile", "", "team", "yes"));
 
-            twoSources.deploy(target("production"));
-            twoSources.deploy(new EnvironmentTarget("team_dev", "team", team.url(), "dev", null));
+            twoSources.deploy(twoSourcePlans.plan(target("production")));
+            twoSources.deploy(twoSourcePlans.plan(TestPlans.target("team_dev", "team", "dev")));
 
             assertThat(read("team_dev/team")).isEqualTo("yes");
             assertThat(twoSources.deployedEnvironments()).isEqualTo(Map.of("production", production, "team_dev", dev));
@@ -226,25 +376,11 @@ class NativeDeployerTest {
     }
 
     @Test
-    void deployModuleRedeploysOnlyThatModule() throws Exception {
-        String commit = control.commit("production", Map.of("Puppetfile", puppetfile("v1.0.0")));
-        deployer.deploy(target("production"));
-        ntp.commit("main", Map.of("manifests/init.pp", "class ntp { $v = 3 }"));
-
-        DeployOutcome outcome = deployer.deployModule(target("production"), "ntp");
-
-        assertThat(outcome).isEqualTo(new DeployOutcome("production", commit, new ModuleCounts(1, 2), false));
-        assertThat(read("production/modules/ntp/manifests/init.pp")).contains("$v = 3");
-        assertThat(deployer.deployModule(target("production"), "ntp").unchanged()).isTrue();
-        assertThat(deployer.deployModule(target("production"), "unknown").unchanged()).isTrue();
-    }
-
-    @Test
     void deletedBranchPurgesItsEnvironmentAndLeavesUnmanagedDirectoriesAlone() throws Exception {
-        control.commit("production", Map.of("Puppetfile", ""));
+        String production = control.commit("production", Map.of("Puppetfile", ""));
         control.commit("feature", Map.of("Puppetfile", ""));
-        deployer.deploy(target("production"));
-        deployer.deploy(target("feature"));
+        deploy(target("production"));
+        deploy(target("feature"));
         Files.createDirectories(environments.resolve("legacy/manifests"));
 
         control.deleteBranch("feature");
@@ -256,17 +392,17 @@ class NativeDeployerTest {
         assertThat(environments.resolve("legacy/manifests")).isDirectory();
         assertThat(environments.resolve("production/Puppetfile")).exists();
         assertThat(deployer.deployedEnvironments()).containsOnlyKeys("production");
-        assertThatThrownBy(() -> deployer.deploy(target("legacy")))
+        assertThatThrownBy(() -> deployer.deploy(handWritten("legacy", production, List.of())))
                 .isInstanceOf(DeployException.class).hasMessageContaining("not managed by Momentum");
     }
 
     @Test
-    void aMissingModuleRefLeavesThePreviousVersionLiveAndTheDeployFileTellsTheTruth() throws Exception {
+    void aMissingModuleRefFailsPlanningAndThePreviousVersionStaysLive() throws Exception {
         String good = control.commit("production", Map.of("Puppetfile", puppetfile("v1.0.0")));
-        deployer.deploy(target("production"));
-        String bad = control.amend("production", Map.of("Puppetfile", puppetfile("v9.9.9"), "new-file", "x"));
+        deploy(target("production"));
+        control.amend("production", Map.of("Puppetfile", puppetfile("v9.9.9"), "new-file", "x"));
 
-        assertThatThrownBy(() -> deployer.deploy(target("production")))
+        assertThatThrownBy(() -> deploy(target("production")))
                 .isInstanceOf(DeployException.class)
                 .hasMessageContaining("module apache (Puppetfile line 2): ref 'v9.9.9' not found");
 
@@ -274,9 +410,6 @@ class NativeDeployerTest {
         assertThat(read("production/modules/apache/VERSION")).isEqualTo("1");
         assertThat(deployFile("production").get("signature").asText()).isEqualTo(good);
         assertThat(deployFile("production").get("deploy_success").asBoolean()).isTrue();
-        JsonNode attempt = JSON.readTree(environments.resolve(".momentum/production/last-attempt.json").toFile());
-        assertThat(attempt.get("signature").asText()).isEqualTo(bad);
-        assertThat(attempt.get("deploy_success").asBoolean()).isFalse();
         assertThat(deployer.deployedEnvironments()).isEqualTo(Map.of("production", good));
         assertNoStagingLeft("production");
     }
@@ -284,32 +417,44 @@ class NativeDeployerTest {
     @Test
     void hostileOrBrokenInputFailsClearlyAndKeepsThePreviousVersion() throws Exception {
         String good = control.commit("production", Map.of("Puppetfile", ""));
-        deployer.deploy(target("production"));
+        deploy(target("production"));
 
-        assertThatThrownBy(() -> deployer.deploy(new EnvironmentTarget("../etc", "control", control.url(), "x", null)))
+        assertThatThrownBy(() -> deployer.deploy(handWritten("../etc", good, List.of())))
                 .isInstanceOf(DeployException.class).hasMessageContaining("refusing to deploy");
+        for (String path : List.of("../../../tmp/evil", "/tmp/evil", "modules/.git/hooks", "")) {
+            assertThatThrownBy(() -> deployer.deploy(handWritten("production", good, List.of(new PlannedModule(
+                    "evil", path, PlannedModule.Type.GIT, apache.url(), "v1.0.0", apacheV1, null, false)))))
+                    .isInstanceOf(DeployException.class).hasMessageContaining("leaves the environment");
+        }
+        assertThatThrownBy(() -> deployer.deploy(handWritten("production", good, List.of(new PlannedModule(
+                "thing", "modules/thing", PlannedModule.Type.FORGE, "acme-thing", "1.2.3", null, null, false)))))
+                .isInstanceOf(DeployException.class).hasMessageContaining("pins no a release and its SHA-256");
+        assertThatThrownBy(() -> deployer.deploy(DeployPlan.absent(UUID.randomUUID(), "production", "control",
+                "production", Instant.now()))).isInstanceOf(DeployException.class)
+                .hasMessageContaining("is ABSENT, not a complete PLANNED plan");
+        assertThatThrownBy(() -> deployer.deploy(new DeployPlan(UUID.randomUUID(), "production",
+                PlanStatus.PLANNED, "0".repeat(64), "other", "production", good, List.of(), Rollout.IMMEDIATE, false,
+                null, Instant.now()))).isInstanceOf(DeployException.class).hasMessageContaining("not configured");
         assertThatThrownBy(() -> deployer.purge("../../root"))
                 .isInstanceOf(DeployException.class);
 
         control.commit("production", Map.of("Puppetfile",
                 "mod 'evil', :git => '" + apache.url() + "',\n  :tag => 'v1.0.0', :install_path => '../../../tmp'\n"));
-        assertThatThrownBy(() -> deployer.deploy(target("production")))
+        assertThatThrownBy(() -> deploy(target("production")))
                 .isInstanceOf(DeployException.class).hasMessageContaining("Puppetfile line 1")
                 .hasMessageContaining("leaves the environment");
 
         control.commit("production", Map.of("Puppetfile",
                 "mod 'gone', :git => '" + tmp.resolve("missing.git").toUri() + "'\n"));
-        assertThatThrownBy(() -> deployer.deploy(target("production")))
+        assertThatThrownBy(() -> deploy(target("production")))
                 .isInstanceOf(DeployException.class).hasMessageContaining("cannot fetch");
 
         control.commit("production", Map.of("Puppetfile", "mod 'acme/thing', '7.7.7'\n"));
-        assertThatThrownBy(() -> deployer.deploy(target("production")))
+        assertThatThrownBy(() -> deploy(target("production")))
                 .isInstanceOf(DeployException.class).hasMessageContaining("has no release acme-thing 7.7.7");
 
-        assertThatThrownBy(() -> deployer.deploy(new EnvironmentTarget("nosuch", "control", control.url(), "nosuch",
+        assertThatThrownBy(() -> deploy(new EnvironmentTarget("nosuch", "control", control.url(), "nosuch",
                 null))).isInstanceOf(DeployException.class).hasMessageContaining("branch 'nosuch' does not exist");
-        assertThatThrownBy(() -> deployer.deploy(new EnvironmentTarget("production", "other", "file:///etc",
-                "production", null))).isInstanceOf(DeployException.class).hasMessageContaining("not configured");
 
         assertThat(deployer.deployedEnvironments()).isEqualTo(Map.of("production", good));
         assertNoStagingLeft("production");
@@ -318,7 +463,7 @@ class NativeDeployerTest {
     @Test
     void forgeTarballsAreVerifiedAndCannotEscapeTheModule() throws Exception {
         control.commit("production", Map.of("Puppetfile", ""));
-        deployer.deploy(target("production"));
+        deploy(target("production"));
         byte[] tarball = ForgeStub.tarball("acme-bad-1.0.0", Map.of("manifests/init.pp", "class bad {}"));
         forge.publishRaw("acme-bad", "1.0.0", tarball, "00".repeat(32));
         forge.publish("acme-escape", "1.0.0", Map.of("../../../../escaped", "x"));
@@ -326,7 +471,7 @@ class NativeDeployerTest {
 
         for (String module : List.of("bad", "escape", "link")) {
             control.commit("production", Map.of("Puppetfile", "mod 'acme/" + module + "', '1.0.0'\n"));
-            assertThatThrownBy(() -> deployer.deploy(target("production")))
+            assertThatThrownBy(() -> deploy(target("production")))
                     .isInstanceOf(DeployException.class)
                     .hasMessageMatching(".*(SHA-256 check|leaves the module directory|points outside the module).*");
         }
@@ -338,7 +483,7 @@ class NativeDeployerTest {
     void latestForgeVersionIsResolvedFromTheModuleEndpoint() throws Exception {
         forge.publish("acme-thing", "2.0.0", Map.of("manifests/init.pp", "class thing { $v = 2 }"));
         control.commit("production", Map.of("Puppetfile", "mod 'acme-thing', :latest\n"));
-        deployer.deploy(target("production"));
+        deploy(target("production"));
         assertThat(read("production/modules/thing/manifests/init.pp")).contains("$v = 2");
         assertThat(deployFile("production").get("module_deploys").get(0).get("version").asText()).isEqualTo("2.0.0");
     }
@@ -346,17 +491,18 @@ class NativeDeployerTest {
     @Test
     void interruptingTheDeployKeepsThePreviousVersionAndARedeployWorks() throws Exception {
         String good = control.commit("production", Map.of("Puppetfile", "mod 'acme/thing', '1.2.3'\n"));
-        deployer.deploy(target("production"));
+        deploy(target("production"));
         forge.publish("acme-slow", "1.0.0", Map.of("manifests/init.pp", "class slow {}"));
-        forge.downloadStarted = new CountDownLatch(1);
-        forge.holdDownloads = new CountDownLatch(1);
         String next = control.commit("production", Map.of("Puppetfile", "mod 'acme/thing', '1.2.3'\n"
                 + "mod 'acme/slow', '1.0.0'\n", "new-file", "x"));
+        DeployPlan nextPlan = plans.plan(target("production"));
+        forge.downloadStarted = new CountDownLatch(1);
+        forge.holdDownloads = new CountDownLatch(1);
 
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread deploying = new Thread(() -> {
             try {
-                deployer.deploy(target("production"));
+                deployer.deploy(nextPlan);
             } catch (Throwable e) {
                 failure.set(e);
             }
@@ -374,7 +520,7 @@ class NativeDeployerTest {
 
         forge.holdDownloads.countDown();
         forge.holdDownloads = null;
-        assertThat(deployer.deploy(target("production")).commit()).isEqualTo(next);
+        assertThat(deployer.deploy(nextPlan).commit()).isEqualTo(next);
         assertThat(read("production/modules/slow/manifests/init.pp")).isEqualTo("class slow {}");
     }
 
@@ -384,11 +530,11 @@ class NativeDeployerTest {
         control.commit("feature-x", Map.of("Puppetfile", ""));
         control.commit("feature_x", Map.of("Puppetfile", ""));
 
-        assertThatThrownBy(() -> deployer.deploy(new EnvironmentTarget("feature_x", "control", control.url(),
+        assertThatThrownBy(() -> deploy(new EnvironmentTarget("feature_x", "control", control.url(),
                 "feature-x", null)))
                 .isInstanceOf(DeployException.class)
                 .hasMessageContaining("claimed by branches feature-x and feature_x");
-        assertThat(deployer.deploy(target("production")).commit()).isEqualTo(production);
+        assertThat(deploy(target("production")).commit()).isEqualTo(production);
         assertThat(deployer.deployedEnvironments()).isEqualTo(Map.of("production", production));
     }
 
@@ -399,7 +545,7 @@ class NativeDeployerTest {
                 "mod 'ntp', :git => '" + ntp.url() + "', :branch => :control_branch, :default_branch => 'main'\n"));
         control.amend("feature", Map.of("later", "x"));
 
-        DeployOutcome outcome = deployer.deploy(new EnvironmentTarget("feature", "control", control.url(), "feature",
+        DeployOutcome outcome = deploy(new EnvironmentTarget("feature", "control", control.url(), "feature",
                 first));
 
         assertThat(outcome.commit()).isEqualTo(first);
@@ -407,7 +553,7 @@ class NativeDeployerTest {
         assertThat(read("feature/modules/ntp/manifests/init.pp")).contains("$feature = true");
         control.commit("production", Map.of("Puppetfile",
                 "mod 'ntp', :git => '" + ntp.url() + "', :branch => :control_branch, :default_branch => 'main'\n"));
-        deployer.deploy(target("production"));
+        deploy(target("production"));
         assertThat(read("production/modules/ntp/manifests/init.pp")).isEqualTo("class ntp {}");
     }
 

@@ -58,7 +58,7 @@ class PlanResolverTest {
                 List.of(TestSources.source("control", control.url(), null)), forge.url(), 4, Duration.ofSeconds(30),
                 null, GitRemotesFixture.plain(tmp), "rugged");
         deployer = new NativeDeployer(settings);
-        resolver = deployer.planResolver(settings);
+        resolver = deployer.planResolver();
     }
 
     @AfterEach

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * r10k's Puppetfile semantics as the native backend deploys them, with real git repositories and a Forge stand-in;
- * the last test deploys the same Puppetfile with the real r10k and finds the same files.
+ * r10k's Puppetfile semantics as a plan resolves them ({@link TestPlans}: the resolution classes the planner uses)
+ * and the native backend deploys them, with real git repositories and a Forge stand-in; the last test deploys the
+ * same Puppetfile with the real r10k and finds the same files.
  */
 class PuppetfileSemanticsTest {
 
@@ -34,6 +35,7 @@ class PuppetfileSemanticsTest {
     private GitRepo module;
     private ForgeStub forge;
     private NativeDeployer deployer;
+    private TestPlans plans;
     private String v1;
     private String main;
     private String dev;
@@ -53,18 +55,25 @@ class PuppetfileSemanticsTest {
         forge.publish("acme-thing", "1.0.0", Map.of("metadata.json", "{\"name\":\"acme-thing\",\"version\":\"1.0.0\"}",
                 "VERSION", "1.0.0"));
         deployer = new NativeDeployer(settings(environments, "cache"));
+        plans = new TestPlans(settings(environments, "cache"));
+    }
+
+    /** Plans the target (as the planner would) and deploys the plan. */
+    private void deploy(EnvironmentTarget target) throws DeployException {
+        deployer.deploy(plans.plan(target));
     }
 
     @AfterEach
     void tearDown() {
         deployer.close();
+        plans.close();
         forge.close();
         Stream.of(control, module).forEach(GitRepo::close);
     }
 
     private DeployerSettings settings(Path dir, String cache) {
         return new DeployerSettings(dir, tmp.resolve(cache), List.of(TestSources.source("control", control.url(), null)),
-                forge.url(), 4, Duration.ofSeconds(60), null, GitRemotesFixture.plain(tmp), "rugged");
+                forge.url(), 4, Duration.ofSeconds(60), null, GitRemotesFixture.plain(tmp), "rugged", 3);
     }
 
     private EnvironmentTarget target(String branch) {
@@ -93,7 +102,7 @@ class PuppetfileSemanticsTest {
                   version: '1.0.0'
                 """.formatted(module.url(), v1.substring(0, 7))));
 
-        deployer.deploy(target("production"));
+        deploy(target("production"));
 
         assertThat(read("production/modules/by_tag/VERSION")).isEqualTo("v1");
         assertThat(read("production/modules/by_commit/VERSION")).isEqualTo("v1");
@@ -115,7 +124,7 @@ class PuppetfileSemanticsTest {
                 mod 'present', :git => '%1$s', :tag => 'v1', :default_branch => 'main'
                 """.formatted(module.url())));
 
-        deployer.deploy(target("production"));
+        deploy(target("production"));
 
         assertThat(read("production/modules/missing_tag/VERSION")).isEqualTo("main");
         assertThat(read("production/modules/missing_branch/VERSION")).isEqualTo("dev");
@@ -134,7 +143,7 @@ class PuppetfileSemanticsTest {
     void aRefMissingWithItsDefaultBranchNamesBoth() throws Exception {
         control.commit("production", Map.of("Puppetfile",
                 "\nmod 'm', :git => '" + module.url() + "', :tag => 'v9', :default_branch => 'nope'\n"));
-        assertThatThrownBy(() -> deployer.deploy(target("production")))
+        assertThatThrownBy(() -> deploy(target("production")))
                 .isInstanceOf(DeployException.class)
                 .hasMessageContaining("module m (Puppetfile line 2): ref 'v9' not found, nor the default branch 'nope'");
     }
@@ -145,13 +154,13 @@ class PuppetfileSemanticsTest {
         forge.publish("acme-fresh", "1.0.0", Map.of("VERSION", "1.0.0"));
         String puppetfile = "mod 'acme/kept'\nmod 'acme-fresh', :latest\n";
         control.commit("production", Map.of("Puppetfile", puppetfile));
-        deployer.deploy(target("production"));
+        deploy(target("production"));
         assertThat(read("production/modules/kept/VERSION")).isEqualTo("1.0.0");
 
         forge.publish("acme-kept", "2.0.0", Map.of("VERSION", "2.0.0"));
         forge.publish("acme-fresh", "2.0.0", Map.of("VERSION", "2.0.0"));
         control.amend("production", Map.of("other", "change"));
-        deployer.deploy(target("production"));
+        deploy(target("production"));
 
         assertThat(read("production/modules/kept/VERSION")).isEqualTo("1.0.0");
         assertThat(read("production/modules/fresh/VERSION")).isEqualTo("2.0.0");
@@ -159,7 +168,7 @@ class PuppetfileSemanticsTest {
 
         // A new environment has nothing installed yet: it gets the current release.
         control.commit("development", Map.of("Puppetfile", puppetfile));
-        deployer.deploy(target("development"));
+        deploy(target("development"));
         assertThat(read("development/modules/kept/VERSION")).isEqualTo("2.0.0");
     }
 
@@ -174,7 +183,7 @@ class PuppetfileSemanticsTest {
                 mod 'spec_default', :git => '%1$s', :tag => 'v1'
                 """.formatted(module.url())));
 
-        deployer.deploy(target("production"));
+        deploy(target("production"));
 
         assertThat(environments.resolve("production/modules/early/spec/m_spec.rb")).exists();
         assertThat(environments.resolve("production/thirdparty/spec_dropped/manifests/init.pp")).exists();
@@ -186,12 +195,12 @@ class PuppetfileSemanticsTest {
     @Test
     void refusedFormsNameTheLineAndKeepThePreviousVersion() throws Exception {
         String good = control.commit("production", Map.of("Puppetfile", ""));
-        deployer.deploy(target("production"));
+        deploy(target("production"));
         for (String refused : List.of("mod 'm', :svn => 'https://svn.example/m/trunk'",
                 "mod 'm', type: 'tarball', source: 'https://repo.example/m.tar.gz'",
                 "mod 'm', :git => '" + module.url() + "', :tag => 'v1'\nmod 'acme/m', '1.0.0', :install_path => 'x'")) {
             control.commit("production", Map.of("Puppetfile", "# modules\n" + refused + "\n"));
-            assertThatThrownBy(() -> deployer.deploy(target("production")))
+            assertThatThrownBy(() -> deploy(target("production")))
                     .isInstanceOf(DeployException.class)
                     .hasMessageMatching("environment production at \\w+: Puppetfile line [23]: .*(Momentum does not"
                             + " support|already declared on line 2).*");
@@ -215,8 +224,9 @@ class PuppetfileSemanticsTest {
                 mod 'acme/thing', type: 'forge', version: '1.0.0'
                 """.formatted(module.url(), v1)));
         Path r10kDir = tmp.resolve("r10k");
-        new R10kDeployer(settings(r10kDir, "r10k-cache")).deploy(target("production"));
-        deployer.deploy(target("production"));
+        new R10kDeployer(settings(r10kDir, "r10k-cache")).deploy(TestPlans.ofCommit("production", "production",
+                control.head("production")));
+        deploy(target("production"));
 
         Path ours = environments.resolve("production").toRealPath();
         Path theirs = r10kDir.resolve("production");

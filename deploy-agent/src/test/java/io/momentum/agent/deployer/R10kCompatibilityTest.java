@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.momentum.shared.event.DeployPlan;
 import io.momentum.shared.source.Source;
 import io.momentum.testing.GitRepo;
 import java.io.IOException;
@@ -77,15 +78,17 @@ class R10kCompatibilityTest {
             Path r10kDir = tmp.resolve("r10k");
             List<String> environments = List.of("production", "develop", "feature_new_thing");
             R10kDeployer r10k = new R10kDeployer(new DeployerSettings(r10kDir, tmp.resolve("r10k-cache"), sources,
-                    forge.url(), 4, Duration.ofSeconds(120), null, GitRemotesFixture.plain(tmp), "rugged"));
-            try (NativeDeployer nativeDeployer = new NativeDeployer(new DeployerSettings(nativeDir,
-                    tmp.resolve("native-cache"), sources, forge.url(), 4, Duration.ofSeconds(60), null,
-                    GitRemotesFixture.plain(tmp), "rugged"))) {
+                    forge.url(), 4, Duration.ofSeconds(120), null, GitRemotesFixture.plain(tmp), "rugged", 3));
+            DeployerSettings nativeSettings = new DeployerSettings(nativeDir, tmp.resolve("native-cache"), sources,
+                    forge.url(), 4, Duration.ofSeconds(60), null, GitRemotesFixture.plain(tmp), "rugged", 3);
+            try (NativeDeployer nativeDeployer = new NativeDeployer(nativeSettings);
+                    TestPlans plans = new TestPlans(nativeSettings)) {
                 for (String environment : environments) {
                     String branch = environment.equals("feature_new_thing") ? "feature/new-thing" : environment;
-                    EnvironmentTarget target = new EnvironmentTarget(environment, "control", control.url(), branch, null);
-                    nativeDeployer.deploy(target);
-                    r10k.deploy(target);
+                    DeployPlan plan = plans.plan(new EnvironmentTarget(environment, "control", control.url(), branch,
+                            null));
+                    nativeDeployer.deploy(plan);
+                    r10k.deploy(plan);
                 }
             }
 

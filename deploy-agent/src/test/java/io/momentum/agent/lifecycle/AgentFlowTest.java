@@ -6,14 +6,13 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-import io.momentum.agent.messaging.RequestConsumer;
 import io.momentum.agent.schedule.FakeDeployer;
-import io.momentum.shared.event.DeployRequest;
+import io.momentum.shared.event.DeployPlan;
 import io.momentum.shared.event.DeployResult;
 import io.momentum.shared.event.DeployStatus;
 import io.momentum.shared.event.MasterAnnouncement;
 import io.momentum.shared.event.MasterState;
-import io.momentum.shared.event.Provider;
+import io.momentum.shared.event.Rollout;
 import io.momentum.shared.event.Topics;
 import io.momentum.shared.json.EventCodec;
 import io.momentum.testing.EmbeddedKafkaResource;
@@ -30,9 +29,9 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -41,9 +40,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The running agent against the embedded broker with the fake deployer: requests in, results out, announcements,
- * offsets committed only after the deploy, the operator API. Environment names are unique per test: the
- * application (and its topics) are shared with the other @QuarkusTests.
+ * The running agent against the embedded broker with the fake deployer: plans in, results out (with the plan's
+ * digest and request id), announcements, the operator API. Environment names are unique per test: the application
+ * (and its topics) are shared with the other @QuarkusTests.
  */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedKafkaResource.class)
@@ -52,6 +51,7 @@ class AgentFlowTest {
     private static final String MASTER = "test-master";
     private static final String A = "a".repeat(40);
     private static final String B = "b".repeat(40);
+    private static final String C = "c".repeat(40);
 
     @InjectKafkaBroker
     KafkaBroker broker;
@@ -71,19 +71,22 @@ class AgentFlowTest {
         companion.close();
     }
 
-    private RecordMetadata send(DeployRequest request) {
+    private RecordMetadata send(DeployPlan plan) {
+        return send(plan.key(), EventCodec.encodeToString(plan));
+    }
+
+    private RecordMetadata send(String key, String value) {
         return companion.produceStrings()
-                .fromRecords(new ProducerRecord<>(Topics.DEPLOY_REQUESTS, request.key(),
-                        EventCodec.encodeToString(request)))
+                .fromRecords(new ProducerRecord<>(Topics.DEPLOY_PLANS, key, value))
                 .awaitCompletion(Duration.ofSeconds(30)).getFirstRecord();
     }
 
-    private DeployResult awaitResult(DeployRequest request) {
+    private DeployResult awaitResult(DeployPlan plan) {
         ConsumerTask<String, String> results = fromStart(companion, Topics.DEPLOY_RESULTS);
         try {
             return await().atMost(Duration.ofSeconds(60)).until(() -> results.getRecords().stream()
                     .map(r -> EventCodec.decode(r.value(), DeployResult.class))
-                    .filter(r -> r.requestId().equals(request.requestId()))
+                    .filter(r -> r.requestId().equals(plan.requestId()))
                     .findFirst().orElse(null), r -> r != null);
         } finally {
             results.stop();
@@ -99,9 +102,9 @@ class AgentFlowTest {
         return companion.consumeStrings().fromOffsets(start);
     }
 
-    private static DeployRequest request(String environment, String commit) {
-        return DeployRequest.environment(environment, environment, "control", null, commit, Provider.GITHUB,
-                Instant.now());
+    static DeployPlan plan(String environment, String commit) {
+        return DeployPlan.planned(UUID.randomUUID(), environment, "control", environment, commit, List.of(),
+                Rollout.IMMEDIATE, Instant.now());
     }
 
     @Test
@@ -126,17 +129,18 @@ class AgentFlowTest {
     }
 
     @Test
-    void deploysARequestAndPublishesItsResultUnderTheMasterKey() {
-        DeployRequest request = request("flow_production", A);
-        send(request);
+    void deploysAPlanAndPublishesItsResultWithTheDigestUnderTheMasterKey() {
+        DeployPlan plan = plan("flow_production", A);
+        send(plan);
 
-        DeployResult result = awaitResult(request);
+        DeployResult result = awaitResult(plan);
 
         assertThat(result.status()).isEqualTo(DeployStatus.SUCCEEDED);
         assertThat(result.masterId()).isEqualTo(MASTER);
         assertThat(result.commit()).isEqualTo(A);
+        assertThat(result.planDigest()).isEqualTo(plan.digest());
         assertThat(result.modules().deployed()).isEqualTo(2);
-        assertThat(deployer.deployedEnvironments()).containsEntry("flow_production", A);
+        assertThat(deployer.isLive(plan)).isTrue();
         ConsumerTask<String, String> keyed = fromStart(companion, Topics.DEPLOY_RESULTS);
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> keyed.getRecords().stream()
@@ -147,11 +151,26 @@ class AgentFlowTest {
     }
 
     @Test
-    void aHostileRequestFailsAndTheAgentKeepsConsuming() {
-        // The environment name is valid, so the request decodes; its branch is what the agent refuses.
-        DeployRequest hostile = DeployRequest.environment("flow_hostile", "../../../etc", "control", null, A,
-                Provider.GITHUB, Instant.now());
-        DeployRequest next = request("flow_after_hostile", B);
+    void aPlanAlreadyLiveIsAnsweredUnchangedSoItsRequestCompletes() {
+        DeployPlan plan = plan("flow_rollback", A);
+        send(plan);
+        assertThat(awaitResult(plan).status()).isEqualTo(DeployStatus.SUCCEEDED);
+
+        DeployPlan again = plan.reactivated(UUID.randomUUID(), Instant.now());
+        send(again);
+
+        DeployResult result = awaitResult(again);
+        assertThat(result.status()).isEqualTo(DeployStatus.SUCCEEDED);
+        assertThat(result.planDigest()).isEqualTo(plan.digest());
+        assertThat(result.modules().deployed()).isZero();
+    }
+
+    @Test
+    void aHostilePlanFailsAndTheAgentKeepsFollowing() {
+        // The environment name is valid, so the plan decodes; its branch is what the agent refuses.
+        DeployPlan hostile = DeployPlan.planned(UUID.randomUUID(), "flow_hostile", "control", "../../../etc", A,
+                List.of(), Rollout.IMMEDIATE, Instant.now());
+        DeployPlan next = plan("flow_after_hostile", B);
         send(hostile);
         send(next);
 
@@ -161,16 +180,16 @@ class AgentFlowTest {
     }
 
     @Test
-    void aRequestThatFailsValidationIsSkippedAndCountedAndTheAgentKeepsConsuming() {
-        DeployRequest hostile = request("../../../etc", A);
-        DeployRequest next = request("flow_after_invalid", B);
-        send(hostile);
+    void aPlanThatFailsValidationIsSkippedAndCountedAndTheAgentKeepsFollowing() {
+        DeployPlan hostile = plan("flow_invalid", A);
+        DeployPlan next = plan("flow_after_invalid", B);
+        send(hostile.key(), EventCodec.encodeToString(hostile).replace("flow_invalid", "../../../etc"));
         send(next);
 
         assertThat(awaitResult(next).status()).isEqualTo(DeployStatus.SUCCEEDED);
         assertThat(deployer.deployedEnvironments()).doesNotContainKey("../../../etc");
         given().get("/q/metrics").then().statusCode(200).body(containsString(
-                "momentum_events_skipped_total{reason=\"malformed\",topic=\"" + Topics.DEPLOY_REQUESTS + "\"}"));
+                "momentum_events_skipped_total{reason=\"malformed\",topic=\"" + Topics.DEPLOY_PLANS + "\"}"));
         ConsumerTask<String, String> results = fromStart(companion, Topics.DEPLOY_RESULTS);
         try {
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(30)).until(() -> results.getRecords()
@@ -182,40 +201,46 @@ class AgentFlowTest {
     }
 
     @Test
-    void aDeletedBranchIsPurged() {
-        DeployRequest deploy = request("flow_feature", A);
+    void anAbsentPlanPurgesAndAFailedPlanKeepsWhatIsLive() {
+        DeployPlan deploy = plan("flow_feature", A);
         send(deploy);
         assertThat(awaitResult(deploy).status()).isEqualTo(DeployStatus.SUCCEEDED);
 
-        DeployRequest delete = request("flow_feature", null).withDeleted(true);
+        send(DeployPlan.failed(UUID.randomUUID(), "flow_feature", "control", "flow_feature", B, "no Puppetfile",
+                Instant.now()));
+        DeployPlan delete = DeployPlan.absent(UUID.randomUUID(), "flow_feature", "control", "flow_feature",
+                Instant.now());
         send(delete);
         assertThat(awaitResult(delete).status()).isEqualTo(DeployStatus.PURGED);
         assertThat(deployer.deployedEnvironments()).doesNotContainKey("flow_feature");
+        assertThat(deployer.calls()).filteredOn(call -> call.contains("flow_feature"))
+                .containsExactly("deploy:flow_feature@" + A, "purge:flow_feature");
     }
 
     @Test
-    void commitsTheOffsetOnlyAfterTheDeployFinished() throws Exception {
+    void oneDeployPerEnvironmentAtATimeAndTheNewestWaitingPlanWins() throws Exception {
         FakeDeployer.Gate gate = deployer.gate("flow_slow");
-        DeployRequest request = request("flow_slow", A);
-        RecordMetadata sent = send(request);
-        TopicPartition partition = new TopicPartition(sent.topic(), sent.partition());
-        String group = RequestConsumer.groupId(MASTER);
-
+        DeployPlan first = plan("flow_slow", A);
+        send(first);
         assertThat(gate.started.await(60, TimeUnit.SECONDS)).isTrue();
-        OffsetAndMetadata whileRunning = companion.consumerGroups().offsets(group, partition);
-        assertThat(whileRunning == null ? 0 : whileRunning.offset()).isLessThanOrEqualTo(sent.offset());
+        DeployPlan superseded = plan("flow_slow", B);
+        DeployPlan newest = plan("flow_slow", C);
+        send(superseded);
+        send(newest);
 
+        assertThat(awaitResult(superseded).status()).isEqualTo(DeployStatus.SUPERSEDED);
         gate.release.countDown();
-        assertThat(awaitResult(request).status()).isEqualTo(DeployStatus.SUCCEEDED);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-                companion.consumerGroups().offsets(group, partition).offset()).isGreaterThan(sent.offset()));
+        assertThat(awaitResult(first).status()).isEqualTo(DeployStatus.SUCCEEDED);
+        assertThat(awaitResult(newest).planDigest()).isEqualTo(newest.digest());
+        assertThat(deployer.calls()).filteredOn(call -> call.contains("flow_slow"))
+                .containsExactly("deploy:flow_slow@" + A, "deploy:flow_slow@" + C);
     }
 
     @Test
     void operatorsSeeStateAndDeployedEnvironments() {
-        DeployRequest request = request("flow_api", B);
-        send(request);
-        awaitResult(request);
+        DeployPlan plan = plan("flow_api", B);
+        send(plan);
+        awaitResult(plan);
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/api/v1/agent").then()
                 .statusCode(200)

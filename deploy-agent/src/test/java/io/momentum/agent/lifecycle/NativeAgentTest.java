@@ -6,50 +6,73 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
 
-import io.momentum.shared.event.DeployRequest;
+import io.momentum.agent.deployer.DeployerSettings;
+import io.momentum.agent.deployer.NativeDeployer;
+import io.momentum.agent.messaging.PlanReader;
+import io.momentum.agent.schedule.AfterDeploy;
+import io.momentum.agent.schedule.DeployScheduler;
+import io.momentum.agent.schedule.PlanFollower;
+import io.momentum.agent.schedule.Targets;
+import io.momentum.service.replay.CompactedTopicReader;
+import io.momentum.shared.event.DeployPlan;
 import io.momentum.shared.event.DeployResult;
 import io.momentum.shared.event.DeployStatus;
-import io.momentum.shared.event.Provider;
 import io.momentum.shared.event.Topics;
 import io.momentum.shared.json.EventCodec;
-import io.momentum.testing.EmbeddedKafkaResource;
 import io.momentum.testing.GitRepo;
 import io.momentum.testing.InjectKafkaBroker;
 import io.momentum.testing.KafkaBroker;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * End to end with the real native deployer: the start-up catch-up deploys the control repository's branches before
- * READY; then a push (a request on the topic) is deployed on disk and answered SUCCEEDED; a deleted branch is purged;
- * a request for a branch that does not exist fails cleanly.
+ * End to end with the real native deployer and the plans topic: the plans on the topic before start are deployed
+ * before READY and answered with their digest; then a new plan is deployed on disk, a plan whose commit the remote
+ * does not have fails cleanly, an ABSENT plan purges; and an agent restarted on the same disk replays the plans and
+ * redeploys nothing.
  */
 @QuarkusTest
 @TestProfile(NativeAgentProfile.class)
-@QuarkusTestResource(EmbeddedKafkaResource.class)
 class NativeAgentTest {
 
     @InjectKafkaBroker
     KafkaBroker broker;
 
-    private DeployResult resultOf(KafkaCompanion companion, DeployRequest request) {
-        companion.produceStrings().fromRecords(new ProducerRecord<>(Topics.DEPLOY_REQUESTS, request.key(),
-                EventCodec.encodeToString(request))).awaitCompletion(Duration.ofSeconds(30));
+    @Inject
+    PlanReader plans;
+
+    @Inject
+    DeployerSettings settings;
+
+    @Inject
+    Targets targets;
+
+    private DeployResult resultOf(KafkaCompanion companion, DeployPlan plan) {
+        NativeAgentProfile.publish(broker, plan);
+        return awaitResult(companion, r -> r.requestId().equals(plan.requestId()));
+    }
+
+    private static DeployResult awaitResult(KafkaCompanion companion,
+            java.util.function.Predicate<DeployResult> wanted) {
         ConsumerTask<String, String> results = AgentFlowTest.fromStart(companion, Topics.DEPLOY_RESULTS);
         try {
             return await().atMost(Duration.ofSeconds(90)).until(() -> results.getRecords().stream()
-                    .map(r -> EventCodec.decode(r.value(), DeployResult.class))
-                    .filter(r -> r.requestId().equals(request.requestId()))
+                    .map(r -> EventCodec.decode(r.value(), DeployResult.class)).filter(wanted)
                     .findFirst().orElse(null), r -> r != null);
         } finally {
             results.stop();
@@ -57,7 +80,7 @@ class NativeAgentTest {
     }
 
     @Test
-    void catchesUpOnStartThenDeploysPushesAndPurgesDeletedBranches() throws Exception {
+    void deploysThePlansBeforeReadyThenFollowsTheTopicAndARestartRedeploysNothing() throws Exception {
         Path environments = NativeAgentProfile.ENVIRONMENTS;
         await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> given().get("/api/v1/agent").then()
                 .statusCode(200)
@@ -70,32 +93,69 @@ class NativeAgentTest {
 
         try (KafkaCompanion companion = new KafkaCompanion(broker.bootstrapServers());
                 GitRepo control = GitRepo.createBare(NativeAgentProfile.CONTROL)) {
+            DeployResult caughtUp = awaitResult(companion, r -> r.environment().equals("production"));
+            assertThat(caughtUp.status()).isEqualTo(DeployStatus.SUCCEEDED);
+            assertThat(caughtUp.masterId()).isEqualTo("native-master");
+            assertThat(caughtUp.planDigest()).isNotNull();
+
             String feature = control.commit("feature", Map.of("Puppetfile", "",
                     "site/profile/manifests/web.pp", "class profile::web { }\n"));
-            DeployRequest push = DeployRequest.environment("feature", "feature", "control", control.url(),
-                    feature, Provider.GITEA, Instant.now());
-
+            DeployPlan push = NativeAgentProfile.plan("feature", feature, List.of());
             DeployResult deployed = resultOf(companion, push);
-
             assertThat(deployed.status()).as(deployed.error()).isEqualTo(DeployStatus.SUCCEEDED);
             assertThat(deployed.commit()).isEqualTo(feature);
-            assertThat(deployed.masterId()).isEqualTo("native-master");
+            assertThat(deployed.planDigest()).isEqualTo(push.digest());
             assertThat(Files.readString(environments.resolve("feature/site/profile/manifests/web.pp")))
                     .contains("profile::web");
 
-            DeployRequest missing = DeployRequest.environment("no_such_branch", "no_such_branch", "control",
-                    null, null, Provider.MANUAL, Instant.now());
-            DeployResult failed = resultOf(companion, missing);
+            DeployPlan lost = NativeAgentProfile.plan("lost", "f".repeat(40), List.of());
+            DeployResult failed = resultOf(companion, lost);
             assertThat(failed.status()).isEqualTo(DeployStatus.FAILED);
-            assertThat(failed.error()).isNotBlank();
-            assertThat(environments.resolve("no_such_branch")).doesNotExist();
+            assertThat(failed.error()).contains("is not in").contains("the plan cannot be deployed");
+            assertThat(environments.resolve("lost")).doesNotExist();
+            assertThat(resultOf(companion, DeployPlan.absent(UUID.randomUUID(), "lost", "control", "lost",
+                    Instant.now())).status()).isEqualTo(DeployStatus.PURGED);
 
             control.deleteBranch("feature");
-            DeployResult purged = resultOf(companion, push.withRequestId(java.util.UUID.randomUUID())
-                    .withDeleted(true));
+            DeployResult purged = resultOf(companion, DeployPlan.absent(UUID.randomUUID(), "feature", "control",
+                    "feature", Instant.now()));
             assertThat(purged.status()).isEqualTo(DeployStatus.PURGED);
             assertThat(environments.resolve("feature")).doesNotExist();
             assertThat(environments.resolve("production/modules/motd")).exists();
+        }
+
+        // A restart on the same disk: replay every plan, reconcile, and find nothing to do.
+        List<String> versionsBefore = versions(environments);
+        List<DeployResult> published = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> reconciled = new CompletableFuture<>();
+        try (NativeDeployer restarted = new NativeDeployer(settings)) {
+            DeployScheduler scheduler = new DeployScheduler(restarted, targets, result -> {
+                published.add(result);
+                return CompletableFuture.completedFuture(null);
+            }, AfterDeploy.NOTHING, "native-master", 2);
+            PlanFollower follower = new PlanFollower(scheduler);
+            CompactedTopicReader reader = plans.follow(follower::accept,
+                    () -> follower.caughtUp().whenComplete((ok, error) -> {
+                        if (error == null) {
+                            reconciled.complete(null);
+                        } else {
+                            reconciled.completeExceptionally(error);
+                        }
+                    }));
+            try {
+                reconciled.get(60, TimeUnit.SECONDS);
+            } finally {
+                reader.close();
+                scheduler.close(Duration.ofSeconds(5));
+            }
+        }
+        assertThat(published).isEmpty();
+        assertThat(versions(environments)).isEqualTo(versionsBefore);
+    }
+
+    private static List<String> versions(Path environments) throws Exception {
+        try (Stream<Path> paths = Files.walk(environments.resolve(".momentum"), 2)) {
+            return paths.map(environments::relativize).map(Path::toString).sorted().toList();
         }
     }
 }

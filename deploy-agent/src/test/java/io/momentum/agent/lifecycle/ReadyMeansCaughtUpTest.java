@@ -13,11 +13,9 @@ import io.momentum.shared.event.MasterAnnouncement;
 import io.momentum.shared.event.MasterState;
 import io.momentum.shared.event.Topics;
 import io.momentum.shared.json.EventCodec;
-import io.momentum.testing.EmbeddedKafkaResource;
 import io.momentum.testing.GitSshServer;
 import io.momentum.testing.InjectKafkaBroker;
 import io.momentum.testing.KafkaBroker;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
@@ -29,13 +27,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * READY means caught up: a new master whose deploy key the git server refuses stays JOINING, says why in the status
- * API and in its announcements, and keeps trying; once the key file holds the right key it deploys and becomes
- * READY, without a restart.
+ * READY means caught up: a new master finds production's plan on the plans topic, but the git server refuses its
+ * deploy key, so it cannot fetch the plan's commit: it stays JOINING, says why in the status API and in its
+ * announcements, and keeps trying; once the key file holds the right key it deploys the plan and becomes READY,
+ * without a restart.
  */
 @QuarkusTest
 @TestProfile(GitSshAgentProfile.class)
-@QuarkusTestResource(EmbeddedKafkaResource.class)
 class ReadyMeansCaughtUpTest {
 
     @InjectKafkaBroker
@@ -53,7 +51,7 @@ class ReadyMeansCaughtUpTest {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/api/v1/agent").then()
                 .statusCode(200)
                 .body("state", equalTo("JOINING"))
-                .body("reason", containsString("cannot list branches of source control: " + cause))
+                .body("reason", containsString("production: " + cause))
                 .body("reason", containsString("(key " + GitSshAgentResource.KEY_FILE + ")")));
 
         try (KafkaCompanion companion = new KafkaCompanion(broker.bootstrapServers())) {

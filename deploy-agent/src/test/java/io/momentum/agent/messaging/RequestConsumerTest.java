@@ -68,11 +68,11 @@ class RequestConsumerTest {
         return topic;
     }
 
-    private RequestConsumer consumer(String topic, String masterId, Function<DeployRequest,
+    private RequestConsumer consumer(String topic, String group, Function<DeployRequest,
             CompletableFuture<Void>> handler, CountDownLatch replayed) {
-        RequestConsumer consumer = new RequestConsumer(topic,
-                new KafkaClientSettings(Map.of("bootstrap.servers", broker.bootstrapServers())), decoder, masterId,
-                handler, replayed::countDown, deaths::add);
+        RequestConsumer consumer = RequestConsumer.inGroup(topic, group, Map.of(),
+                new KafkaClientSettings(Map.of("bootstrap.servers", broker.bootstrapServers())), decoder, handler,
+                replayed::countDown, deaths::add);
         consumers.add(consumer);
         consumer.start();
         return consumer;
@@ -93,11 +93,10 @@ class RequestConsumerTest {
     }
 
     @Test
-    void everyMasterHasItsOwnGroupAndSeesEveryRequest() throws Exception {
-        assertThat(RequestConsumer.groupId("cm1")).isEqualTo("momentum-agent-cm1")
-                .isNotEqualTo(RequestConsumer.groupId("cm2"));
-        assertThat(new KafkaClientSettings(Map.of("group.id", "deploy-agent")).consumer(RequestConsumer.settings("cm1")))
-                .containsEntry("group.id", "momentum-agent-cm1")
+    void consumersInGroupsOfTheirOwnEachSeeEveryRequest() throws Exception {
+        assertThat(new KafkaClientSettings(Map.of("group.id", "deploy-agent", "enable.auto.commit", true))
+                .consumer(RequestConsumer.groupSettings("momentum-planner")))
+                .containsEntry("group.id", "momentum-planner")
                 .containsEntry("enable.auto.commit", false)
                 .containsEntry("auto.offset.reset", "earliest");
         String topic = topic();

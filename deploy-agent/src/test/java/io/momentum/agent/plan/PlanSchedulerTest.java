@@ -56,7 +56,7 @@ class PlanSchedulerTest {
         deployer = new NativeDeployer(settings);
         book = new PlanBook();
         Targets targets = new Targets(settings.sources(), new BranchLister(settings.git(), Duration.ofSeconds(30)));
-        scheduler = new PlanScheduler(deployer.planResolver(settings), targets, book, plan -> {
+        scheduler = new PlanScheduler(deployer.planResolver(), targets, book, plan -> {
             published.add(plan);
             return CompletableFuture.completedFuture(null);
         }, 2);

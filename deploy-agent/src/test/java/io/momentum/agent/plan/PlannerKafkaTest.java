@@ -101,7 +101,7 @@ class PlannerKafkaTest {
     }
 
     private Running planner(String requests, PlanSink sink, AtomicInteger handled, CountDownLatch replayed) {
-        PlanScheduler scheduler = new PlanScheduler(deployer.planResolver(settings),
+        PlanScheduler scheduler = new PlanScheduler(deployer.planResolver(),
                 new Targets(settings.sources(), new BranchLister(settings.git(), Duration.ofSeconds(30))),
                 new PlanBook(), sink, 2);
         RequestConsumer consumer = RequestConsumer.inGroup(requests, Planner.GROUP,

@@ -1,9 +1,10 @@
 package io.momentum.agent.schedule;
 
+import io.momentum.agent.deployer.ControlCommitUnreachable;
 import io.momentum.agent.deployer.DeployException;
 import io.momentum.agent.deployer.DeployOutcome;
 import io.momentum.agent.deployer.Deployer;
-import io.momentum.agent.deployer.EnvironmentTarget;
+import io.momentum.shared.event.DeployPlan;
 import io.momentum.shared.event.ModuleCounts;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Singleton;
@@ -15,16 +16,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * A test double of the deploy engine: remembers what it "deployed", can hold a deploy at a gate until the test
- * releases it, and can fail an environment on demand. Deterministic: no sleeps. In @QuarkusTests it is the backend
- * {@code fake} ({@code %test.momentum.deploy.backend}), chosen like any other.
+ * A test double of the deploy engine: remembers which plan it "deployed" per environment, can hold a deploy at a gate
+ * until the test releases it, and can fail an environment on demand (also as "control repository unreachable").
+ * Deterministic: no sleeps. In @QuarkusTests it is the backend {@code fake} ({@code %test.momentum.deploy.backend}),
+ * chosen like any other.
  */
 @Singleton
 @Identifier("fake")
 public class FakeDeployer implements Deployer {
-
-    /** The commit a target without commit (branch head) deploys to. */
-    public static final String HEAD = "0123456789abcdef0123456789abcdef01234567";
 
     /** Holds deploys of one environment: {@link #started} counts down when one begins, {@link #release} lets go. */
     public static final class Gate {
@@ -33,6 +32,8 @@ public class FakeDeployer implements Deployer {
     }
 
     private final Map<String, String> deployed = new ConcurrentHashMap<>();
+    private final Map<String, String> digests = new ConcurrentHashMap<>();
+    private final Map<String, String> unreachable = new ConcurrentHashMap<>();
     private final Map<String, Gate> gates = new ConcurrentHashMap<>();
     private final Map<String, String> failures = new ConcurrentHashMap<>();
     private final List<String> calls = new CopyOnWriteArrayList<>();
@@ -47,39 +48,59 @@ public class FakeDeployer implements Deployer {
         failures.put(environment, message);
     }
 
-    public void markDeployed(String environment, String commit) {
-        deployed.put(environment, commit);
+    /** Fails deploys of the environment as a control repository that cannot be fetched does, until cleared. */
+    public void unreachable(String environment, String message) {
+        unreachable.put(environment, message);
     }
 
-    /** What was called, in order: {@code deploy:<env>@<commit>}, {@code module:<env>:<module>}, {@code purge:<env>}. */
+    public void reachable(String environment) {
+        unreachable.remove(environment);
+    }
+
+    /** An environment on disk from before plans (no digest). */
+    public void markDeployed(String environment, String commit) {
+        deployed.put(environment, commit);
+        digests.remove(environment);
+    }
+
+    /** An environment serving this plan already. */
+    public void markLive(DeployPlan plan) {
+        deployed.put(plan.environment(), plan.commit());
+        digests.put(plan.environment(), plan.digest());
+    }
+
+    /** What was called, in order: {@code deploy:<env>@<commit>}, {@code purge:<env>}. */
     public List<String> calls() {
         return List.copyOf(calls);
     }
 
     public void reset() {
         deployed.clear();
+        digests.clear();
+        unreachable.clear();
         gates.clear();
         failures.clear();
         calls.clear();
     }
 
     @Override
-    public DeployOutcome deploy(EnvironmentTarget target) throws DeployException {
-        String commit = target.commit() == null ? HEAD : target.commit();
-        calls.add("deploy:" + target.environment() + "@" + commit);
-        hold(target.environment());
-        boolean unchanged = commit.equals(deployed.get(target.environment()));
-        deployed.put(target.environment(), commit);
-        return new DeployOutcome(target.environment(), commit,
-                unchanged ? new ModuleCounts(0, 3) : new ModuleCounts(2, 1), unchanged);
+    public DeployOutcome deploy(DeployPlan plan) throws DeployException {
+        String environment = plan.environment();
+        calls.add("deploy:" + environment + "@" + plan.commit());
+        hold(environment);
+        String cause = unreachable.get(environment);
+        if (cause != null) {
+            throw new ControlCommitUnreachable(cause, null);
+        }
+        boolean unchanged = isLive(plan);
+        markLive(plan);
+        return new DeployOutcome(environment, plan.commit(),
+                unchanged ? new ModuleCounts(0, 3) : new ModuleCounts(2, 1), unchanged, plan.digest());
     }
 
     @Override
-    public DeployOutcome deployModule(EnvironmentTarget target, String module) throws DeployException {
-        calls.add("module:" + target.environment() + ":" + module);
-        hold(target.environment());
-        return new DeployOutcome(target.environment(), deployed.get(target.environment()), new ModuleCounts(1, 0),
-                false);
+    public boolean isLive(DeployPlan plan) {
+        return plan.digest() != null && plan.digest().equals(digests.get(plan.environment()));
     }
 
     @Override
@@ -87,6 +108,7 @@ public class FakeDeployer implements Deployer {
         calls.add("purge:" + environment);
         hold(environment);
         deployed.remove(environment);
+        digests.remove(environment);
     }
 
     @Override

@@ -1,0 +1,55 @@
+package io.momentum.agent.schedule;
+
+import io.momentum.shared.event.DeployPlan;
+import io.momentum.shared.event.PlanStatus;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * The desired state, as {@code momentum.deploy-plans} tells it: the latest plan per environment (a FAILED plan
+ * changes nothing: what was desired before stays desired). While the topic is replayed plans only update it; once
+ * caught up the disk is made to match it ({@link DeployScheduler#reconcile}), and every plan read after that is
+ * carried out as it comes ({@link DeployScheduler#submit}).
+ *
+ * <p>{@link #accept} and {@link #caughtUp} are called from the reader's one thread.
+ */
+public final class PlanFollower {
+
+    private static final Logger LOG = Logger.getLogger(PlanFollower.class);
+
+    private final DeployScheduler scheduler;
+    private final Map<String, DeployPlan> desired = new ConcurrentHashMap<>();
+    private volatile boolean caughtUp;
+
+    public PlanFollower(DeployScheduler scheduler) {
+        this.scheduler = scheduler;
+    }
+
+    public void accept(DeployPlan plan) {
+        if (plan.status() != PlanStatus.FAILED) {
+            desired.put(plan.environment(), plan);
+        }
+        if (caughtUp) {
+            scheduler.submit(plan).whenComplete((ok, error) -> {
+                if (error != null) {
+                    LOG.debugf("plan %s for %s not carried out before shutdown: %s", plan.requestId(),
+                            plan.environment(), error.getMessage());
+                }
+            });
+        }
+    }
+
+    /** The replay is done: make the disk match every desired plan; see {@link DeployScheduler#reconcile}. */
+    public CompletableFuture<Void> caughtUp() {
+        caughtUp = true;
+        return reconcile();
+    }
+
+    /** Makes the disk match every desired plan again (after a control repository could not be fetched). */
+    public CompletableFuture<Void> reconcile() {
+        return scheduler.reconcile(List.copyOf(desired.values()));
+    }
+}
