@@ -206,7 +206,9 @@ master_index() { case "$1" in mom) echo 0 ;; cm*) echo "${1#cm}" ;; *) die "mast
 start_master() { # ID
   local id="$1" index role=COMPILE lb_address
   index="$(master_index "$id")"
-  [ "$id" = mom ] && role=MOM
+  local planner=false
+  # The MoM's agent plans every request once for the whole fleet.
+  [ "$id" = mom ] && role=MOM && planner=true
   local demo_port=$((DEMO_BASE_PORT + index)) agent_port=$((AGENT_BASE_PORT + index))
   # As in small fleets, the MoM compiles too and sits in the pool.
   lb_address="127.0.0.1:$demo_port"
@@ -224,6 +226,7 @@ start_master() { # ID
     -Dmomentum.agent.puppet-server-url="http://127.0.0.1:$demo_port" \
     -Dmomentum.agent.lb-address="$lb_address" \
     -Dmomentum.agent.heartbeat-interval=2s \
+    -Dmomentum.planner.enabled="$planner" \
     -Dmomentum.deploy.environments-dir="$dir/environments" \
     -Dmomentum.deploy.cache-dir="$dir/cache" \
     -Dmomentum.sources.control.repository=local/control \

@@ -238,6 +238,8 @@ class RealPuppetServerIT {
         config.put("momentum.deploy.environments-dir", server.resolve("code/environments").toString());
         config.put("momentum.deploy.cache-dir", work.resolve(masterId + "-cache").toString());
         config.put("momentum.sources.control.remote", control.url());
+        // Both agents plan (this fleet has no MoM): the group momentum-planner gives each request to one of them.
+        config.put("momentum.planner.enabled", "true");
         config.put("momentum.deploy.post.flush-environment-cache", "true");
         // A Puppet Server on a busy machine may take minutes to start; the first flush waits for it.
         config.put("momentum.deploy.post.retry-for", SERVER_START.toSeconds() + "s");

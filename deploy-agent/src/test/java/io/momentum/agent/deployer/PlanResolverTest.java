@@ -56,7 +56,7 @@ class PlanResolverTest {
         Files.createDirectories(tmp.resolve("environments"));
         DeployerSettings settings = new DeployerSettings(tmp.resolve("environments"), tmp.resolve("cache"),
                 List.of(TestSources.source("control", control.url(), null)), forge.url(), 4, Duration.ofSeconds(30),
-                null, GitRemotesFixture.plain(tmp), "rugged");
+                null, GitRemotesFixture.plain(tmp), "rugged", 3);
         deployer = new NativeDeployer(settings);
         resolver = deployer.planResolver();
     }

@@ -52,7 +52,7 @@ class PlanSchedulerTest {
         ntp = GitRepo.createBare(tmp.resolve("ntp.git"));
         DeployerSettings settings = new DeployerSettings(tmp.resolve("environments"), tmp.resolve("cache"),
                 List.of(TestSources.source("control", control.url(), null)), "http://127.0.0.1:9", 4,
-                Duration.ofSeconds(30), null, GitRemotesFixture.plain(tmp), "rugged");
+                Duration.ofSeconds(30), null, GitRemotesFixture.plain(tmp), "rugged", 3);
         deployer = new NativeDeployer(settings);
         book = new PlanBook();
         Targets targets = new Targets(settings.sources(), new BranchLister(settings.git(), Duration.ofSeconds(30)));

@@ -78,7 +78,7 @@ class PlannerKafkaTest {
         control = GitRepo.createBare(tmp.resolve("control.git"));
         settings = new DeployerSettings(tmp.resolve("environments"), tmp.resolve("cache"),
                 List.of(TestSources.source("control", control.url(), null)), "http://127.0.0.1:9", 2,
-                Duration.ofSeconds(30), null, GitRemotesFixture.plain(tmp), "rugged");
+                Duration.ofSeconds(30), null, GitRemotesFixture.plain(tmp), "rugged", 3);
         deployer = new NativeDeployer(settings);
     }
 
