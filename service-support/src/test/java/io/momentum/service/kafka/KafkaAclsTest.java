@@ -111,6 +111,7 @@ class KafkaAclsTest {
             "momentum-agent, momentum.deploy-results",
             "momentum-agent, momentum.masters",
             "momentum-health, momentum.master-status",
+            "momentum-health, momentum.rollouts",
             "momentum-lb, momentum.lb-changes"})
     void eachServicePublishesWhereItMustWithAnIdempotentProducer(String user, String topic) throws Exception {
         // Write on the topic is all an idempotent producer needs: no IdempotentWrite on the cluster is granted.
@@ -125,6 +126,8 @@ class KafkaAclsTest {
             "momentum-agent, momentum.deploy-requests",
             "momentum-agent, momentum.deploy-plans",
             "momentum-agent, momentum.master-status",
+            "momentum-agent, momentum.rollouts",
+            "momentum-webhook, momentum.rollouts",
             "momentum-planner, momentum.deploy-requests",
             "momentum-planner, momentum.master-status",
             "momentum-health, momentum.deploy-requests",
@@ -145,6 +148,9 @@ class KafkaAclsTest {
             "momentum-webhook, momentum.masters",
             "momentum-planner, momentum.deploy-plans",
             "momentum-agent, momentum.deploy-plans",
+            "momentum-agent, momentum.rollouts",
+            "momentum-webhook, momentum.rollouts",
+            "momentum-health, momentum.rollouts",
             "momentum-health, momentum.masters",
             "momentum-health, momentum.deploy-plans",
             "momentum-health, momentum.deploy-results",
