@@ -12,7 +12,9 @@
 #      embedded broker (WebhookLoadBench), and the fleet's webhook-service while its agents consume the requests
 #   4. load balancer: MasterStatus on the topic -> nginx / HAProxy serving it; and a fleet master failing and
 #      recovering -> nginx (health-monitor + lb-config-service end to end)
-#   5. memory: peak RSS (VmHWM) of every process of the fleet after cases 2-4
+#   5. memory: peak RSS (VmHWM) of every process of the fleet after cases 2-4 and 6
+#   6. mixed serving: continuous pushes while clients request through nginx; requests that got older code than an
+#      earlier request (regressions) and the switch spread, for immediate, fleet and fleet + strict rollouts
 #
 # Maven runs as ./mvnw -B -q: pass more flags through MAVEN_ARGS (MAVEN_ARGS=-o to stay offline). The fleet uses
 # port offset BENCH_PORT_OFFSET (default 2000: Kafka 11092, webhook 10088, nginx 20140, ...). Needs JDK 17, git,
@@ -33,9 +35,9 @@ WEBHOOK_URL="http://127.0.0.1:$((8088 + OFFSET))"
 NGINX_PORT=$((18140 + OFFSET))
 BUDGET=870 # seconds; a full run must stay under 15 minutes
 if [ "$QUICK" = 1 ]; then
-  MODE=quick; LB_SAMPLES=10; PUSHES=10; INTAKE_REQUESTS=1000; FAILOVER_CYCLES=1
+  MODE=quick; LB_SAMPLES=10; PUSHES=10; INTAKE_REQUESTS=1000; FAILOVER_CYCLES=1; MIXED_PUSHES=8
 else
-  MODE=full; LB_SAMPLES=20; PUSHES=50; INTAKE_REQUESTS=5000; FAILOVER_CYCLES=4
+  MODE=full; LB_SAMPLES=20; PUSHES=50; INTAKE_REQUESTS=5000; FAILOVER_CYCLES=4; MIXED_PUSHES=12
 fi
 INTAKE_CONCURRENCY=32
 
@@ -170,6 +172,32 @@ printf '%-16s %7s %7s %7s\n' "status 200->back" "$bmn" "$bmd" "$bmx"
 say "requests through nginx that failed meanwhile: $failed"
 FAILOVER_SUMMARY="out in $omd ms, back in $bmd ms (medians), $failed failed requests"
 
+section "case 6: mixed serving during continuous pushes (the headline: agents never get old code after new)"
+say "$MIXED_PUSHES pushes to production, one every 1.5 s, while 4 clients request /code/production through nginx on a new"
+say "connection each and record which commit and which master answered. regressions = requests answered with an"
+say "older commit than one an earlier request had already been answered with; spread = per push, first to last"
+say "master seen serving it. Three fleet settings, switched with quickstart restarts between the runs:"
+say "  immediate       each master switches when its deploy is done (the default)"
+say "  fleet           every ready master stages the plan, one activation switches them together"
+say "  fleet + strict  the same, and health-monitor routes only masters at the desired plan"
+printf '%-16s %9s %12s %9s %9s %9s   %s\n' "rollout" "requests" "regressions" "spread50" "spread99" "max" "(ms)"
+MIXED_SUMMARY=()
+mixed() { # LABEL
+  java "$ROOT/bench/MixedServing.java" "$FLEET" "$MIXED_PUSHES" "127.0.0.1:$NGINX_PORT" 1500 4 >"$LOGS/mixed-$1.log" 2>&1 \
+    || fail_with "$LOGS/mixed-$1.log" "MixedServing ($1) failed"
+  line=$(grep '^mixed-serving' "$LOGS/mixed-$1.log") || fail_with "$LOGS/mixed-$1.log" "MixedServing printed no result"
+  read -r req reg pct s50 s99 smx < <(sed -E 's/.*requests=([0-9]+) .*regressions=([0-9]+) \(([0-9.]+)%\) +spread median=(-?[0-9]+) ms p99=(-?[0-9]+) ms max=(-?[0-9]+) ms.*/\1 \2 \3 \4 \5 \6/' <<<"$line")
+  printf '%-16s %9s %12s %9s %9s %9s\n' "$1" "$req" "$reg ($pct%)" "$s50" "$s99" "$smx"
+  MIXED_SUMMARY+=("$1: $reg of $req requests regressed ($pct%), spread median $s50 ms")
+}
+mixed immediate
+MOMENTUM_ROLLOUT=fleet fleet restart master mom >>"$LOGS/quickstart.log" 2>&1 \
+  || fail_with "$LOGS/quickstart.log" "restarting the MoM's agent with fleet rollouts failed"
+mixed fleet
+MOMENTUM_ROUTING=strict fleet restart health-monitor >>"$LOGS/quickstart.log" 2>&1 \
+  || fail_with "$LOGS/quickstart.log" "restarting health-monitor with strict routing failed"
+mixed fleet+strict
+
 section "case 5: peak memory of the fleet's processes after cases 2-4"
 say "VmHWM (peak resident set) and VmRSS from /proc/<pid>/status; services run with -Xmx256m -XX:+UseSerialGC"
 say "(quickstart's settings), Kafka with -Xmx512m"
@@ -290,6 +318,7 @@ if [ -n "$BIG_COLD" ]; then
 else
   say "| 1. deploy, 10 envs x 100 git modules | ${BIG_NOTE:-not run} |"
 fi
+say "| 6. mixed serving during continuous pushes (headline) | $(printf '%s; ' "${MIXED_SUMMARY[@]}" | sed 's/; $//') |"
 say "| 2. push to consistent (webhook -> 3 masters deployed) | $PUSH_SUMMARY |"
 say "| 3. webhook intake at saturation (acks=all) | $INTAKE_SUMMARY |"
 say "| 4a. MasterStatus on the topic -> LB serving (incl. 500 ms debounce) | $(printf '%s; ' "${LB_SUMMARY[@]}" | sed 's/; $//') |"
