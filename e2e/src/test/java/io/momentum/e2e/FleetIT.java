@@ -6,7 +6,10 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
@@ -173,6 +176,63 @@ class FleetIT {
             assertThat(fleet.deployedCommit(master, "development")).as(master).isEqualTo(before);
         }
         assertThat(broken).isNotEqualTo(before);
+    }
+
+    @Test
+    @Order(8)
+    void aFleetRolloutStagesOnEveryMasterAndSwitchesThemTogether() {
+        List<String> masters = List.of("mom", "cm1", "cm2", "cm3");
+        fleet.quickstart(Map.of("MOMENTUM_ROLLOUT", "fleet"), "restart", "master", "mom");
+        String before = head("production");
+        String commit = pushChange("production", "e2e fleet rollout");
+        awaitEveryMasterAt(masters, "production", commit);
+        await().atMost(DEPLOYED).untilAsserted(() -> assertThat(servedCommits("production", 12)).containsOnly(commit));
+        String environments = fleet.api("GET", "/api/v1/environments", null).body();
+        assertThat(environments).contains("\"rollout\":\"FLEET\"");
+        List<Instant> switched = finishedAt(environments, "production", masters);
+        System.out.printf("fleet rollout switch spread (first to last master live, results' finishedAt): %d ms%n",
+                Duration.between(Collections.min(switched), Collections.max(switched)).toMillis());
+        assertThat(before).isNotEqualTo(commit);
+    }
+
+    @Test
+    @Order(9)
+    void aCanaryWhosePuppetServerFailsDuringItsSoakStopsTheRolloutWithTheOthersOnThePreviousPlan() throws Exception {
+        fleet.quickstart(Map.of("MOMENTUM_ROLLOUT", "canary"), "restart", "master", "mom");
+        fleet.quickstart(Map.of("MOMENTUM_CANARY_MASTERS", "cm2", "MOMENTUM_CANARY_SOAK", "30s"), "restart",
+                "health-monitor");
+        String before = head("production");
+        String commit = pushChange("production", "e2e canary that fails");
+        // The canary switches first; its Puppet Server then fails during the soak.
+        await().atMost(DEPLOYED).untilAsserted(() ->
+                assertThat(fleet.deployedCommit("cm2", "production")).isEqualTo(commit));
+        Path downFlag = fleet.state.resolve("masters/cm2/demo-down");
+        Files.writeString(downFlag, "e2e");
+        try {
+            await().atMost(DEPLOYED).untilAsserted(() -> assertThat(fleet.api("GET", "/api/v1/environments", null)
+                    .body()).contains("HALTED"));
+            for (String master : List.of("mom", "cm1", "cm3")) {
+                assertThat(fleet.deployedCommit(master, "production")).as(master).isEqualTo(before);
+            }
+        } finally {
+            Files.delete(downFlag);
+            fleet.quickstart("restart", "master", "mom");
+            fleet.quickstart("restart", "health-monitor");
+        }
+    }
+
+    /** When each master's last result for {@code environment} finished, from GET /api/v1/environments. */
+    private static List<Instant> finishedAt(String environments, String environment, List<String> masters) {
+        int row = environments.indexOf("\"environment\":\"" + environment + "\"");
+        assertThat(row).isNotNegative();
+        List<Instant> times = new java.util.ArrayList<>();
+        for (String master : masters) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"masterId\":\"" + master
+                    + "\"[^}]*?\"finishedAt\":\"([^\"]+)\"").matcher(environments);
+            assertThat(m.find(row)).as(master).isTrue();
+            times.add(Instant.parse(m.group(1)));
+        }
+        return times;
     }
 
     private static String pushModuleChange(String module) {

@@ -38,9 +38,14 @@ final class LocalFleet {
 
     /** Runs {@code deploy/quickstart.sh args...}, failing with its output when it fails. */
     String quickstart(String... args) {
+        return quickstart(java.util.Map.of(), args);
+    }
+
+    /** The same with settings the quickstart reads from its environment (MOMENTUM_ROLLOUT, ...). */
+    String quickstart(java.util.Map<String, String> settings, String... args) {
         List<String> command = new ArrayList<>(List.of("bash", root.resolve("deploy/quickstart.sh").toString()));
         command.addAll(List.of(args));
-        return run(root, command, Duration.ofMinutes(5));
+        return run(root, command, Duration.ofMinutes(5), settings);
     }
 
     String git(Path dir, String... args) {
@@ -50,12 +55,17 @@ final class LocalFleet {
     }
 
     String run(Path dir, List<String> command, Duration timeout) {
+        return run(dir, command, timeout, java.util.Map.of());
+    }
+
+    private String run(Path dir, List<String> command, Duration timeout, java.util.Map<String, String> settings) {
         try {
             Path log = Files.createTempFile("fleet-", ".log");
             ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             builder.environment().put("MOMENTUM_LOCAL_DIR", state.toString());
             builder.environment().put("MOMENTUM_PORT_OFFSET", Integer.toString(PORT_OFFSET));
+            builder.environment().putAll(settings);
             Process process = builder.start();
             if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
                 process.destroyForcibly();
