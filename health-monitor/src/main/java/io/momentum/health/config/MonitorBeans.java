@@ -3,6 +3,7 @@ package io.momentum.health.config;
 import io.momentum.health.domain.FlapDamping;
 import io.momentum.health.domain.HealthSettings;
 import io.momentum.health.domain.MonitoredFleet;
+import io.momentum.health.domain.RolloutSettings;
 import io.momentum.health.domain.RoutingPolicy;
 import io.momentum.health.domain.StaticMaster;
 import io.momentum.health.probe.CurrentTlsProbe;
@@ -18,7 +19,7 @@ import java.time.Clock;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 
-/** Turns {@link HealthConfig} into the domain objects, refusing a configuration that cannot work at start-up. */
+/** Turns {@link HealthConfig} and {@link RolloutConfig} into the domain objects, refusing a configuration that cannot work at start-up. */
 public class MonitorBeans {
 
     /** The name of the TLS configuration for probing Puppet Servers. */
@@ -40,8 +41,22 @@ public class MonitorBeans {
 
     @Produces
     @Singleton
-    MonitoredFleet fleet(HealthConfig config, HealthSettings settings, RoutingPolicy policy, Clock clock) {
-        return new MonitoredFleet(settings, policy, staticMasters(config), clock);
+    RolloutSettings rolloutSettings(RolloutConfig config) {
+        List<String> canaries = config.canary().masters().orElse(List.of());
+        canaries.forEach(id -> {
+            if (!id.matches(MasterIdPattern.REGEX)) {
+                throw new IllegalArgumentException("momentum.rollout.canary.masters: invalid id '" + id + "'");
+            }
+        });
+        return new RolloutSettings(config.stageTimeout(), config.onStageTimeout(), canaries,
+                config.canary().soak(), config.canary().batchSize());
+    }
+
+    @Produces
+    @Singleton
+    MonitoredFleet fleet(HealthConfig config, HealthSettings settings, RolloutSettings rollouts,
+            RoutingPolicy policy, Clock clock) {
+        return new MonitoredFleet(settings, rollouts, policy, staticMasters(config), clock);
     }
 
     /**

@@ -24,6 +24,7 @@ final class HealthCheck {
     private Instant checkedAt;
     private boolean damped;
     private Instant lastChange;
+    private Instant downAt;
 
     HealthCheck(HealthSettings settings) {
         this.settings = settings;
@@ -45,6 +46,9 @@ final class HealthCheck {
             if (health != Health.DOWN && consecutiveFailures >= settings.fall()) {
                 change(Health.DOWN, outcome.checkedAt());
             }
+        }
+        if (health == Health.DOWN) {
+            downAt = outcome.checkedAt();
         }
     }
 
@@ -86,6 +90,11 @@ final class HealthCheck {
         FlapDamping flap = settings.flap();
         return "flapping: " + changes.size() + " health changes within " + human(flap.window())
                 + "; held out until stable for " + human(flap.stableFor());
+    }
+
+    /** The latest probe after which the verdict was DOWN, or {@code null}: what a canary's soak must not see. */
+    Instant downAt() {
+        return downAt;
     }
 
     int consecutiveSuccesses() {

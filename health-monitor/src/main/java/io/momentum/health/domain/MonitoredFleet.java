@@ -1,5 +1,6 @@
 package io.momentum.health.domain;
 
+import io.momentum.shared.event.Activation;
 import io.momentum.shared.event.DeployPlan;
 import io.momentum.shared.event.DeployResult;
 import io.momentum.shared.event.Health;
@@ -52,13 +53,15 @@ public final class MonitoredFleet {
     private final Map<String, MasterAnnouncement> announced = new TreeMap<>();
     private final Map<String, HealthCheck> checks = new HashMap<>();
     private final CodeState code = new CodeState();
+    private final RolloutCoordinator rollouts;
     private final Map<String, Published> published = new HashMap<>();
     private final Set<String> decommissioned = new TreeSet<>();
     private final Set<String> onStatusTopic = new TreeSet<>();
 
-    public MonitoredFleet(HealthSettings settings, RoutingPolicy policy, List<StaticMaster> staticMasters,
-            Clock clock) {
+    public MonitoredFleet(HealthSettings settings, RolloutSettings rolloutSettings, RoutingPolicy policy,
+            List<StaticMaster> staticMasters, Clock clock) {
         this.settings = settings;
+        this.rollouts = new RolloutCoordinator(rolloutSettings);
         this.policy = policy;
         this.clock = clock;
         staticMasters.forEach(master -> configured.put(master.id(), master));
@@ -66,6 +69,10 @@ public final class MonitoredFleet {
 
     public HealthSettings settings() {
         return settings;
+    }
+
+    public RolloutSettings rolloutSettings() {
+        return rollouts.settings();
     }
 
     public RoutingPolicy policy() {
@@ -90,17 +97,39 @@ public final class MonitoredFleet {
 
     public synchronized void onDeployPlan(DeployPlan plan) {
         code.apply(plan);
+        rollouts.apply(plan);
     }
 
     public synchronized void onDeployResult(DeployResult result) {
         code.apply(result);
+        rollouts.apply(result);
+    }
+
+    /** A record on {@code momentum.rollouts}. */
+    public synchronized void onActivation(Activation activation) {
+        code.apply(activation);
+        rollouts.apply(activation);
     }
 
     /** A tombstone on {@code momentum.deploy-plans}, keyed {@code env:<environment>} (other keys change nothing). */
     public synchronized void onDeployPlanRemoved(String key) {
-        if (key != null && key.startsWith(DeployPlan.KEY_PREFIX)) {
-            code.forgetEnvironment(key.substring(DeployPlan.KEY_PREFIX.length()));
-        }
+        environmentOf(key).ifPresent(environment -> {
+            code.forgetEnvironment(environment);
+            rollouts.forgetEnvironment(environment);
+        });
+    }
+
+    /** A tombstone on {@code momentum.rollouts}, keyed {@code env:<environment>} (other keys change nothing). */
+    public synchronized void onActivationRemoved(String key) {
+        environmentOf(key).ifPresent(environment -> {
+            code.forgetActivation(environment);
+            rollouts.forgetActivation(environment);
+        });
+    }
+
+    private static Optional<String> environmentOf(String key) {
+        return key != null && key.startsWith(DeployPlan.KEY_PREFIX)
+                ? Optional.of(key.substring(DeployPlan.KEY_PREFIX.length())) : Optional.empty();
     }
 
     /** A tombstone on {@code momentum.deploy-results}, keyed {@code <masterId>/<environment>}. */
@@ -108,6 +137,7 @@ public final class MonitoredFleet {
         int slash = key == null ? -1 : key.lastIndexOf('/');
         if (slash > 0) {
             code.forgetDeployment(key.substring(0, slash), key.substring(slash + 1));
+            rollouts.forgetResult(key.substring(0, slash), key.substring(slash + 1));
         }
     }
 
@@ -208,6 +238,53 @@ public final class MonitoredFleet {
         }
     }
 
+    /**
+     * The rollout of every environment whose latest plan is FLEET or CANARY, by environment, as it stands now
+     * (including a decision not published yet).
+     */
+    public synchronized List<RolloutView> rollouts() {
+        return rollouts.steps(rolloutMasters(), clock.instant()).stream().map(RolloutCoordinator.Step::view)
+                .toList();
+    }
+
+    public synchronized Optional<RolloutView> rollout(String environment) {
+        return rollouts().stream().filter(view -> view.environment().equals(environment)).findFirst();
+    }
+
+    /**
+     * The activations to publish now: one per environment whose rollout decision changed since its latest
+     * activation. They count as published; call {@link #activationFailed} for any that could not be written.
+     */
+    public synchronized List<Activation> activationsDue() {
+        List<Activation> due = new ArrayList<>();
+        for (RolloutCoordinator.Step step : rollouts.steps(rolloutMasters(), clock.instant())) {
+            if (step.due() != null) {
+                rollouts.sent(step.due());
+                due.add(step.due());
+            }
+        }
+        return due;
+    }
+
+    /** The write of this activation failed: decide again at the next {@link #activationsDue()} call. */
+    public synchronized void activationFailed(Activation activation) {
+        rollouts.sendFailed(activation);
+    }
+
+    private List<RolloutMaster> rolloutMasters() {
+        Instant now = clock.instant();
+        List<RolloutMaster> masters = new ArrayList<>();
+        for (KnownMaster master : known()) {
+            MasterAnnouncement announcement = master.announcement();
+            boolean ready = announcement != null && announcement.state() == MasterState.READY
+                    && !silent(announcement, now);
+            HealthCheck check = checks.get(master.id());
+            masters.add(new RolloutMaster(master.id(), master.role(), ready,
+                    check == null ? null : check.health().orElse(null), check == null ? null : check.downAt()));
+        }
+        return masters;
+    }
+
     private List<KnownMaster> known() {
         Set<String> ids = new TreeSet<>(configured.keySet());
         ids.addAll(announced.keySet());
@@ -253,6 +330,17 @@ public final class MonitoredFleet {
                 check == null || check.checkedAt() == null ? now : check.checkedAt());
     }
 
+    private static Duration heartbeatPeriod(MasterAnnouncement announcement) {
+        return announcement.heartbeatIntervalMs() > 0 ? Duration.ofMillis(announcement.heartbeatIntervalMs())
+                : DEFAULT_HEARTBEAT;
+    }
+
+    /** No heartbeat for {@value #MISSED_HEARTBEATS} periods, judged by the agent's own clock. */
+    private static boolean silent(MasterAnnouncement announcement, Instant now) {
+        return announcement.heartbeatAt() != null && now.isAfter(
+                announcement.heartbeatAt().plus(heartbeatPeriod(announcement).multipliedBy(MISSED_HEARTBEATS)));
+    }
+
     /** Why the master may not take traffic whatever the policy, or {@code null} when it may. */
     private String blocker(KnownMaster master, Instant now) {
         if (master.url() == null) {
@@ -278,12 +366,9 @@ public final class MonitoredFleet {
                 return announcement.reason() == null ? "agent is JOINING: still deploying environments"
                         : "agent is JOINING: " + announcement.reason();
             }
-            Duration period = announcement.heartbeatIntervalMs() > 0
-                    ? Duration.ofMillis(announcement.heartbeatIntervalMs()) : DEFAULT_HEARTBEAT;
-            if (announcement.heartbeatAt() != null
-                    && now.isAfter(announcement.heartbeatAt().plus(period.multipliedBy(MISSED_HEARTBEATS)))) {
+            if (silent(announcement, now)) {
                 return "agent silent: last heartbeat at " + announcement.heartbeatAt() + ", expected every "
-                        + HealthCheck.human(period);
+                        + HealthCheck.human(heartbeatPeriod(announcement));
             }
         }
         if (check.heldDown(now)) {

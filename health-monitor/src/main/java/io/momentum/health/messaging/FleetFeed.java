@@ -3,6 +3,7 @@ package io.momentum.health.messaging;
 import io.momentum.health.domain.MonitoredFleet;
 import io.momentum.service.events.EventDecoder;
 import io.momentum.service.replay.RecordHandler;
+import io.momentum.shared.event.Activation;
 import io.momentum.shared.event.DeployPlan;
 import io.momentum.shared.event.DeployResult;
 import io.momentum.shared.event.MasterAnnouncement;
@@ -12,7 +13,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Applies the records of the fleet topics to the {@link MonitoredFleet}: announcements and tombstones of
- * {@code momentum.masters}, the desired plans of {@code momentum.deploy-plans}, the deployed plans of
+ * {@code momentum.masters}, the desired plans of {@code momentum.deploy-plans}, the activations of
+ * {@code momentum.rollouts} (so a restarted monitor continues a rollout where it was), the deployed plans of
  * {@code momentum.deploy-results}, and from {@code momentum.master-status} only which masters have a status there,
  * so that statuses of masters nobody knows any more get tombstoned. A replay reader feeds it every record from the
  * beginning on every start; values are decoded and validated by the {@link EventDecoder}, so a malformed one is
@@ -20,8 +22,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 public final class FleetFeed implements RecordHandler {
 
-    static final List<String> TOPICS = List.of(Topics.MASTERS, Topics.DEPLOY_PLANS, Topics.DEPLOY_RESULTS,
-            Topics.MASTER_STATUS);
+    static final List<String> TOPICS = List.of(Topics.MASTERS, Topics.DEPLOY_PLANS, Topics.ROLLOUTS,
+            Topics.DEPLOY_RESULTS, Topics.MASTER_STATUS);
 
     private final MonitoredFleet fleet;
     private final EventDecoder decoder;
@@ -46,6 +48,13 @@ public final class FleetFeed implements RecordHandler {
                     fleet.onDeployPlanRemoved(record.key());
                 } else {
                     fleet.onDeployPlan(decoder.decode(record.value(), DeployPlan.class));
+                }
+            }
+            case Topics.ROLLOUTS -> {
+                if (record.value() == null) {
+                    fleet.onActivationRemoved(record.key());
+                } else {
+                    fleet.onActivation(decoder.decode(record.value(), Activation.class));
                 }
             }
             case Topics.DEPLOY_RESULTS -> {

@@ -17,7 +17,8 @@ import java.time.Clock;
 
 /**
  * Runs the monitor: replays the fleet topics, probes every master once per {@code momentum.health.interval}, and
- * publishes statuses once the replay caught up (service-support's replay readiness reports the same).
+ * publishes statuses and rollout activations once the replay caught up (service-support's replay readiness reports
+ * the same).
  */
 @ApplicationScoped
 public class MonitorLifecycle {
@@ -30,6 +31,9 @@ public class MonitorLifecycle {
 
     @Inject
     StatusPublisher publisher;
+
+    @Inject
+    RolloutPublisher rollouts;
 
     @Inject
     Clock clock;
@@ -46,7 +50,7 @@ public class MonitorLifecycle {
 
     @PostConstruct
     void create() {
-        publishing = new PublishLoop(fleet, publisher, this::replayed);
+        publishing = new PublishLoop(fleet, publisher, rollouts, this::replayed);
         probes = new ProbeLoop(fleet, statusProbe, publishing::nudge, clock);
     }
 
@@ -60,7 +64,10 @@ public class MonitorLifecycle {
         probes.round();
     }
 
-    /** Catches what no probe or record announces: silent agents, expired hold-downs, periodic re-publication. */
+    /**
+     * Catches what no probe or record announces: silent agents, expired hold-downs, periodic re-publication, and the
+     * end of a stage timeout or soak time.
+     */
     @Scheduled(identity = "publish-tick", every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void publishTick() {
         publishing.nudge();

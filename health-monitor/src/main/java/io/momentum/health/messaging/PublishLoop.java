@@ -3,6 +3,7 @@ package io.momentum.health.messaging;
 import io.momentum.health.domain.MonitoredFleet;
 import io.momentum.health.domain.Publication;
 import io.momentum.service.concurrent.DaemonThreads;
+import io.momentum.shared.event.Activation;
 import io.momentum.shared.event.MasterStatus;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,7 +16,7 @@ import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
 /**
- * Writes what the {@link MonitoredFleet} says is due, on its own thread, whenever {@link #nudge()}d: at once after a
+ * Writes what the {@link MonitoredFleet} says is due, master statuses and rollout activations, on its own thread, whenever {@link #nudge()}d: at once after a
  * probe or a consumed record changed something, and on the scheduler's tick that catches silent agents, expired
  * hold-downs and the periodic re-publication. Nothing is written before {@code ready} says the fleet state is
  * complete. A write the broker refuses is offered again.
@@ -26,6 +27,7 @@ public final class PublishLoop implements AutoCloseable {
 
     private final MonitoredFleet fleet;
     private final StatusSink sink;
+    private final RolloutSink rollouts;
     private final BooleanSupplier ready;
     private final AtomicBoolean pending = new AtomicBoolean();
     private final Map<String, MasterStatus> lastLogged = new HashMap<>();
@@ -33,9 +35,10 @@ public final class PublishLoop implements AutoCloseable {
     private final ExecutorService executor =
             Executors.newSingleThreadExecutor(DaemonThreads.factory("health-status-publisher"));
 
-    public PublishLoop(MonitoredFleet fleet, StatusSink sink, BooleanSupplier ready) {
+    public PublishLoop(MonitoredFleet fleet, StatusSink sink, RolloutSink rollouts, BooleanSupplier ready) {
         this.fleet = fleet;
         this.sink = sink;
+        this.rollouts = rollouts;
         this.ready = ready;
     }
 
@@ -70,6 +73,23 @@ public final class PublishLoop implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.errorf(e, "publishing master status failed");
+        }
+        try {
+            for (Activation activation : fleet.activationsDue()) {
+                LOG.infof("rollout of %s at plan %s: %s %s: %s", activation.environment(),
+                        activation.digest().substring(0, 12), activation.phase(),
+                        activation.phase() == Activation.Phase.ALL ? "every master" : activation.masters(),
+                        activation.reason());
+                rollouts.write(activation).whenComplete((ignored, failure) -> {
+                    if (failure != null) {
+                        LOG.warnf("could not publish the %s activation of %s, will retry: %s", activation.phase(),
+                                activation.environment(), failure.getMessage());
+                        fleet.activationFailed(activation);
+                    }
+                });
+            }
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "publishing rollout activations failed");
         }
     }
 

@@ -4,6 +4,7 @@ import io.momentum.health.domain.FlapDamping;
 import io.momentum.health.domain.HealthSettings;
 import io.momentum.health.domain.MonitoredFleet;
 import io.momentum.health.domain.Publication;
+import io.momentum.health.domain.RolloutSettings;
 import io.momentum.health.domain.ServeStalePolicy;
 import io.momentum.health.domain.StaticMaster;
 import io.momentum.health.messaging.PublishLoop;
@@ -73,14 +74,14 @@ public final class StatusLatencyBench {
         try (FakePuppetServer server = FakePuppetServer.http();
                 KafkaProducer<String, Event> producer = producer(broker);
                 StatusWatcher watcher = new StatusWatcher(broker, masterId)) {
-            MonitoredFleet fleet = new MonitoredFleet(noDamping, new ServeStalePolicy(),
+            MonitoredFleet fleet = new MonitoredFleet(noDamping, RolloutSettings.defaults(), new ServeStalePolicy(),
                     List.of(new StaticMaster(masterId, server.url(), null, null)), Clock.systemUTC());
             PuppetStatusClient client = new PuppetStatusClient(
                     PuppetStatusClient.httpClient(SSLContext.getDefault(), noDamping.timeout()), noDamping.timeout(),
                     true, Clock.systemUTC());
             // A fresh broker holds nothing to replay, so publishing is ready at once.
             try (PublishLoop publishing = new PublishLoop(fleet, publication -> send(producer, publication),
-                    () -> true);
+                    activation -> CompletableFuture.completedFuture(null), () -> true);
                     ProbeRounds probes = ProbeRounds.every(noDamping.interval(), new ProbeLoop(fleet, client,
                             publishing::nudge, Clock.systemUTC()))) {
                 List<Long> latencies = new ArrayList<>();

@@ -5,6 +5,7 @@ import static io.momentum.health.domain.FleetFixture.COMMIT_B;
 import static io.momentum.health.domain.FleetFixture.MODULE_SHA_2;
 import static io.momentum.health.domain.FleetFixture.T0;
 import static io.momentum.health.domain.FleetFixture.absentPlan;
+import static io.momentum.health.domain.FleetFixture.activation;
 import static io.momentum.health.domain.FleetFixture.deployed;
 import static io.momentum.health.domain.FleetFixture.deployedWithoutDigest;
 import static io.momentum.health.domain.FleetFixture.failedPlan;
@@ -12,9 +13,13 @@ import static io.momentum.health.domain.FleetFixture.plan;
 import static io.momentum.health.domain.FleetFixture.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.momentum.shared.event.Activation;
 import io.momentum.shared.event.DeployPlan;
+import io.momentum.shared.event.DeployResult;
 import io.momentum.shared.event.DeployStatus;
 import io.momentum.shared.event.PlanStatus;
+import io.momentum.shared.event.Rollout;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -176,5 +181,111 @@ class CodeStateTest {
             assertThat(row.deployedDigest()).isNull();
             assertThat(row.inSync()).isFalse();
         });
+    }
+
+    @Test
+    void whileAFleetPlanIsStagedEveryMasterShouldServeThePreviousPlan() {
+        DeployPlan previous = plan("production", COMMIT_A);
+        DeployPlan next = plan("production", COMMIT_B, Rollout.FLEET);
+        code.apply(previous);
+        code.apply(deployed(previous, "cm1"));
+        code.apply(deployed(previous, "cm2"));
+        code.apply(next);
+        code.apply(staged(next, "cm1"));
+
+        assertThat(code.laggingEnvironments("cm1")).as("staged, not live: still at the previous plan").isEmpty();
+        assertThat(code.laggingEnvironments("cm2")).isEmpty();
+        assertThat(code.environments("cm1")).singleElement().extracting(EnvironmentSync::desiredDigest)
+                .isEqualTo(previous.digest());
+
+        code.apply(activation(next, Activation.Phase.ALL));
+
+        assertThat(code.laggingEnvironments("cm1")).as("activated: must switch").containsExactly("production");
+        code.apply(deployed(next, "cm1"));
+        assertThat(code.laggingEnvironments("cm1")).isEmpty();
+        assertThat(code.laggingEnvironments("cm2")).containsExactly("production");
+    }
+
+    @Test
+    void aCanaryActivationMovesOnlyTheMastersItActivates() {
+        DeployPlan previous = plan("production", COMMIT_A);
+        DeployPlan next = plan("production", COMMIT_B, Rollout.CANARY);
+        code.apply(previous);
+        code.apply(deployed(previous, "cm1"));
+        code.apply(deployed(previous, "cm2"));
+        code.apply(next);
+        code.apply(activation(next, Activation.Phase.CANARY, "cm1"));
+
+        assertThat(code.laggingEnvironments("cm1")).containsExactly("production");
+        assertThat(code.laggingEnvironments("cm2")).isEmpty();
+
+        code.apply(deployed(next, "cm1"));
+        code.apply(activation(next, Activation.Phase.HALTED, "cm1"));
+
+        assertThat(code.laggingEnvironments("cm1")).as("halted: the canary serves a plan nobody should")
+                .containsExactly("production");
+        assertThat(code.laggingEnvironments("cm2")).isEmpty();
+    }
+
+    @Test
+    void aRolloutReplacingOneInProgressFallsBackToTheLastFullyActivatedPlan() {
+        DeployPlan settled = plan("production", COMMIT_A, Rollout.FLEET);
+        DeployPlan abandoned = plan("production", COMMIT_B, Rollout.CANARY);
+        DeployPlan next = plan("production", "c".repeat(40), Rollout.FLEET);
+        code.apply(settled);
+        code.apply(activation(settled, Activation.Phase.ALL));
+        code.apply(deployed(settled, "cm1"));
+        code.apply(abandoned);
+        code.apply(activation(abandoned, Activation.Phase.CANARY, "cm2"));
+        code.apply(deployed(abandoned, "cm2"));
+        code.apply(next);
+
+        assertThat(code.laggingEnvironments("cm1")).isEmpty();
+        assertThat(code.laggingEnvironments("cm2")).containsExactly("production");
+    }
+
+    @Test
+    void aFirstPlanRolledOutIsNotJudgedBeforeItIsActivated() {
+        DeployPlan first = plan("production", COMMIT_A, Rollout.FLEET);
+        code.apply(first);
+        code.apply(staged(first, "cm1"));
+
+        assertThat(code.laggingEnvironments("cm1")).isEmpty();
+        assertThat(code.environments("cm1")).isEmpty();
+
+        code.apply(activation(first, Activation.Phase.ALL));
+        assertThat(code.laggingEnvironments("cm1")).containsExactly("production");
+    }
+
+    @Test
+    void duringARolloutAResultWithoutDigestIsComparedWithThePreviousPlansCommit() {
+        code.apply(plan("production", COMMIT_A));
+        code.apply(deployedWithoutDigest("cm1", "production", COMMIT_A));
+        code.apply(plan("production", COMMIT_B, Rollout.FLEET));
+
+        assertThat(code.laggingEnvironments("cm1")).isEmpty();
+    }
+
+    @Test
+    void theActivationsOrderAgainstThePlansDoesNotMatter() {
+        DeployPlan previous = plan("production", COMMIT_A);
+        DeployPlan next = plan("production", COMMIT_B, Rollout.FLEET);
+        CodeState activationFirst = new CodeState();
+        activationFirst.apply(activation(next, Activation.Phase.ALL));
+        activationFirst.apply(previous);
+        activationFirst.apply(next);
+        code.apply(previous);
+        code.apply(next);
+        code.apply(activation(next, Activation.Phase.ALL));
+
+        for (CodeState state : List.of(code, activationFirst)) {
+            state.apply(deployed(previous, "cm1"));
+            assertThat(state.laggingEnvironments("cm1")).containsExactly("production");
+        }
+    }
+
+    private static DeployResult staged(DeployPlan plan, String masterId) {
+        return DeployResult.of(plan.requestId(), masterId, plan.environment(), plan.commit(), DeployStatus.STAGED,
+                T0, T0.plusSeconds(3), null, null).withPlanDigest(plan.digest());
     }
 }

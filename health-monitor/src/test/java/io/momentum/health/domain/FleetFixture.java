@@ -1,5 +1,6 @@
 package io.momentum.health.domain;
 
+import io.momentum.shared.event.Activation;
 import io.momentum.shared.event.DeployPlan;
 import io.momentum.shared.event.DeployResult;
 import io.momentum.shared.event.DeployStatus;
@@ -40,6 +41,18 @@ final class FleetFixture {
                 "https://git.example.net/stdlib.git", "main", moduleSha, null, false);
         return DeployPlan.planned(UUID.randomUUID(), environment, "control", environment, commit, List.of(stdlib),
                 Rollout.IMMEDIATE, T0);
+    }
+
+    /** Like {@link #plan(String, String)}, rolled out as {@code rollout}. */
+    static DeployPlan plan(String environment, String commit, Rollout rollout) {
+        DeployPlan plan = plan(environment, commit);
+        return DeployPlan.planned(plan.requestId(), environment, plan.source(), plan.branch(), commit, plan.modules(),
+                rollout, T0);
+    }
+
+    /** The coordinator's activation of {@code plan}. */
+    static Activation activation(DeployPlan plan, Activation.Phase phase, String... masters) {
+        return new Activation(plan.requestId(), plan.environment(), plan.digest(), phase, List.of(masters), null, T0);
     }
 
     static DeployPlan failedPlan(String environment, String commit) {

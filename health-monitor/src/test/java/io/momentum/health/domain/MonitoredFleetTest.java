@@ -38,7 +38,7 @@ class MonitoredFleetTest {
     private final MutableClock clock = new MutableClock(T0);
 
     private MonitoredFleet fleet(RoutingPolicy policy, StaticMaster... masters) {
-        return new MonitoredFleet(HealthSettings.defaults(), policy, List.of(masters), clock);
+        return new MonitoredFleet(HealthSettings.defaults(), RolloutSettings.defaults(), policy, List.of(masters), clock);
     }
 
     private void probe(MonitoredFleet fleet, String masterId, boolean healthy, int times) {
@@ -388,7 +388,7 @@ class MonitoredFleetTest {
         void aFlappingMasterIsHeldDownUntilStable() {
             HealthSettings settings = HealthSettings.defaults()
                     .withFlap(new FlapDamping(2, Duration.ofMinutes(5), Duration.ofMinutes(1)));
-            MonitoredFleet fleet = new MonitoredFleet(settings, new ServeStalePolicy(), List.of(configured("cm1")),
+            MonitoredFleet fleet = new MonitoredFleet(settings, RolloutSettings.defaults(), new ServeStalePolicy(), List.of(configured("cm1")),
                     clock);
             probe(fleet, "cm1", true, 2);
             probe(fleet, "cm1", false, 3);

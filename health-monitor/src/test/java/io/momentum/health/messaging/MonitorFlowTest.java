@@ -240,7 +240,7 @@ class MonitorFlowTest {
                 .as("no digest: the commit matches the plan's").isEmpty();
 
         HealthSettings settings = fleet.settings();
-        MonitoredFleet rebuilt = new MonitoredFleet(settings, fleet.policy(), List.of(), Clock.systemUTC());
+        MonitoredFleet rebuilt = new MonitoredFleet(settings, fleet.rolloutSettings(), fleet.policy(), List.of(), Clock.systemUTC());
         try (CompactedTopicReader feed = readers.open("rebuilt-fleet", FleetFeed.TOPICS,
                 new FleetFeed(rebuilt, decoder), () -> {
                 });

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.momentum.health.domain.FlapDamping;
 import io.momentum.health.domain.HealthSettings;
 import io.momentum.health.domain.MonitoredFleet;
+import io.momentum.health.domain.RolloutSettings;
 import io.momentum.health.domain.ServeStalePolicy;
 import io.momentum.health.domain.StaticMaster;
 import io.momentum.health.probe.FakePuppetServer.Mode;
@@ -30,7 +31,7 @@ class ProbeLoopTest {
                 FakePuppetServer hanging = FakePuppetServer.http().mode(Mode.HANGING)) {
             HealthSettings settings = new HealthSettings(INTERVAL, TIMEOUT, 2, 3, Duration.ofSeconds(30),
                     FlapDamping.off());
-            MonitoredFleet fleet = new MonitoredFleet(settings, new ServeStalePolicy(), List.of(
+            MonitoredFleet fleet = new MonitoredFleet(settings, RolloutSettings.defaults(), new ServeStalePolicy(), List.of(
                     new StaticMaster("fast", fast.url(), null, null),
                     new StaticMaster("hanging", hanging.url(), null, null)), Clock.systemUTC());
             AtomicInteger recorded = new AtomicInteger();

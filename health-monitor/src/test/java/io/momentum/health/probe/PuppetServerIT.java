@@ -7,6 +7,7 @@ import io.momentum.health.domain.FlapDamping;
 import io.momentum.health.domain.HealthSettings;
 import io.momentum.health.domain.MonitoredFleet;
 import io.momentum.health.domain.ProbeOutcome;
+import io.momentum.health.domain.RolloutSettings;
 import io.momentum.health.domain.ServeStalePolicy;
 import io.momentum.health.domain.StaticMaster;
 import io.momentum.shared.event.Health;
@@ -131,7 +132,7 @@ class PuppetServerIT {
     @Order(5)
     void stoppingTheServerTurnsTheMasterDownAfterFallFailedProbes() throws Exception {
         HealthSettings defaults = HealthSettings.defaults().withFlap(FlapDamping.off());
-        MonitoredFleet fleet = new MonitoredFleet(defaults, new ServeStalePolicy(),
+        MonitoredFleet fleet = new MonitoredFleet(defaults, RolloutSettings.defaults(), new ServeStalePolicy(),
                 List.of(new StaticMaster("real", server.url(), null, null)), Clock.systemUTC());
         PuppetStatusClient client = new PuppetStatusClient(PuppetStatusClient.httpClient(
                 PemContexts.trusting(server.caCert()), defaults.timeout()), defaults.timeout(), true,
