@@ -2,13 +2,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.TreeSet;
 
 /**
- * Prints the quickstart's status: environment x master (the desired plan's digest, commit and pin; per master the
- * plan it serves and whether that is the desired one), each master's health and routing, then what each load
- * balancer serves. Reads the services' JSON answers from the environment variables
- * ENVIRONMENTS, MASTERS and BACKENDS. Run with the JDK's single-file launcher and Jackson on the class path.
+ * Prints the quickstart's status: environment x master (the desired plan's digest, commit and pin, how far its
+ * FLEET or CANARY rollout is; per master the plan it serves, whether that is the desired one or only staged), each
+ * master's health and routing, then what each load balancer serves. Reads the services' JSON answers from the
+ * environment variables ENVIRONMENTS, MASTERS and BACKENDS. Run with the JDK's single-file launcher and Jackson on
+ * the class path.
  */
 public final class StatusTable {
 
@@ -30,7 +32,7 @@ public final class StatusTable {
         }
         TreeSet<String> masterIds = new TreeSet<>();
         rows.forEach(row -> row.path("masters").forEach(cell -> masterIds.add(cell.path("masterId").asText())));
-        List<String> header = new ArrayList<>(List.of("ENVIRONMENT", "PLAN", "COMMIT", "PINNED"));
+        List<String> header = new ArrayList<>(List.of("ENVIRONMENT", "PLAN", "COMMIT", "PINNED", "ROLLOUT"));
         header.addAll(masterIds);
         List<List<String>> table = new ArrayList<>();
         table.add(header);
@@ -41,13 +43,13 @@ public final class StatusTable {
             if (plan.isObject()) {
                 line.addAll(List.of(plan.path("status").asText().equals("ABSENT") ? "(absent)"
                         : shortSha(plan.path("digest")), shortSha(plan.path("commit")),
-                        plan.path("pinned").asBoolean() ? "yes" : "no"));
+                        plan.path("pinned").asBoolean() ? "yes" : "no", rollout(row, answer.path("readyMasters"))));
             } else {
                 // Not planned yet (or agents without the planner): what was last requested. A full sync
                 // ({"all": true}) names no commit: each master deploys the branch head it fetches.
                 line.addAll(List.of("-", row.path("deleted").asBoolean() ? "(deleted)"
                         : row.path("desiredCommit").isTextual() ? shortSha(row.path("desiredCommit")) : "(head)",
-                        "-"));
+                        "-", "-"));
             }
             for (String master : masterIds) {
                 line.add(cell(row.path("masters"), master));
@@ -64,8 +66,45 @@ public final class StatusTable {
     }
 
     /**
-     * What the master serves (plan digest, else commit): "ok" when that is the environment's plan, "other plan"
-     * when it deployed another one successfully, else its result's status.
+     * How far the desired plan's rollout is, "-" for an IMMEDIATE plan: how many READY masters staged it before the
+     * activation, which masters switched (canary, batches), how many serve it once all switch, or why it halted.
+     */
+    private static String rollout(JsonNode row, JsonNode readyMasters) {
+        JsonNode rollout = row.path("rollout");
+        if (!rollout.isObject()) {
+            return "-";
+        }
+        String mode = rollout.path("mode").asText().toLowerCase(Locale.ROOT);
+        List<String> ready = new ArrayList<>();
+        readyMasters.forEach(m -> ready.add(m.asText()));
+        List<String> switched = new ArrayList<>();
+        rollout.path("masters").forEach(m -> switched.add(m.asText()));
+        return switch (text(rollout, "phase")) {
+            case "-" -> mode + ": staging " + count(row, ready, "STAGED", "LIVE") + "/" + ready.size();
+            case "CANARY" -> mode + ": " + String.join(", ", switched) + " soaking";
+            case "BATCH" -> mode + ": " + switched.size() + "/" + ready.size() + " switched, soaking";
+            case "ALL" -> mode + ": " + count(row, ready, "LIVE") + "/" + ready.size() + " live";
+            case "HALTED" -> "halted: " + text(rollout, "reason");
+            default -> mode + ": " + text(rollout, "phase");
+        };
+    }
+
+    /** How many of the {@code ready} masters are in one of {@code planStates} with the environment's plan. */
+    private static long count(JsonNode row, List<String> ready, String... planStates) {
+        List<String> wanted = List.of(planStates);
+        long n = 0;
+        for (JsonNode cell : row.path("masters")) {
+            if (ready.contains(cell.path("masterId").asText()) && wanted.contains(cell.path("planState").asText())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * What the master serves (plan digest, else commit): "ok" when that is the environment's plan, "STAGED" when it
+     * wrote the plan but still serves the previous one (a rollout waits for its activation), "other plan" when it
+     * deployed another one successfully, else its result's status.
      */
     private static String cell(JsonNode cells, String masterId) {
         for (JsonNode cell : cells) {
@@ -74,6 +113,7 @@ public final class StatusTable {
                         : cell.path("deployedCommit");
                 String status = cell.path("status").asText("-");
                 return shortSha(served) + " " + (cell.path("inSync").asBoolean() ? "ok"
+                        : cell.path("planState").asText().equals("STAGED") ? "STAGED"
                         : status.equals("SUCCEEDED") ? "other plan" : status);
             }
         }

@@ -1,5 +1,6 @@
 package io.momentum.webhook.domain;
 
+import io.momentum.shared.event.Activation;
 import io.momentum.shared.event.DeployKind;
 import io.momentum.shared.event.DeployPlan;
 import io.momentum.shared.event.DeployRequest;
@@ -27,8 +28,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * What the fleet wants and has: requests and plans per environment (the latest plan is what every master must
- * serve), results per master, masters and their state. Built only from the topics (read from the beginning), so a
- * restarted service shows the same. Thread-safe.
+ * serve), how far a FLEET or CANARY plan's rollout is (its latest activation), results per master, masters and their
+ * state. Built only from the topics (read from the beginning), so a restarted service shows the same. Thread-safe.
  */
 public final class DeployState {
 
@@ -68,6 +69,31 @@ public final class DeployState {
         }
     }
 
+    /**
+     * How far the rollout of a FLEET or CANARY plan is, from its latest activation.
+     *
+     * @param mode the plan's rollout mode
+     * @param phase the latest activation's phase; {@code null} while none came (the masters are staging the plan)
+     * @param masters the masters the activation switched (CANARY, BATCH: so far; HALTED: before it stopped); empty
+     *     for ALL, which switches every master
+     * @param stayedMasters HALTED only: the masters that stay on the previous plan (READY or having reported on the
+     *     plan, and not switched)
+     * @param reason HALTED: why the rollout stopped; otherwise what let it proceed
+     */
+    public record RolloutView(String environment, String digest, Rollout mode, Activation.Phase phase,
+            List<String> masters, List<String> stayedMasters, String reason, Instant at) {
+    }
+
+    /** Where a master is with the desired plan of an environment. */
+    public enum PlanState {
+        /** It serves the plan ({@code inSync}). */
+        LIVE,
+        /** It wrote and verified the plan but still serves the previous one: it waits for its activation. */
+        STAGED,
+        /** It serves another plan, or none. */
+        PREVIOUS
+    }
+
     /** A plan a rollback can re-activate, by its digest. */
     public record PlanEntry(String digest, String commit, String branch, UUID requestId, boolean pinned,
             Instant plannedAt) {
@@ -76,25 +102,40 @@ public final class DeployState {
         }
     }
 
+    /** What became of a request as a whole. */
+    public enum Outcome {
+        /** Some READY master has not reported, or has only staged the plan. */
+        PENDING,
+        /** Every READY master reported (each result says how its deploy went). */
+        COMPLETE,
+        /** Planning failed, or a rollout of the request's plan halted: {@code error} says why. */
+        FAILED
+    }
+
     /**
      * @param request the request, when this service has seen it (a rollback has none, only its plan)
      * @param plans the plans made for the request, when this service has seen them
-     * @param pendingMasters READY masters that have not reported yet; none once planning failed, as no master
-     *     deploys a plan that failed
-     * @param complete every READY master reported, or planning failed
-     * @param error the planner's error when planning the request failed
+     * @param pendingMasters READY masters that have not reported yet, or only STAGED the plan; none once planning
+     *     failed or the rollout halted, as no master switches to such a plan any more
+     * @param complete every READY master reported, or planning failed, or the rollout halted
+     * @param error the planner's error when planning the request failed; the reason a rollout halted
+     * @param rollouts the rollouts of the request's FLEET or CANARY plans
      */
     public record RequestView(UUID requestId, DeployRequest request, List<PlanView> plans, List<MasterResult> results,
-            List<String> pendingMasters, boolean complete, String error) {
+            List<String> pendingMasters, boolean complete, Outcome outcome, String error,
+            List<RolloutView> rollouts) {
     }
 
     /**
      * @param deployedDigest the digest of the plan the master's latest result deployed
+     * @param deployedDigest the digest of the plan the master's latest result deployed (or STAGED)
      * @param inSync the master serves the desired plan: same digest (the same commit when its result names no
      *     digest), or the environment purged when the plan is ABSENT
+     * @param planState where the master is with the desired plan; {@code null} while the environment has no plan
      */
     public record MasterCell(String masterId, MasterState masterState, String deployedDigest, String deployedCommit,
-            DeployStatus status, UUID requestId, Instant finishedAt, boolean inSync, String error) {
+            DeployStatus status, UUID requestId, Instant finishedAt, boolean inSync, PlanState planState,
+            String error) {
     }
 
     /**
@@ -102,11 +143,12 @@ public final class DeployState {
      *     {@code requestedAt}: what was last asked for, which the planner may not have planned yet)
      * @param plan the desired plan: the newest PLANNED or ABSENT plan
      * @param failedPlan the newest planning failure, when no plan came after it (the masters keep {@code plan})
+     * @param rollout how far the desired plan's rollout is; {@code null} for an IMMEDIATE plan
      * @param history the plans a rollback can re-activate, newest first
      */
     public record EnvironmentRow(String environment, String branch, String source, String desiredCommit,
             UUID desiredRequestId, boolean deleted, Instant requestedAt, PlanView plan, PlanView failedPlan,
-            List<PlanEntry> history, List<MasterCell> masters) {
+            RolloutView rollout, List<PlanEntry> history, List<MasterCell> masters) {
     }
 
     private record Waiter(Set<UUID> requestIds, CompletableFuture<Void> done) {
@@ -119,6 +161,10 @@ public final class DeployState {
     private final LinkedHashMap<UUID, Map<String, DeployResult>> resultsByRequest = bounded();
     private final Map<String, EnvironmentPlans> plans = new TreeMap<>();
     private final LinkedHashMap<UUID, Map<String, DeployPlan>> plansByRequest = bounded();
+    /** The latest activation per environment: the rollout of a desired plan whose request is no longer kept. */
+    private final Map<String, Activation> rollouts = new TreeMap<>();
+    /** The latest activation per request and environment: a request's rollout outlives the next plan's. */
+    private final LinkedHashMap<UUID, Map<String, Activation>> activationsByRequest = bounded();
     private final List<Waiter> waiters = new ArrayList<>();
 
     private static <V> LinkedHashMap<UUID, V> bounded() {
@@ -157,6 +203,14 @@ public final class DeployState {
         }
     }
 
+    /** An activation as {@code momentum.rollouts} holds it, in the topic's order. */
+    public synchronized void onActivation(Activation activation) {
+        rollouts.put(activation.environment(), activation);
+        activationsByRequest.computeIfAbsent(activation.requestId(), id -> new TreeMap<>())
+                .put(activation.environment(), activation);
+        checkWaiters();
+    }
+
     public synchronized void onResult(DeployResult result) {
         deployed.computeIfAbsent(result.environment(), e -> new TreeMap<>()).put(result.masterId(), result);
         resultsByRequest.computeIfAbsent(result.requestId(), id -> new TreeMap<>())
@@ -179,7 +233,10 @@ public final class DeployState {
                 .map(MasterAnnouncement::masterId).toList();
     }
 
-    /** Completes once every READY master has reported on every one of {@code requestIds}. */
+    /**
+     * Completes once every READY master has reported on every one of {@code requestIds} (a STAGED result is not a
+     * report yet), or their planning failed or rollout halted.
+     */
     public synchronized CompletableFuture<Void> awaitResults(Set<UUID> requestIds) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         Waiter waiter = new Waiter(Set.copyOf(requestIds), done);
@@ -200,11 +257,18 @@ public final class DeployState {
             return Optional.empty();
         }
         List<String> pending = pendingMasters(requestId);
-        List<String> errors = planned.stream().filter(p -> p.status() == PlanStatus.FAILED)
-                .map(p -> planned.size() == 1 ? p.error() : p.environment() + ": " + p.error()).toList();
+        List<String> errors = new ArrayList<>();
+        for (DeployPlan plan : planned) {
+            Optional<String> error = plan.status() == PlanStatus.FAILED ? Optional.of(plan.error())
+                    : halt(plan).map(DeployState::haltReason);
+            error.ifPresent(e -> errors.add(planned.size() == 1 ? e : plan.environment() + ": " + e));
+        }
+        boolean complete = pending.isEmpty();
+        Outcome outcome = !complete ? Outcome.PENDING : errors.isEmpty() ? Outcome.COMPLETE : Outcome.FAILED;
+        List<RolloutView> rolloutViews = planned.stream().map(this::rollout).flatMap(Optional::stream).toList();
         return Optional.of(new RequestView(requestId, request, planned.stream().map(PlanView::of).toList(),
-                results.values().stream().map(MasterResult::of).toList(), pending, pending.isEmpty(),
-                errors.isEmpty() ? null : String.join("; ", errors)));
+                results.values().stream().map(MasterResult::of).toList(), pending, complete, outcome,
+                errors.isEmpty() ? null : String.join("; ", errors), rolloutViews));
     }
 
     /**
@@ -247,13 +311,14 @@ public final class DeployState {
                         result == null ? null : result.status(), result == null ? null : result.requestId(),
                         result == null ? null : result.finishedAt(),
                         plan != null ? serves(plan, result) : servesRequest(want, result),
-                        result == null ? null : result.error()));
+                        plan == null ? null : planState(plan, result), result == null ? null : result.error()));
             }
             rows.add(new EnvironmentRow(environment, want == null ? null : want.branch(),
                     want == null ? null : want.source(), want == null ? null : want.commit(),
                     want == null ? null : want.requestId(), want != null && want.deleted(),
                     want == null ? null : want.requestedAt(), plan == null ? null : PlanView.of(plan),
                     planned.failure().map(PlanView::of).orElse(null),
+                    plan == null ? null : rollout(plan).orElse(null),
                     planned.history().stream().map(PlanEntry::of).toList(), cells));
         }
         return rows;
@@ -285,6 +350,54 @@ public final class DeployState {
                 : Objects.equals(plan.commit(), result.commit());
     }
 
+    private static PlanState planState(DeployPlan plan, DeployResult result) {
+        if (serves(plan, result)) {
+            return PlanState.LIVE;
+        }
+        boolean staged = result != null && result.status() == DeployStatus.STAGED
+                && Objects.equals(result.planDigest(), plan.digest());
+        return staged ? PlanState.STAGED : PlanState.PREVIOUS;
+    }
+
+    /** The rollout of a FLEET or CANARY plan (or of any plan an activation names). */
+    private Optional<RolloutView> rollout(DeployPlan plan) {
+        Optional<Activation> activation = activationOf(plan);
+        if (plan.status() != PlanStatus.PLANNED || plan.rollout() == Rollout.IMMEDIATE && activation.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(activation.map(a -> new RolloutView(plan.environment(), plan.digest(), plan.rollout(),
+                a.phase(), a.masters(), a.phase() == Activation.Phase.HALTED ? stayed(plan, a) : List.of(),
+                a.reason(), a.at())).orElseGet(() -> new RolloutView(plan.environment(), plan.digest(),
+                plan.rollout(), null, List.of(), List.of(), null, null)));
+    }
+
+    /**
+     * The latest activation of exactly this plan: same request and digest. An activation of an earlier plan of the
+     * environment (another digest, or the same content under another request) says nothing about this one.
+     */
+    private Optional<Activation> activationOf(DeployPlan plan) {
+        Activation latest = activationsByRequest.getOrDefault(plan.requestId(), Map.of()).get(plan.environment());
+        return Optional.ofNullable(latest != null ? latest : rollouts.get(plan.environment()))
+                .filter(a -> a.requestId().equals(plan.requestId()) && a.digest().equals(plan.digest()));
+    }
+
+    private Optional<Activation> halt(DeployPlan plan) {
+        return activationOf(plan).filter(a -> a.phase() == Activation.Phase.HALTED);
+    }
+
+    private static String haltReason(Activation halted) {
+        return halted.reason() != null ? halted.reason() : "the rollout halted";
+    }
+
+    /** The masters a halted rollout left on the previous plan: READY or reported on the plan, and not switched. */
+    private List<String> stayed(DeployPlan plan, Activation halted) {
+        Set<String> masterIds = new TreeSet<>(readyMasters());
+        resultsByRequest.getOrDefault(plan.requestId(), Map.of()).values().stream()
+                .filter(r -> r.environment().equals(plan.environment())).forEach(r -> masterIds.add(r.masterId()));
+        masterIds.removeAll(halted.masters());
+        return List.copyOf(masterIds);
+    }
+
     /** Before any plan exists for the environment: the latest request against the latest result. */
     private static boolean servesRequest(DeployRequest want, DeployResult result) {
         if (want == null || result == null) {
@@ -300,15 +413,26 @@ public final class DeployState {
                 : want.requestId().equals(result.requestId());
     }
 
+    /**
+     * READY masters without a result for the request, or with a STAGED one its rollout may still switch; none once
+     * every plan of the request failed or its rollout halted.
+     */
     private List<String> pendingMasters(UUID requestId) {
-        Collection<DeployPlan> planned = plansByRequest.getOrDefault(requestId, Map.of()).values();
-        if (!planned.isEmpty() && planned.stream().allMatch(p -> p.status() == PlanStatus.FAILED)) {
+        Map<String, DeployPlan> planned = plansByRequest.getOrDefault(requestId, Map.of());
+        if (!planned.isEmpty() && planned.values().stream()
+                .allMatch(p -> p.status() == PlanStatus.FAILED || halt(p).isPresent())) {
             return List.of();
         }
-        Map<String, DeployResult> results = resultsByRequest.getOrDefault(requestId, Map.of());
         Set<String> reported = new TreeSet<>();
-        results.values().forEach(r -> reported.add(r.masterId()));
-        return readyMasters().stream().filter(m -> !reported.contains(m)).toList();
+        Set<String> staging = new TreeSet<>();
+        for (DeployResult r : resultsByRequest.getOrDefault(requestId, Map.of()).values()) {
+            reported.add(r.masterId());
+            DeployPlan plan = planned.get(r.environment());
+            if (r.status() == DeployStatus.STAGED && (plan == null || halt(plan).isEmpty())) {
+                staging.add(r.masterId());
+            }
+        }
+        return readyMasters().stream().filter(m -> !reported.contains(m) || staging.contains(m)).toList();
     }
 
     private boolean isComplete(Collection<UUID> requestIds) {

@@ -3,6 +3,7 @@ package io.momentum.webhook.messaging;
 import io.momentum.service.events.EventDecoder;
 import io.momentum.service.replay.CompactedTopicReader;
 import io.momentum.service.replay.ReplayReaders;
+import io.momentum.shared.event.Activation;
 import io.momentum.shared.event.DeployPlan;
 import io.momentum.shared.event.DeployRequest;
 import io.momentum.shared.event.DeployResult;
@@ -19,16 +20,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Rebuilds {@link DeployState} and the delivery deduplicator from {@code momentum.deploy-requests},
- * {@code momentum.deploy-plans}, {@code momentum.deploy-results} and {@code momentum.masters}, read from the
- * beginning on every start by a replay reader (every instance needs every record; readiness stays DOWN until it
- * caught up). Superseded plans are kept on the compacted plans topic for a while, so the replay also rebuilds the
- * plans a rollback can choose from.
+ * {@code momentum.deploy-plans}, {@code momentum.rollouts}, {@code momentum.deploy-results} and
+ * {@code momentum.masters}, read from the beginning on every start by a replay reader (every instance needs every
+ * record; readiness stays DOWN until it caught up). Superseded plans are kept on the compacted plans topic for a
+ * while, so the replay also rebuilds the plans a rollback can choose from.
  */
 @ApplicationScoped
 public class StateReplayer {
 
     private static final List<String> TOPICS = List.of(Topics.DEPLOY_REQUESTS, Topics.DEPLOY_PLANS,
-            Topics.DEPLOY_RESULTS, Topics.MASTERS);
+            Topics.ROLLOUTS, Topics.DEPLOY_RESULTS, Topics.MASTERS);
 
     @Inject
     ReplayReaders readers;
@@ -70,6 +71,11 @@ public class StateReplayer {
             case Topics.DEPLOY_PLANS -> {
                 if (record.value() != null) {
                     state.onPlan(decoder.decode(record.value(), DeployPlan.class));
+                }
+            }
+            case Topics.ROLLOUTS -> {
+                if (record.value() != null) {
+                    state.onActivation(decoder.decode(record.value(), Activation.class));
                 }
             }
             case Topics.DEPLOY_RESULTS -> {

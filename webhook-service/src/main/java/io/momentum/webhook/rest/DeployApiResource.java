@@ -139,8 +139,8 @@ public class DeployApiResource {
 
     @GET
     @Path("environments")
-    @Operation(summary = "Environment x master matrix: the desired plan (commit and pinned modules), the plans a"
-            + " rollback can re-activate, and what each master serves")
+    @Operation(summary = "Environment x master matrix: the desired plan (commit and pinned modules), how far its"
+            + " rollout is, the plans a rollback can re-activate, and what each master serves or staged")
     public EnvironmentMatrix environments() {
         return new EnvironmentMatrix(state.readyMasters(), state.environments());
     }

@@ -3,6 +3,7 @@ package io.momentum.webhook.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.momentum.shared.event.Activation;
 import io.momentum.shared.event.DeployPlan;
 import io.momentum.shared.event.DeployRequest;
 import io.momentum.shared.event.DeployResult;
@@ -258,5 +259,167 @@ class DeployStateTest {
         state.onPlan(pushed);
         state.onPlanStored(rollback);
         assertThat(state.environments().get(0).plan().requestId()).isEqualTo(pushed.requestId());
+    }
+
+    /** A FLEET plan of production at the n-th commit. */
+    static DeployPlan fleetPlan(int n) {
+        DeployPlan plan = plan(n);
+        return DeployPlan.planned(plan.requestId(), plan.environment(), plan.source(), plan.branch(), plan.commit(),
+                plan.modules(), Rollout.FLEET, plan.plannedAt());
+    }
+
+    static DeployResult staged(DeployPlan plan, String master) {
+        return DeployResult.of(plan.requestId(), master, plan.environment(), plan.commit(), DeployStatus.STAGED,
+                NOW, NOW, ModuleCounts.NONE, null).withPlanDigest(plan.digest());
+    }
+
+    static Activation activation(DeployPlan plan, Activation.Phase phase, List<String> masters, String reason) {
+        return new Activation(plan.requestId(), plan.environment(), plan.digest(), phase, masters, reason,
+                NOW.plusSeconds(60));
+    }
+
+    private void threeReadyMasters() {
+        state.onMaster("cm1", master("cm1", MasterState.READY));
+        state.onMaster("cm2", master("cm2", MasterState.READY));
+        state.onMaster("cm3", master("cm3", MasterState.READY));
+    }
+
+    @Test
+    void aStagedMasterIsStillPendingAndShownAsStaged() {
+        threeReadyMasters();
+        DeployPlan live = plan(1);
+        state.onPlan(live);
+        state.onResult(deployed(live, "cm1"));
+        state.onResult(deployed(live, "cm2"));
+        DeployPlan plan = fleetPlan(2);
+        state.onPlan(plan);
+        CompletableFuture<Void> done = state.awaitResults(Set.of(plan.requestId()));
+        state.onResult(staged(plan, "cm1"));
+        state.onResult(staged(plan, "cm2"));
+        state.onResult(staged(plan, "cm3"));
+
+        assertThat(done).isNotDone();
+        DeployState.RequestView view = state.request(plan.requestId()).orElseThrow();
+        assertThat(view.pendingMasters()).containsExactly("cm1", "cm2", "cm3");
+        assertThat(view.complete()).isFalse();
+        assertThat(view.outcome()).isEqualTo(DeployState.Outcome.PENDING);
+        assertThat(view.results()).extracting(DeployState.MasterResult::status).containsOnly(DeployStatus.STAGED);
+        assertThat(view.rollouts()).singleElement().satisfies(r -> {
+            assertThat(r.mode()).isEqualTo(Rollout.FLEET);
+            assertThat(r.phase()).isNull();
+        });
+        DeployState.EnvironmentRow row = state.environments().get(0);
+        assertThat(row.rollout().mode()).isEqualTo(Rollout.FLEET);
+        assertThat(row.rollout().phase()).isNull();
+        // inSync is unchanged: staged is not served.
+        assertThat(row.masters()).extracting(DeployState.MasterCell::inSync, DeployState.MasterCell::planState)
+                .containsOnly(tuple(false, DeployState.PlanState.STAGED));
+    }
+
+    @Test
+    void allAndEverySucceededMasterCompletesTheRequest() {
+        threeReadyMasters();
+        DeployPlan plan = fleetPlan(1);
+        state.onPlan(plan);
+        CompletableFuture<Void> done = state.awaitResults(Set.of(plan.requestId()));
+        List.of("cm1", "cm2", "cm3").forEach(m -> state.onResult(staged(plan, m)));
+        state.onActivation(activation(plan, Activation.Phase.ALL, List.of(), "every ready master staged"));
+        state.onResult(deployed(plan, "cm1"));
+        state.onResult(deployed(plan, "cm2"));
+        assertThat(done).isNotDone();
+        DeployState.EnvironmentRow row = state.environments().get(0);
+        assertThat(row.rollout().phase()).isEqualTo(Activation.Phase.ALL);
+        assertThat(row.masters()).extracting(DeployState.MasterCell::planState).containsExactly(
+                DeployState.PlanState.LIVE, DeployState.PlanState.LIVE, DeployState.PlanState.STAGED);
+
+        state.onResult(deployed(plan, "cm3"));
+        assertThat(done).isDone();
+        DeployState.RequestView view = state.request(plan.requestId()).orElseThrow();
+        assertThat(view.outcome()).isEqualTo(DeployState.Outcome.COMPLETE);
+        assertThat(view.error()).isNull();
+        assertThat(view.results()).extracting(DeployState.MasterResult::status).containsOnly(DeployStatus.SUCCEEDED);
+        assertThat(state.environments().get(0).masters()).extracting(DeployState.MasterCell::inSync)
+                .containsOnly(true);
+    }
+
+    @Test
+    void aHaltedRolloutFailsTheRequestAtOnceNamingWhoSwitchedAndWhoStayed() {
+        threeReadyMasters();
+        DeployPlan previous = plan(1);
+        state.onPlan(previous);
+        List.of("cm1", "cm2", "cm3").forEach(m -> state.onResult(deployed(previous, m)));
+        DeployPlan plan = DeployPlan.planned(UUID.randomUUID(), "production", "puppet", "main", sha(2),
+                List.of(), Rollout.CANARY, NOW);
+        state.onPlan(plan);
+        CompletableFuture<Void> done = state.awaitResults(Set.of(plan.requestId()));
+        List.of("cm1", "cm2", "cm3").forEach(m -> state.onResult(staged(plan, m)));
+        state.onActivation(activation(plan, Activation.Phase.CANARY, List.of("cm1"), "canary cm1"));
+        state.onResult(deployed(plan, "cm1"));
+        assertThat(done).isNotDone();
+        assertThat(state.environments().get(0).rollout()).satisfies(r -> {
+            assertThat(r.phase()).isEqualTo(Activation.Phase.CANARY);
+            assertThat(r.masters()).containsExactly("cm1");
+            assertThat(r.stayedMasters()).isEmpty();
+        });
+
+        String reason = "cm1: Puppet Server unhealthy during the soak (3 failed probes)";
+        state.onActivation(activation(plan, Activation.Phase.HALTED, List.of("cm1"), reason));
+        assertThat(done).isDone();
+        DeployState.RequestView view = state.request(plan.requestId()).orElseThrow();
+        assertThat(view.complete()).isTrue();
+        assertThat(view.outcome()).isEqualTo(DeployState.Outcome.FAILED);
+        assertThat(view.error()).isEqualTo(reason);
+        assertThat(view.pendingMasters()).isEmpty();
+        assertThat(view.rollouts()).singleElement().satisfies(r -> {
+            assertThat(r.phase()).isEqualTo(Activation.Phase.HALTED);
+            assertThat(r.masters()).containsExactly("cm1");
+            assertThat(r.stayedMasters()).containsExactly("cm2", "cm3");
+            assertThat(r.reason()).isEqualTo(reason);
+        });
+        DeployState.EnvironmentRow row = state.environments().get(0);
+        assertThat(row.plan().digest()).isEqualTo(plan.digest());
+        assertThat(row.rollout().stayedMasters()).containsExactly("cm2", "cm3");
+        assertThat(row.masters()).extracting(DeployState.MasterCell::masterId, DeployState.MasterCell::inSync,
+                DeployState.MasterCell::planState).containsExactly(
+                        tuple("cm1", true, DeployState.PlanState.LIVE),
+                        tuple("cm2", false, DeployState.PlanState.STAGED),
+                        tuple("cm3", false, DeployState.PlanState.STAGED));
+        // The next plan's rollout does not bring the halted request back to pending.
+        DeployPlan next = fleetPlan(3);
+        state.onPlan(next);
+        state.onActivation(activation(next, Activation.Phase.ALL, List.of(), null));
+        assertThat(state.request(plan.requestId()).orElseThrow().outcome()).isEqualTo(DeployState.Outcome.FAILED);
+    }
+
+    @Test
+    void anActivationOfAnotherPlanIsIgnored() {
+        threeReadyMasters();
+        DeployPlan plan = fleetPlan(1);
+        state.onPlan(plan);
+        CompletableFuture<Void> done = state.awaitResults(Set.of(plan.requestId()));
+        List.of("cm1", "cm2", "cm3").forEach(m -> state.onResult(staged(plan, m)));
+        DeployPlan other = fleetPlan(2);
+        state.onActivation(activation(other, Activation.Phase.HALTED, List.of(), "not this plan"));
+        // Same request, another digest: not this plan's rollout either.
+        state.onActivation(new Activation(plan.requestId(), "production", other.digest(), Activation.Phase.HALTED,
+                List.of(), "another digest", NOW));
+
+        assertThat(done).isNotDone();
+        DeployState.RequestView view = state.request(plan.requestId()).orElseThrow();
+        assertThat(view.outcome()).isEqualTo(DeployState.Outcome.PENDING);
+        assertThat(view.error()).isNull();
+        assertThat(view.rollouts()).singleElement().satisfies(r -> assertThat(r.phase()).isNull());
+        assertThat(state.environments().get(0).rollout().phase()).isNull();
+    }
+
+    @Test
+    void anImmediatePlanHasNoRollout() {
+        state.onMaster("cm1", master("cm1", MasterState.READY));
+        DeployPlan plan = plan(1);
+        state.onPlan(plan);
+        assertThat(state.environments().get(0).rollout()).isNull();
+        assertThat(state.request(plan.requestId()).orElseThrow().rollouts()).isEmpty();
+        assertThat(state.environments().get(0).masters()).extracting(DeployState.MasterCell::planState)
+                .containsExactly(DeployState.PlanState.PREVIOUS);
     }
 }
