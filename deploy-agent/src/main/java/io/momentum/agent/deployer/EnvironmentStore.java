@@ -190,19 +190,26 @@ final class EnvironmentStore {
      */
     String activate(String environment, Path staging, DeployManifest manifest) throws IOException {
         String name = complete(environment, staging, manifest);
-        Path dir = stateDir(environment);
-        String takenOver = null;
-        Path link = link(environment);
-        if (deployedByAnotherTool(link)) {
-            // Taking over from r10k/g10k: a directory cannot be replaced by a symlink in one rename, so for a moment
-            // between these two renames the environment is absent. Its old content stays (for one deploy) beside ours.
-            takenOver = "taken-over-" + System.currentTimeMillis();
-            Files.move(link, dir.resolve(takenOver), StandardCopyOption.ATOMIC_MOVE);
-        }
+        String takenOver = takeOver(environment);
         swap(environment, name);
-        Files.deleteIfExists(dir.resolve(LAST_ATTEMPT));
+        Files.deleteIfExists(stateDir(environment).resolve(LAST_ATTEMPT));
         retain(environment, Set.of(name), takenOver);
         return name;
+    }
+
+    /**
+     * Taking over from r10k/g10k: a directory cannot be replaced by a symlink in one rename, so for a moment between
+     * this rename and the symlink's the environment is absent. Its old content stays (until the next version goes
+     * live or is staged) beside ours, under the name returned; null when there is nothing to take over.
+     */
+    private String takeOver(String environment) throws IOException {
+        Path link = link(environment);
+        if (!deployedByAnotherTool(link)) {
+            return null;
+        }
+        String takenOver = "taken-over-" + System.currentTimeMillis();
+        Files.move(link, stateDir(environment).resolve(takenOver), StandardCopyOption.ATOMIC_MOVE);
+        return takenOver;
     }
 
     /**
@@ -236,10 +243,11 @@ final class EnvironmentStore {
     }
 
     /**
-     * Makes a kept version live again by replacing the symlink in one {@code rename(2)}: nothing is written
-     * besides the link (a stale failure record is removed).
+     * Makes a kept or staged version live by replacing the symlink in one {@code rename(2)}: nothing is written
+     * besides the link (a stale failure record is removed; an environment r10k or g10k deployed is moved aside).
      */
     void reactivate(String environment, Version version) throws IOException {
+        takeOver(environment);
         swap(environment, version.name());
         Files.deleteIfExists(stateDir(environment).resolve(LAST_ATTEMPT));
     }

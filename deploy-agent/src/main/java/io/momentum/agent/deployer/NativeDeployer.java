@@ -29,14 +29,16 @@ import org.eclipse.jgit.lib.ObjectId;
  * <p>A plan names the control commit and every module's git commit or Forge release (with its tarball's SHA-256);
  * nothing is resolved here, no ref is read. If the live version was built from the same plan (same digest) there is
  * nothing to do; if a kept version was, the environment's symlink is moved to it and nothing else happens (a
- * rollback downloads nothing). A FLEET or CANARY plan is staged first ({@link #stage}: the new version is built
- * beside the live one, the symlink not moved) and made live by {@link #activate} when its activation comes. Otherwise a mirror is fetched only when it lacks a commit the plan names (a commit the
- * remote no longer has fails the deploy), a complete new version is built in a staging directory of the environments'
- * file system (control files written straight from git objects, unchanged modules hard-linked from the live version,
- * changed ones written from git or a Forge tarball verified against the plan, then {@code .r10k-deploy.json}) and
- * made live by renaming a symlink. A failure or an interrupt at any point discards the staging directory: the
- * previous version was never touched. The newest {@code keep-versions} versions stay on disk. See
- * {@link EnvironmentStore} for the layout.
+ * rollback downloads nothing). Otherwise a mirror is fetched only when it lacks a commit the plan names (a commit
+ * the remote no longer has fails the deploy), a complete new version is built in a staging directory of the
+ * environments' file system (control files written straight from git objects, unchanged modules hard-linked from the
+ * live version, changed ones written from git or a Forge tarball verified against the plan, then
+ * {@code .r10k-deploy.json}) and made live by renaming a symlink. A failure or an interrupt at any point discards the
+ * staging directory: the previous version was never touched. The newest {@code keep-versions} versions stay on disk.
+ * See {@link EnvironmentStore} for the layout.
+ *
+ * <p>A FLEET or CANARY plan is {@linkplain #stage staged} the same way but kept beside the live version, the symlink
+ * not moved, and made live by {@link #activate} (the symlink alone) when its activation comes.
  *
  * <p>Unlike r10k the environment holds no {@code .git} directory: Puppet Server does not need one, and the
  * deployed commit is in {@code .r10k-deploy.json} ({@code signature}).

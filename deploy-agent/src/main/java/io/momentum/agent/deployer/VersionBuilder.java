@@ -22,8 +22,8 @@ import org.eclipse.jgit.lib.ObjectId;
 /**
  * Assembles a complete new version of an environment from a plan in a staging directory (control files from git
  * objects, unchanged modules hard-linked from the live version, changed ones from git or a Forge tarball checked
- * against the plan's SHA-256, then {@code .r10k-deploy.json}) and makes it live or keeps it staged. Every object it needs is already in
- * the mirrors: {@link NativeDeployer} fetched what was missing.
+ * against the plan's SHA-256, then {@code .r10k-deploy.json}) and makes it live or keeps it staged. Every object it
+ * needs is already in the mirrors: {@link NativeDeployer} fetched what was missing.
  */
 final class VersionBuilder {
 

@@ -30,9 +30,10 @@ import org.jboss.logging.Logger;
  * Carries out deploy plans against a {@link Deployer}: one job per environment at a time, the newest pending plan
  * of an environment next (an older pending one is answered SUPERSEDED under its request id), different environments
  * in parallel up to a bound. FLEET and CANARY plans are staged and switched live when the environment's latest
- * activation ({@code momentum.rollouts}) names this master and the plan. Every plan carried out gets one result; the futures complete when it is stored. A
- * future that completes exceptionally means the scheduler was closed first: the plan stays desired, and the next
- * start carries it out.
+ * activation ({@code momentum.rollouts}) names this master and the plan. Every plan carried out gets a result (a
+ * staged plan STAGED, then SUCCEEDED when it is switched); the futures complete when they are stored. A future that
+ * completes exceptionally means the scheduler was closed first: the plan stays desired, and the next start carries
+ * it out.
  */
 public final class DeployScheduler implements AutoCloseable {
 
@@ -116,9 +117,10 @@ public final class DeployScheduler implements AutoCloseable {
      * Makes the disk match the desired plans: deploys each PLANNED one that is not live (a FLEET or CANARY one is
      * staged, or switched live when it is staged and the latest activation says so) and purges each managed
      * environment whose plan is ABSENT; environments already matching (a staged plan waiting for its activation
-     * too) publish nothing, and environments with work running or waiting are left to it (it is newer). Completes once every result is stored; exceptionally with
-     * {@link SourcesUnreachable} when a control repository could not be fetched for a commit this master lacks
-     * (this master's access, not the plan, is at fault: the caller tries again).
+     * too) publish nothing, and environments with work running or waiting are left to it (it is newer). Completes
+     * once every result is stored; exceptionally with {@link SourcesUnreachable} when a control repository could not
+     * be fetched for a commit this master lacks (this master's access, not the plan, is at fault: the caller tries
+     * again).
      */
     public CompletableFuture<Void> reconcile(Collection<DeployPlan> desired) {
         Map<String, String> deployed = deployer.deployedEnvironments();

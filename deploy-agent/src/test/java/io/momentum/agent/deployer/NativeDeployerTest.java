@@ -415,6 +415,25 @@ class NativeDeployerTest {
     }
 
     @Test
+    void anEnvironmentDeployedByR10kServesUntilAStagedPlanIsActivatedThenIsTakenOver() throws Exception {
+        Path r10kEnvironment = environments.resolve("production");
+        Files.createDirectories(r10kEnvironment.resolve("manifests"));
+        Files.writeString(r10kEnvironment.resolve(".r10k-deploy.json"), "{}");
+        Files.writeString(r10kEnvironment.resolve("manifests/old.pp"), "old");
+        control.commit("production", Map.of("Puppetfile", "", "manifests/site.pp", "new"));
+        DeployPlan plan = plans.plan(target("production"));
+
+        deployer.stage(plan);
+
+        assertThat(Files.isSymbolicLink(r10kEnvironment)).isFalse();
+        assertThat(read("production/manifests/old.pp")).isEqualTo("old");
+        assertThat(deployer.activate(plan).unchanged()).isFalse();
+        assertThat(Files.isSymbolicLink(r10kEnvironment)).isTrue();
+        assertThat(read("production/manifests/site.pp")).isEqualTo("new");
+        assertThat(deployer.deployedEnvironments()).isEqualTo(Map.of("production", plan.commit()));
+    }
+
+    @Test
     void prefixedSourcesDeployIntoPrefixedEnvironments() throws Exception {
         try (GitRepo team = GitRepo.createBare(tmp.resolve("team.git"));
                 NativeDeployer twoSources = new NativeDeployer(settings(List.of(
