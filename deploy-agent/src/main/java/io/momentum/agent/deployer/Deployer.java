@@ -26,6 +26,22 @@ public interface Deployer {
     /** Whether the environment serves this plan already (deploying it would change nothing). */
     boolean isLive(DeployPlan plan);
 
+    /**
+     * Writes and verifies a PLANNED plan's version without making it live: a FLEET or CANARY rollout waits for its
+     * activation. Nothing is written when a version built from the plan is on disk already ({@code unchanged}).
+     * A backend that writes environments in place cannot stage and fails.
+     */
+    DeployOutcome stage(DeployPlan plan) throws DeployException;
+
+    /** Whether a version built from this plan is on disk but not live: staged, or kept from before. */
+    boolean isStaged(DeployPlan plan);
+
+    /**
+     * Makes a staged plan live by moving the environment's symlink only: nothing is fetched or written, so the
+     * switch takes no longer than a rename. Fails when the plan is not staged; {@code unchanged} when it is live.
+     */
+    DeployOutcome activate(DeployPlan plan) throws DeployException;
+
     /** Removes a managed environment (its branch was deleted). Directories Momentum does not manage stay. */
     void purge(String environment) throws DeployException;
 

@@ -34,8 +34,9 @@ import java.util.UUID;
  *
  * Puppet ignores {@code .momentum} (not a valid environment name). An environment is "managed" exactly when its
  * entry is a symlink into {@code .momentum/<env>/}; anything else in the base directory is left alone. The newest
- * {@code keepVersions} versions (the live one always among them) are kept so that a rollback to one of them moves
- * the symlink only; older ones are deleted after each new version goes live.
+ * {@code keepVersions} versions (the live one, and a staged one, always among them) are kept so that a rollback to one
+ * of them moves the symlink only; older ones are deleted after each new version goes live or is staged. A staged
+ * version is a complete version that is not live: activating it moves the symlink only.
  */
 final class EnvironmentStore {
 
@@ -188,6 +189,48 @@ final class EnvironmentStore {
      * environment's symlink in one {@code rename(2)}. Returns the version name.
      */
     String activate(String environment, Path staging, DeployManifest manifest) throws IOException {
+        String name = complete(environment, staging, manifest);
+        String takenOver = takeOver(environment);
+        swap(environment, name);
+        Files.deleteIfExists(stateDir(environment).resolve(LAST_ATTEMPT));
+        retain(environment, Set.of(name), takenOver);
+        return name;
+    }
+
+    /**
+     * Taking over from r10k/g10k: a directory cannot be replaced by a symlink in one rename, so for a moment between
+     * this rename and the symlink's the environment is absent. Its old content stays (until the next version goes
+     * live or is staged) beside ours, under the name returned; null when there is nothing to take over.
+     */
+    private String takeOver(String environment) throws IOException {
+        Path link = link(environment);
+        if (!deployedByAnotherTool(link)) {
+            return null;
+        }
+        String takenOver = "taken-over-" + System.currentTimeMillis();
+        Files.move(link, stateDir(environment).resolve(takenOver), StandardCopyOption.ATOMIC_MOVE);
+        return takenOver;
+    }
+
+    /**
+     * Keeps a fully built staging directory as a version beside the live one, the symlink untouched: a staged
+     * version, made live later by {@link #reactivate}. It is never pruned by its own staging (it is the newest),
+     * and the live one neither. Returns the version name.
+     */
+    String stage(String environment, Path staging, DeployManifest manifest) throws IOException {
+        String name = complete(environment, staging, manifest);
+        Set<String> keep = new HashSet<>();
+        keep.add(name);
+        String live = versionName(environment);
+        if (live != null) {
+            keep.add(live);
+        }
+        retain(environment, keep, null);
+        return name;
+    }
+
+    /** Writes the manifest and renames the staging directory to a new version name, which it returns. */
+    private String complete(String environment, Path staging, DeployManifest manifest) throws IOException {
         Files.write(staging.resolve(MANIFEST), JSON.writeValueAsBytes(manifest));
         Path dir = stateDir(environment);
         String shortCommit = manifest.commit().substring(0, Math.min(12, manifest.commit().length()));
@@ -196,25 +239,15 @@ final class EnvironmentStore {
             name = System.currentTimeMillis() + "-" + shortCommit + "-" + n;
         }
         Files.move(staging, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
-        String takenOver = null;
-        Path link = link(environment);
-        if (deployedByAnotherTool(link)) {
-            // Taking over from r10k/g10k: a directory cannot be replaced by a symlink in one rename, so for a moment
-            // between these two renames the environment is absent. Its old content stays (for one deploy) beside ours.
-            takenOver = "taken-over-" + System.currentTimeMillis();
-            Files.move(link, dir.resolve(takenOver), StandardCopyOption.ATOMIC_MOVE);
-        }
-        swap(environment, name);
-        Files.deleteIfExists(dir.resolve(LAST_ATTEMPT));
-        retain(environment, name, takenOver);
         return name;
     }
 
     /**
-     * Makes a kept version live again by replacing the symlink in one {@code rename(2)}: nothing is written
-     * besides the link (a stale failure record is removed).
+     * Makes a kept or staged version live by replacing the symlink in one {@code rename(2)}: nothing is written
+     * besides the link (a stale failure record is removed; an environment r10k or g10k deployed is moved aside).
      */
     void reactivate(String environment, Version version) throws IOException {
+        takeOver(environment);
         swap(environment, version.name());
         Files.deleteIfExists(stateDir(environment).resolve(LAST_ATTEMPT));
     }
@@ -230,15 +263,15 @@ final class EnvironmentStore {
     }
 
     /**
-     * Deletes every version but the live one and the newest others up to {@code keepVersions} in all, and any other
-     * directory but {@code takenOver} (what r10k or g10k left, kept beside ours until the next switch).
+     * Deletes every version but {@code kept} (the live one, and a staged one) and the newest others up to
+     * {@code keepVersions} in all, and any other directory but {@code takenOver} (what r10k or g10k left, kept beside
+     * ours until the next switch).
      */
-    private void retain(String environment, String live, String takenOver) throws IOException {
-        Set<String> keep = new HashSet<>();
-        keep.add(live);
+    private void retain(String environment, Set<String> kept, String takenOver) throws IOException {
+        Set<String> keep = new HashSet<>(kept);
         keep.add(takenOver);
-        versions(environment).stream().map(Version::name).filter(name -> !name.equals(live))
-                .limit(keepVersions - 1L).forEach(keep::add);
+        versions(environment).stream().map(Version::name).filter(name -> !kept.contains(name))
+                .limit(Math.max(0, keepVersions - kept.size())).forEach(keep::add);
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(stateDir(environment))) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();

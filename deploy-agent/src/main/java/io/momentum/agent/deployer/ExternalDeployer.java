@@ -53,6 +53,27 @@ abstract sealed class ExternalDeployer implements Deployer permits R10kDeployer,
     abstract void deployBranch(EnvironmentTarget target) throws DeployException;
 
     @Override
+    public final DeployOutcome stage(DeployPlan plan) throws DeployException {
+        throw cannotStage(plan);
+    }
+
+    @Override
+    public final boolean isStaged(DeployPlan plan) {
+        return false;
+    }
+
+    @Override
+    public final DeployOutcome activate(DeployPlan plan) throws DeployException {
+        throw cannotStage(plan);
+    }
+
+    private DeployException cannotStage(DeployPlan plan) {
+        return new DeployException(tool() + " writes environments in place and cannot stage a version: plan "
+                + plan.requestId() + " for " + plan.environment() + " has rollout " + plan.rollout()
+                + ", which needs the native backend (momentum.deploy.backend=native)");
+    }
+
+    @Override
     public final DeployOutcome deploy(DeployPlan plan) throws DeployException {
         EnvironmentTarget target = new EnvironmentTarget(plan.environment(), plan.source(), null, plan.branch(),
                 plan.commit());

@@ -29,13 +29,16 @@ import org.eclipse.jgit.lib.ObjectId;
  * <p>A plan names the control commit and every module's git commit or Forge release (with its tarball's SHA-256);
  * nothing is resolved here, no ref is read. If the live version was built from the same plan (same digest) there is
  * nothing to do; if a kept version was, the environment's symlink is moved to it and nothing else happens (a
- * rollback downloads nothing). Otherwise a mirror is fetched only when it lacks a commit the plan names (a commit the
- * remote no longer has fails the deploy), a complete new version is built in a staging directory of the environments'
- * file system (control files written straight from git objects, unchanged modules hard-linked from the live version,
- * changed ones written from git or a Forge tarball verified against the plan, then {@code .r10k-deploy.json}) and
- * made live by renaming a symlink. A failure or an interrupt at any point discards the staging directory: the
- * previous version was never touched. The newest {@code keep-versions} versions stay on disk. See
- * {@link EnvironmentStore} for the layout.
+ * rollback downloads nothing). Otherwise a mirror is fetched only when it lacks a commit the plan names (a commit
+ * the remote no longer has fails the deploy), a complete new version is built in a staging directory of the
+ * environments' file system (control files written straight from git objects, unchanged modules hard-linked from the
+ * live version, changed ones written from git or a Forge tarball verified against the plan, then
+ * {@code .r10k-deploy.json}) and made live by renaming a symlink. A failure or an interrupt at any point discards the
+ * staging directory: the previous version was never touched. The newest {@code keep-versions} versions stay on disk.
+ * See {@link EnvironmentStore} for the layout.
+ *
+ * <p>A FLEET or CANARY plan is {@linkplain #stage staged} the same way but kept beside the live version, the symlink
+ * not moved, and made live by {@link #activate} (the symlink alone) when its activation comes.
  *
  * <p>Unlike r10k the environment holds no {@code .git} directory: Puppet Server does not need one, and the
  * deployed commit is in {@code .r10k-deploy.json} ({@code signature}).
@@ -65,6 +68,19 @@ public final class NativeDeployer implements Deployer, AutoCloseable {
 
     @Override
     public DeployOutcome deploy(DeployPlan plan) throws DeployException {
+        return write(plan, true);
+    }
+
+    @Override
+    public DeployOutcome stage(DeployPlan plan) throws DeployException {
+        return write(plan, false);
+    }
+
+    /**
+     * Puts the plan's version on disk, live or staged beside the live one: nothing when the live version (or, to
+     * stage, a kept one) was built from it; a kept version made live by moving the symlink; else a new version.
+     */
+    private DeployOutcome write(DeployPlan plan, boolean goLive) throws DeployException {
         long notBefore = System.nanoTime();
         String environment = validEnvironment(plan.environment());
         requirePlanned(plan);
@@ -72,15 +88,16 @@ public final class NativeDeployer implements Deployer, AutoCloseable {
         try {
             store.requireManageable(environment);
             Optional<EnvironmentStore.Version> live = store.live(environment);
-            int modules = (int) plan.modules().stream().filter(m -> m.type() != PlannedModule.Type.LOCAL).count();
             if (live.isPresent() && plan.digest().equals(live.get().manifest().planDigest())) {
-                return new DeployOutcome(environment, plan.commit(), new ModuleCounts(0, modules), true, plan.digest());
+                return kept(plan, true);
             }
             Optional<EnvironmentStore.Version> kept = store.kept(environment, plan.digest());
             if (kept.isPresent()) {
+                if (!goLive) {
+                    return kept(plan, true);
+                }
                 store.reactivate(environment, kept.get());
-                return new DeployOutcome(environment, plan.commit(), new ModuleCounts(0, modules), false,
-                        plan.digest());
+                return kept(plan, false);
             }
             Source source = controls.source(new EnvironmentTarget(environment, plan.source(), null, plan.branch(),
                     plan.commit()));
@@ -91,7 +108,7 @@ public final class NativeDeployer implements Deployer, AutoCloseable {
                         requireModuleCommit(m, notBefore);
                         return null;
                     }).toList());
-            return versions.build(plan, attempt.started, control, commit, live);
+            return versions.build(plan, attempt.started, control, commit, live, goLive);
         } catch (DeployException e) {
             throw attempt.failed(e);
         } catch (IOException e) {
@@ -101,6 +118,41 @@ public final class NativeDeployer implements Deployer, AutoCloseable {
             Thread.currentThread().interrupt();
             throw attempt.failed(new DeployException(interrupted(environment)));
         }
+    }
+
+    @Override
+    public DeployOutcome activate(DeployPlan plan) throws DeployException {
+        String environment = validEnvironment(plan.environment());
+        requirePlanned(plan);
+        if (isLive(plan)) {
+            return kept(plan, true);
+        }
+        Optional<EnvironmentStore.Version> staged = store.kept(environment, plan.digest());
+        if (staged.isEmpty()) {
+            throw new DeployException("environment " + environment + ": plan " + plan.digest()
+                    + " is not staged on this master; the live version stays");
+        }
+        try {
+            store.reactivate(environment, staged.get());
+        } catch (IOException e) {
+            throw new DeployException("cannot switch environment " + environment + ": " + e.getMessage(), e);
+        }
+        return kept(plan, false);
+    }
+
+    @Override
+    public boolean isStaged(DeployPlan plan) {
+        if (plan.digest() == null || !EnvironmentNames.isValid(plan.environment())) {
+            return false;
+        }
+        return !isLive(plan) && store.kept(plan.environment(), plan.digest()).isPresent();
+    }
+
+    /** What a deploy that wrote no module reports: everything reused from a version built from the plan. */
+    private static DeployOutcome kept(DeployPlan plan, boolean unchanged) {
+        int modules = (int) plan.modules().stream().filter(m -> m.type() != PlannedModule.Type.LOCAL).count();
+        return new DeployOutcome(plan.environment(), plan.commit(), new ModuleCounts(0, modules), unchanged,
+                plan.digest());
     }
 
     @Override

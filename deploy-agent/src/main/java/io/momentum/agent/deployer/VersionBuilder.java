@@ -22,8 +22,8 @@ import org.eclipse.jgit.lib.ObjectId;
 /**
  * Assembles a complete new version of an environment from a plan in a staging directory (control files from git
  * objects, unchanged modules hard-linked from the live version, changed ones from git or a Forge tarball checked
- * against the plan's SHA-256, then {@code .r10k-deploy.json}) and makes it live. Every object it needs is already in
- * the mirrors: {@link NativeDeployer} fetched what was missing.
+ * against the plan's SHA-256, then {@code .r10k-deploy.json}) and makes it live or keeps it staged. Every object it
+ * needs is already in the mirrors: {@link NativeDeployer} fetched what was missing.
  */
 final class VersionBuilder {
 
@@ -45,9 +45,12 @@ final class VersionBuilder {
                 module.source(), module.version(), module.sha(), module.excludeSpec());
     }
 
-    /** Makes the plan live; the previous version stays live on any failure. */
+    /**
+     * Builds the plan's version and makes it live ({@code goLive}) or keeps it staged beside the live one; the
+     * previous version stays live on any failure.
+     */
     DeployOutcome build(DeployPlan plan, ZonedDateTime started, Mirror control, ObjectId commit,
-            Optional<EnvironmentStore.Version> live) throws DeployException, InterruptedException {
+            Optional<EnvironmentStore.Version> live, boolean goLive) throws DeployException, InterruptedException {
         String environment = plan.environment();
         List<ModuleRecord> modules = plan.modules().stream().map(VersionBuilder::record).toList();
         int fetched = (int) modules.stream().filter(m -> !m.type().equals(ModuleRecord.LOCAL)).count();
@@ -77,7 +80,11 @@ final class VersionBuilder {
             }
             DeployManifest manifest = new DeployManifest(environment, plan.source(), plan.branch(), commit.name(),
                     started.toString(), finished.toString(), modules, plan.digest());
-            store.activate(environment, staging, manifest);
+            if (goLive) {
+                store.activate(environment, staging, manifest);
+            } else {
+                store.stage(environment, staging, manifest);
+            }
             return new DeployOutcome(environment, commit.name(), new ModuleCounts(fetched - reused.get(), reused.get()),
                     false, plan.digest());
         } catch (IOException e) {

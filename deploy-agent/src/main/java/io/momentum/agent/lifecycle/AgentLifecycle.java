@@ -105,7 +105,8 @@ public class AgentLifecycle {
                 .size());
         announce();
         follower = new PlanFollower(scheduler);
-        reader = plans.follow(follower::accept, () -> catchUp(follower.caughtUp(), agent.catchUpRetry()));
+        reader = plans.follow(follower::accept, follower::activate,
+                () -> catchUp(follower.caughtUp(), agent.catchUpRetry()));
     }
 
     /** Every heartbeat interval, from start until LEAVING (which is announced once, by {@link #onStop}). */

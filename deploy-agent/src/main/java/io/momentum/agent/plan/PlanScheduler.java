@@ -75,6 +75,7 @@ public final class PlanScheduler implements AutoCloseable {
     private final Targets targets;
     private final PlanBook book;
     private final PlanSink sink;
+    private final RolloutPolicy rollouts;
     private final Duration publishRetryDelay;
     private final ExecutorService workers;
     private final ExecutorService listing;
@@ -83,16 +84,17 @@ public final class PlanScheduler implements AutoCloseable {
     private volatile boolean closed;
 
     public PlanScheduler(PlanResolver resolver, Targets targets, PlanBook book, PlanSink sink,
-            int maxParallelEnvironments) {
-        this(resolver, targets, book, sink, maxParallelEnvironments, PUBLISH_RETRY_DELAY);
+            RolloutPolicy rollouts, int maxParallelEnvironments) {
+        this(resolver, targets, book, sink, rollouts, maxParallelEnvironments, PUBLISH_RETRY_DELAY);
     }
 
-    PlanScheduler(PlanResolver resolver, Targets targets, PlanBook book, PlanSink sink, int maxParallelEnvironments,
-            Duration publishRetryDelay) {
+    PlanScheduler(PlanResolver resolver, Targets targets, PlanBook book, PlanSink sink, RolloutPolicy rollouts,
+            int maxParallelEnvironments, Duration publishRetryDelay) {
         this.resolver = resolver;
         this.targets = targets;
         this.book = book;
         this.sink = sink;
+        this.rollouts = rollouts;
         this.publishRetryDelay = publishRetryDelay;
         this.workers = Executors.newFixedThreadPool(maxParallelEnvironments, DaemonThreads.factory("momentum-plan"));
         this.listing = Executors.newSingleThreadExecutor(DaemonThreads.factory("momentum-plan-listing"));
@@ -315,6 +317,7 @@ public final class PlanScheduler implements AutoCloseable {
         DeployPlan next;
         try {
             next = !job.push() && basis != null && basis.pinned() ? null : job.work().plan(basis);
+            next = next == null ? null : rollouts.apply(next);
         } catch (InterruptedException e) {
             finish(job, new CancellationException("planning of " + environment + " interrupted by shutdown"));
             return;
@@ -331,8 +334,8 @@ public final class PlanScheduler implements AutoCloseable {
         if (next.status() == PlanStatus.FAILED) {
             LOG.warnf("planning %s for request %s failed: %s", environment, job.requestId(), next.error());
         } else {
-            LOG.infof("planned %s for request %s: %s %s at %s", environment, job.requestId(), next.status(),
-                    next.digest(), next.commit());
+            LOG.infof("planned %s for request %s: %s %s at %s, rollout %s", environment, job.requestId(),
+                    next.status(), next.digest(), next.commit(), next.rollout());
         }
         publish(job, next);
     }

@@ -96,7 +96,7 @@ public class Planner {
             return;
         }
         scheduler = new PlanScheduler(nativeDeployer.get().planResolver(), targets, book, publisher,
-                config.maxParallelEnvironments());
+                RolloutPolicy.of(config.rollout()), config.maxParallelEnvironments());
         readers.open("deploy-plans", List.of(Topics.DEPLOY_PLANS), this::apply, () -> { }, this::plansReplayed);
     }
 

@@ -1,10 +1,13 @@
 package io.momentum.agent.plan;
 
+import io.momentum.shared.event.Rollout;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import java.time.Duration;
+import java.util.Map;
 
 /** The planner every agent runs: {@code momentum.planner.*}. */
 @ConfigMapping(prefix = "momentum.planner")
@@ -46,4 +49,24 @@ public interface PlannerConfig {
     @WithDefault("classic")
     @Pattern(regexp = "consumer|classic", message = "must be consumer or classic")
     String groupProtocol();
+
+    /** How plans reach the fleet: see {@link RolloutPolicy}. */
+    RolloutConfig rollout();
+
+    /**
+     * {@code immediate}, {@code fleet} or {@code canary} (any other value fails start-up naming the key, the value
+     * and the known names): the environment's entry beats its source's, which beats the default.
+     */
+    interface RolloutConfig {
+
+        @WithName("default")
+        @WithDefault("immediate")
+        Rollout defaultRollout();
+
+        /** Rollout per source name, e.g. {@code sources.control=fleet}. */
+        Map<String, Rollout> sources();
+
+        /** Rollout per environment name, e.g. {@code environments.production=canary}. */
+        Map<String, Rollout> environments();
+    }
 }

@@ -1,5 +1,6 @@
 package io.momentum.agent.schedule;
 
+import io.momentum.shared.event.Activation;
 import io.momentum.shared.event.DeployPlan;
 import io.momentum.shared.event.PlanStatus;
 import java.util.List;
@@ -10,11 +11,13 @@ import org.jboss.logging.Logger;
 
 /**
  * The desired state, as {@code momentum.deploy-plans} tells it: the latest plan per environment (a FAILED plan
- * changes nothing: what was desired before stays desired). While the topic is replayed plans only update it; once
- * caught up the disk is made to match it ({@link DeployScheduler#reconcile}), and every plan read after that is
- * carried out as it comes ({@link DeployScheduler#submit}).
+ * changes nothing: what was desired before stays desired), and how far each FLEET or CANARY rollout is, as
+ * {@code momentum.rollouts} tells it (the latest activation per environment). While the topics are replayed they
+ * only update it; once caught up the disk is made to match it ({@link DeployScheduler#reconcile}), and every plan
+ * and activation read after that is carried out as it comes ({@link DeployScheduler#submit},
+ * {@link DeployScheduler#activate}).
  *
- * <p>{@link #accept} and {@link #caughtUp} are called from the reader's one thread.
+ * <p>{@link #accept}, {@link #activate} and {@link #caughtUp} are called from the reader's one thread.
  */
 public final class PlanFollower {
 
@@ -40,6 +43,20 @@ public final class PlanFollower {
                 }
             });
         }
+    }
+
+    /** An activation: switches the environment's desired plan live here when it says so (once caught up). */
+    public void activate(Activation activation) {
+        if (!caughtUp) {
+            scheduler.remember(activation);
+            return;
+        }
+        scheduler.activate(activation, desired.get(activation.environment())).whenComplete((ok, error) -> {
+            if (error != null) {
+                LOG.debugf("activation of %s for %s not carried out before shutdown: %s", activation.digest(),
+                        activation.environment(), error.getMessage());
+            }
+        });
     }
 
     /** The replay is done: make the disk match every desired plan; see {@link DeployScheduler#reconcile}. */

@@ -5,14 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.momentum.shared.event.DeployPlan;
+import io.momentum.shared.event.PlanStatus;
+import io.momentum.shared.event.Rollout;
 import io.momentum.shared.source.Source;
 import io.momentum.testing.GitRepo;
 import io.momentum.testing.GitSshServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -122,6 +126,22 @@ class ExternalDeployersTest {
                 .isInstanceOf(DeployException.class).hasMessageContaining("cannot run no-r10k");
         assertThatThrownBy(() -> new R10kDeployer(settings).deploy(TestPlans.ofCommit("../x", "x", "a".repeat(40))))
                 .isInstanceOf(DeployException.class).hasMessageContaining("refusing to deploy");
+    }
+
+    @Test
+    void externalToolsCannotStageAFleetPlanAndSaySo() {
+        DeployPlan fleet = new DeployPlan(UUID.randomUUID(), "production", PlanStatus.PLANNED, "d".repeat(64),
+                "control", "production", "a".repeat(40), List.of(), Rollout.FLEET, false, null, Instant.now());
+
+        for (Deployer tool : List.of(new R10kDeployer(settings), new G10kDeployer(settings))) {
+            assertThat(tool.isStaged(fleet)).isFalse();
+            assertThatThrownBy(() -> tool.stage(fleet)).isInstanceOf(DeployException.class)
+                    .hasMessageContaining("writes environments in place and cannot stage")
+                    .hasMessageContaining("rollout FLEET").hasMessageContaining("momentum.deploy.backend=native");
+            assertThatThrownBy(() -> tool.activate(fleet)).isInstanceOf(DeployException.class)
+                    .hasMessageContaining("cannot stage");
+        }
+        assertThat(tmp.resolve("environments/production")).doesNotExist();
     }
 
     private DeployerSettings overSsh(String remote, Path key, Path knownHosts, String provider) {

@@ -270,6 +270,65 @@ class NativeDeployerTest {
     }
 
     @Test
+    void stagingWritesTheVersionBesideTheLiveOneWhichKeepsServingAndSurvivesPruningUntilActivated()
+            throws Exception {
+        try (NativeDeployer keepTwo = new NativeDeployer(settings(List.of(TestSources.source("control",
+                control.url(), null)), 2))) {
+            List<DeployPlan> deployed = new ArrayList<>();
+            for (String v : List.of("1", "2")) {
+                control.commit("production", Map.of("Puppetfile", puppetfile("v1.0.0"), "v", v));
+                DeployPlan plan = plans.plan(target("production"));
+                keepTwo.deploy(plan);
+                deployed.add(plan);
+            }
+            Path liveVersion = environments.resolve("production").toRealPath();
+            Path link = Files.readSymbolicLink(environments.resolve("production"));
+            control.commit("production", Map.of("Puppetfile", puppetfile("v1.0.0"), "v", "3"));
+            DeployPlan fleet = plans.plan(target("production"));
+
+            DeployOutcome staged = keepTwo.stage(fleet);
+
+            assertThat(staged.unchanged()).isFalse();
+            assertThat(staged.planDigest()).isEqualTo(fleet.digest());
+            assertThat(staged.modules()).isEqualTo(new ModuleCounts(0, 3));
+            assertThat(Files.readSymbolicLink(environments.resolve("production"))).isEqualTo(link);
+            assertThat(read("production/v")).isEqualTo("2");
+            assertThat(keepTwo.isLive(fleet)).isFalse();
+            assertThat(keepTwo.isStaged(fleet)).isTrue();
+            assertThat(keepTwo.isStaged(deployed.get(1))).isFalse();
+            // keep-versions 2: the live and the staged version stay, the oldest goes.
+            assertThat(keptDigests("production")).containsExactlyInAnyOrder(deployed.get(1).digest(),
+                    fleet.digest());
+            assertThat(keepTwo.deployedEnvironments()).containsEntry("production", deployed.get(1).commit());
+            assertNoStagingLeft("production");
+            // Staged already: nothing is written again.
+            List<String> before = versions("production");
+            assertThat(keepTwo.stage(fleet).unchanged()).isTrue();
+            assertThat(versions("production")).isEqualTo(before);
+            assertThatThrownBy(() -> keepTwo.activate(deployed.get(0))).isInstanceOf(DeployException.class)
+                    .hasMessageContaining("is not staged on this master");
+            assertThat(environments.resolve("production").toRealPath()).isEqualTo(liveVersion);
+
+            // Every remote and the Forge are gone: the activation moves the symlink and nothing else.
+            forge.close();
+            Stream.of(control, apache, ntp).forEach(GitRepo::close);
+            for (String repo : List.of("control.git", "apache.git", "ntp.git")) {
+                FileTrees.delete(tmp.resolve(repo));
+            }
+            DeployOutcome switched = keepTwo.activate(fleet);
+
+            assertThat(switched.unchanged()).isFalse();
+            assertThat(switched.planDigest()).isEqualTo(fleet.digest());
+            assertThat(read("production/v")).isEqualTo("3");
+            assertThat(keepTwo.isLive(fleet)).isTrue();
+            assertThat(versions("production")).isEqualTo(before);
+            assertThat(keepTwo.activate(fleet).unchanged()).isTrue();
+            // The version it replaced is kept: rolling back to it is a symlink too.
+            assertThat(keepTwo.isStaged(deployed.get(1))).isTrue();
+        }
+    }
+
+    @Test
     void aCommitTheRemoteNoLongerHasFailsClearlyAndTheDeployFileTellsTheTruth() throws Exception {
         String good = control.commit("production", Map.of("Puppetfile", ""));
         deploy(target("production"));
@@ -353,6 +412,25 @@ class NativeDeployerTest {
         assertThat(read("production/manifests/site.pp")).isEqualTo("new");
         assertThat(environments.resolve("production/manifests/old.pp")).doesNotExist();
         assertThat(deployer.deployedEnvironments()).isEqualTo(Map.of("production", commit));
+    }
+
+    @Test
+    void anEnvironmentDeployedByR10kServesUntilAStagedPlanIsActivatedThenIsTakenOver() throws Exception {
+        Path r10kEnvironment = environments.resolve("production");
+        Files.createDirectories(r10kEnvironment.resolve("manifests"));
+        Files.writeString(r10kEnvironment.resolve(".r10k-deploy.json"), "{}");
+        Files.writeString(r10kEnvironment.resolve("manifests/old.pp"), "old");
+        control.commit("production", Map.of("Puppetfile", "", "manifests/site.pp", "new"));
+        DeployPlan plan = plans.plan(target("production"));
+
+        deployer.stage(plan);
+
+        assertThat(Files.isSymbolicLink(r10kEnvironment)).isFalse();
+        assertThat(read("production/manifests/old.pp")).isEqualTo("old");
+        assertThat(deployer.activate(plan).unchanged()).isFalse();
+        assertThat(Files.isSymbolicLink(r10kEnvironment)).isTrue();
+        assertThat(read("production/manifests/site.pp")).isEqualTo("new");
+        assertThat(deployer.deployedEnvironments()).isEqualTo(Map.of("production", plan.commit()));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.momentum.agent.lifecycle;
 
+import io.momentum.shared.event.Activation;
 import io.momentum.shared.event.DeployPlan;
 import io.momentum.shared.event.PlannedModule;
 import io.momentum.shared.event.Rollout;
@@ -50,15 +51,22 @@ public class NativeAgentProfile implements QuarkusTestProfile {
     }
 
     static void publish(KafkaBroker broker, DeployPlan... plans) {
+        for (DeployPlan plan : plans) {
+            send(broker, Topics.DEPLOY_PLANS, plan.key(), EventCodec.encodeToString(plan));
+        }
+    }
+
+    static void publish(KafkaBroker broker, Activation activation) {
+        send(broker, Topics.ROLLOUTS, activation.key(), EventCodec.encodeToString(activation));
+    }
+
+    private static void send(KafkaBroker broker, String topic, String key, String value) {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), new StringSerializer(),
                 new StringSerializer())) {
-            for (DeployPlan plan : plans) {
-                producer.send(new ProducerRecord<>(Topics.DEPLOY_PLANS, plan.key(), EventCodec.encodeToString(plan)))
-                        .get(30, TimeUnit.SECONDS);
-            }
+            producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot publish plans", e);
+            throw new IllegalStateException("cannot publish to " + topic, e);
         }
     }
 

@@ -14,9 +14,11 @@ import io.momentum.agent.schedule.DeployScheduler;
 import io.momentum.agent.schedule.PlanFollower;
 import io.momentum.agent.schedule.Targets;
 import io.momentum.service.replay.CompactedTopicReader;
+import io.momentum.shared.event.Activation;
 import io.momentum.shared.event.DeployPlan;
 import io.momentum.shared.event.DeployResult;
 import io.momentum.shared.event.DeployStatus;
+import io.momentum.shared.event.Rollout;
 import io.momentum.shared.event.Topics;
 import io.momentum.shared.json.EventCodec;
 import io.momentum.testing.GitRepo;
@@ -134,7 +136,7 @@ class NativeAgentTest {
                 return CompletableFuture.completedFuture(null);
             }, AfterDeploy.NOTHING, "native-master", 2);
             PlanFollower follower = new PlanFollower(scheduler);
-            CompactedTopicReader reader = plans.follow(follower::accept,
+            CompactedTopicReader reader = plans.follow(follower::accept, follower::activate,
                     () -> follower.caughtUp().whenComplete((ok, error) -> {
                         if (error == null) {
                             reconciled.complete(null);
@@ -151,6 +153,52 @@ class NativeAgentTest {
         }
         assertThat(published).isEmpty();
         assertThat(versions(environments)).isEqualTo(versionsBefore);
+    }
+
+    @Test
+    void aFleetPlanIsStagedBesideTheLiveVersionAndGoesLiveOnItsAllActivation() throws Exception {
+        Path environments = NativeAgentProfile.ENVIRONMENTS;
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> given().get("/api/v1/agent").then()
+                .statusCode(200).body("state", equalTo("READY")));
+        try (KafkaCompanion companion = new KafkaCompanion(broker.bootstrapServers());
+                GitRepo control = GitRepo.createBare(NativeAgentProfile.CONTROL)) {
+            String v1 = control.commit("fleet", Map.of("Puppetfile", "", "v", "1"));
+            DeployPlan first = fleet(v1);
+            assertThat(resultOf(companion, first).status()).isEqualTo(DeployStatus.STAGED);
+            assertThat(environments.resolve("fleet")).doesNotExist();
+            NativeAgentProfile.publish(broker, all(first));
+            assertThat(awaitResult(companion, r -> r.requestId().equals(first.requestId())
+                    && r.status() == DeployStatus.SUCCEEDED).planDigest()).isEqualTo(first.digest());
+            assertThat(Files.readString(environments.resolve("fleet/v"))).isEqualTo("1");
+
+            String v2 = control.commit("fleet", Map.of("v", "2"));
+            DeployPlan second = fleet(v2);
+            DeployResult staged = resultOf(companion, second);
+
+            assertThat(staged.status()).as(staged.error()).isEqualTo(DeployStatus.STAGED);
+            assertThat(staged.planDigest()).isEqualTo(second.digest());
+            assertThat(staged.masterId()).isEqualTo("native-master");
+            assertThat(Files.readString(environments.resolve("fleet/v"))).isEqualTo("1");
+
+            NativeAgentProfile.publish(broker, all(second));
+            DeployResult live = awaitResult(companion, r -> r.requestId().equals(second.requestId())
+                    && r.status() == DeployStatus.SUCCEEDED);
+
+            assertThat(live.planDigest()).isEqualTo(second.digest());
+            assertThat(live.commit()).isEqualTo(v2);
+            assertThat(live.finishedAt()).isAfterOrEqualTo(staged.finishedAt());
+            assertThat(Files.readString(environments.resolve("fleet/v"))).isEqualTo("2");
+        }
+    }
+
+    private static DeployPlan fleet(String commit) {
+        return DeployPlan.planned(UUID.randomUUID(), "fleet", "control", "fleet", commit, List.of(), Rollout.FLEET,
+                Instant.now());
+    }
+
+    private static Activation all(DeployPlan plan) {
+        return new Activation(plan.requestId(), plan.environment(), plan.digest(), Activation.Phase.ALL, List.of(),
+                "every ready master staged", Instant.now());
     }
 
     private static List<String> versions(Path environments) throws Exception {

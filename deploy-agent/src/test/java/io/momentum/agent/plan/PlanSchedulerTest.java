@@ -13,6 +13,7 @@ import io.momentum.shared.event.DeployRequest;
 import io.momentum.shared.event.PlanStatus;
 import io.momentum.shared.event.PlannedModule;
 import io.momentum.shared.event.Provider;
+import io.momentum.shared.event.Rollout;
 import io.momentum.testing.GitRepo;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,10 +57,11 @@ class PlanSchedulerTest {
         deployer = new NativeDeployer(settings);
         book = new PlanBook();
         Targets targets = new Targets(settings.sources(), new BranchLister(settings.git(), Duration.ofSeconds(30)));
+        // production rolls out fleet-wide; every other environment immediately.
         scheduler = new PlanScheduler(deployer.planResolver(), targets, book, plan -> {
             published.add(plan);
             return CompletableFuture.completedFuture(null);
-        }, 2);
+        }, new RolloutPolicy(Rollout.IMMEDIATE, Map.of(), Map.of("production", Rollout.FLEET)), 2);
     }
 
     @AfterEach
@@ -112,6 +114,23 @@ class PlanSchedulerTest {
         assertThat(publishedFor(again.requestId())).singleElement()
                 .satisfies(p -> assertThat(p.digest()).isEqualTo(plan.digest()));
         assertThat(book.latest("production")).contains(publishedFor(again.requestId()).get(0));
+    }
+
+    @Test
+    void eachPlanCarriesTheRolloutItsEnvironmentIsConfiguredWith() throws Exception {
+        control.commit("production", Map.of("Puppetfile", puppetfile()));
+        control.commit("staging", Map.of("Puppetfile", puppetfile()));
+        ntp.commit("main", Map.of("manifests/init.pp", "class ntp {}"));
+        DeployRequest production = push("production");
+        DeployRequest staging = push("staging");
+
+        plan(production);
+        plan(staging);
+
+        assertThat(publishedFor(production.requestId())).singleElement()
+                .satisfies(p -> assertThat(p.rollout()).isEqualTo(Rollout.FLEET));
+        assertThat(publishedFor(staging.requestId())).singleElement()
+                .satisfies(p -> assertThat(p.rollout()).isEqualTo(Rollout.IMMEDIATE));
     }
 
     @Test

@@ -103,7 +103,7 @@ class PlannerKafkaTest {
     private Running planner(String requests, PlanSink sink, AtomicInteger handled, CountDownLatch replayed) {
         PlanScheduler scheduler = new PlanScheduler(deployer.planResolver(),
                 new Targets(settings.sources(), new BranchLister(settings.git(), Duration.ofSeconds(30))),
-                new PlanBook(), sink, 2);
+                new PlanBook(), sink, RolloutPolicy.IMMEDIATE, 2);
         RequestConsumer consumer = RequestConsumer.inGroup(requests, Planner.GROUP,
                 Map.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer"),
                 new KafkaClientSettings(Map.of("bootstrap.servers", broker.bootstrapServers())), decoder,

@@ -10,6 +10,7 @@ import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -33,6 +34,8 @@ public class FakeDeployer implements Deployer {
 
     private final Map<String, String> deployed = new ConcurrentHashMap<>();
     private final Map<String, String> digests = new ConcurrentHashMap<>();
+    /** Digests staged (or kept) per environment, beside the live one. */
+    private final Map<String, Set<String>> staged = new ConcurrentHashMap<>();
     private final Map<String, String> unreachable = new ConcurrentHashMap<>();
     private final Map<String, Gate> gates = new ConcurrentHashMap<>();
     private final Map<String, String> failures = new ConcurrentHashMap<>();
@@ -69,7 +72,15 @@ public class FakeDeployer implements Deployer {
         digests.put(plan.environment(), plan.digest());
     }
 
-    /** What was called, in order: {@code deploy:<env>@<commit>}, {@code purge:<env>}. */
+    /** A version built from this plan on disk, not live (staged before a restart). */
+    public void markStaged(DeployPlan plan) {
+        staged.computeIfAbsent(plan.environment(), e -> ConcurrentHashMap.newKeySet()).add(plan.digest());
+    }
+
+    /**
+     * What was called, in order: {@code deploy:<env>@<commit>}, {@code stage:<env>@<commit>},
+     * {@code activate:<env>@<commit>}, {@code purge:<env>}.
+     */
     public List<String> calls() {
         return List.copyOf(calls);
     }
@@ -77,6 +88,7 @@ public class FakeDeployer implements Deployer {
     public void reset() {
         deployed.clear();
         digests.clear();
+        staged.clear();
         unreachable.clear();
         gates.clear();
         failures.clear();
@@ -104,11 +116,51 @@ public class FakeDeployer implements Deployer {
     }
 
     @Override
+    public DeployOutcome stage(DeployPlan plan) throws DeployException {
+        String environment = plan.environment();
+        calls.add("stage:" + environment + "@" + plan.commit());
+        hold(environment);
+        String cause = unreachable.get(environment);
+        if (cause != null) {
+            throw new ControlCommitUnreachable(cause, null);
+        }
+        boolean unchanged = isLive(plan) || isStaged(plan);
+        markStaged(plan);
+        return new DeployOutcome(environment, plan.commit(),
+                unchanged ? new ModuleCounts(0, 3) : new ModuleCounts(2, 1), unchanged, plan.digest());
+    }
+
+    @Override
+    public boolean isStaged(DeployPlan plan) {
+        return !isLive(plan) && staged.getOrDefault(plan.environment(), Set.of()).contains(plan.digest());
+    }
+
+    /** Moves the "symlink": no gate, no failure, as fast as a rename. */
+    @Override
+    public DeployOutcome activate(DeployPlan plan) throws DeployException {
+        calls.add("activate:" + plan.environment() + "@" + plan.commit());
+        if (isLive(plan)) {
+            return new DeployOutcome(plan.environment(), plan.commit(), new ModuleCounts(0, 3), true, plan.digest());
+        }
+        if (!isStaged(plan)) {
+            throw new DeployException("plan " + plan.digest() + " is not staged");
+        }
+        String previous = digests.get(plan.environment());
+        markLive(plan);
+        if (previous != null) {
+            staged.get(plan.environment()).add(previous);
+        }
+        staged.get(plan.environment()).remove(plan.digest());
+        return new DeployOutcome(plan.environment(), plan.commit(), new ModuleCounts(0, 3), false, plan.digest());
+    }
+
+    @Override
     public void purge(String environment) throws DeployException {
         calls.add("purge:" + environment);
         hold(environment);
         deployed.remove(environment);
         digests.remove(environment);
+        staged.remove(environment);
     }
 
     @Override
