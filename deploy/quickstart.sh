@@ -6,6 +6,13 @@
 #   deploy/quickstart.sh status             environment x master table, health, routable
 #   deploy/quickstart.sh add-master ID      start one more compile master (agent + demo Puppet Server)
 #   deploy/quickstart.sh down               stop everything this script started (by PID)
+#   deploy/quickstart.sh restart kafka|webhook-service|health-monitor|lb-config-service [--wipe-state]
+#   deploy/quickstart.sh restart master ID  stop and start a master's agent and demo Puppet Server (state kept)
+# Faults, to see what Momentum does when things break (the chaos tests use the same commands):
+#   deploy/quickstart.sh kill ID|kafka|webhook-service|health-monitor|lb-config-service [--signal KILL|TERM]
+#                                           end a process as a crash would (default KILL; ID: that master's agent)
+#   deploy/quickstart.sh fault master ID down|hang|ok   the demo Puppet Server's status fails / hangs / recovers
+#   deploy/quickstart.sh fault git unreachable|ok       the local git repositories vanish / come back
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -385,9 +392,10 @@ cmd_add_master() {
   say "$id started: it catches up on every environment, then the health monitor lets it into the upstream"
 }
 
-cmd_restart() { # NAME [--wipe-state]
-  local name="${1:?restart needs a name: kafka, webhook-service, health-monitor, lb-config-service}" wipe="${2:-}"
+cmd_restart() { # NAME [--wipe-state] | master ID
+  local name="${1:?restart needs a name: kafka, webhook-service, health-monitor, lb-config-service, master ID}" wipe="${2:-}"
   case "$name" in
+    master) restart_master "${2:?restart master needs an id such as cm1}" ;;
     kafka) stop_pid kafka; start_kafka ;;
     webhook-service) stop_pid "$name"; start_webhook; wait_ready "$name" "$WEBHOOK_PORT" ;;
     health-monitor)
@@ -399,6 +407,83 @@ cmd_restart() { # NAME [--wipe-state]
       [ "$wipe" = --wipe-state ] && rm -rf "$STATE/state/lb-config-service"
       start_lb; wait_ready "$name" "$LB_PORT" ;;
     *) die "cannot restart $name" ;;
+  esac
+}
+
+# A master this fleet started (up or add-master), whether its processes still run or not.
+require_master() { # ID
+  master_index "$1" >/dev/null
+  [ -f "$STATE/masters.list" ] || die "no masters in $STATE: deploy/quickstart.sh up"
+  grep -qx -- "$1" "$STATE/masters.list" \
+    || die "no master $1 in this fleet (masters: $(paste -sd' ' "$STATE/masters.list"))"
+}
+
+# Stops what is left of the master (after a crash: nothing, or only one of the two) and starts both again; its
+# environments and git cache stay, so the agent resumes from its committed offsets and catches up.
+restart_master() { # ID
+  local id="$1"
+  require_master "$id"
+  is_running kafka || die "the fleet is not up: deploy/quickstart.sh up"
+  stop_pid "agent-$id"
+  stop_pid "demo-$id"
+  start_all_masters "$id"
+  say "$id restarted: it catches up on every environment, then the health monitor lets it into the upstream"
+}
+
+cmd_kill() { # TARGET [--signal KILL|TERM]
+  local target="${1:?kill needs a master id (its agent), kafka, webhook-service, health-monitor or lb-config-service}"
+  local signal=KILL name pid
+  shift
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --signal) signal="${2:?--signal needs KILL or TERM}"; shift 2 ;;
+      *) die "unknown option $1 (kill TARGET [--signal KILL|TERM])" ;;
+    esac
+  done
+  [[ "$signal" =~ ^(KILL|TERM)$ ]] || die "--signal takes KILL or TERM, not $signal"
+  case "$target" in
+    kafka|webhook-service|health-monitor|lb-config-service) name="$target" ;;
+    mom|cm*) require_master "$target"; name="agent-$target" ;;
+    *) die "cannot kill $target: a master id (mom, cmN), kafka, webhook-service, health-monitor or lb-config-service" ;;
+  esac
+  is_running "$name" || die "$name is not running"
+  pid="$(cat "$PIDS/$name.pid")"
+  kill -"$signal" "$pid"
+  # The PID file stays, as a crash leaves it; start and restart see that the process is gone.
+  for _ in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+  kill -0 "$pid" 2>/dev/null && die "$name (PID $pid) still runs 30 s after SIG$signal"
+  say "$name (PID $pid) ended by SIG$signal"
+}
+
+cmd_fault() { # master ID down|hang|ok | git unreachable|ok
+  local what="${1:?fault needs: master ID down|hang|ok, or git unreachable|ok}"
+  case "$what" in
+    master)
+      local id="${2:?fault master needs an id}" mode="${3:?fault master ID needs down, hang or ok}" dir
+      require_master "$id"
+      dir="$STATE/masters/$id"
+      case "$mode" in
+        down) rm -f "$dir/demo-hang"; echo fault >"$dir/demo-down" ;;
+        hang) rm -f "$dir/demo-down"; echo fault >"$dir/demo-hang" ;;
+        ok) rm -f "$dir/demo-down" "$dir/demo-hang" ;;
+        *) die "fault master $id takes down, hang or ok, not $mode" ;;
+      esac
+      say "demo Puppet Server of $id: $mode" ;;
+    git)
+      local mode="${2:?fault git needs unreachable or ok}"
+      case "$mode" in
+        unreachable)
+          [ -d "$STATE/git-unreachable" ] && { say "git remotes already unreachable"; return; }
+          [ -d "$STATE/git" ] || die "no git repositories in $STATE: deploy/quickstart.sh up"
+          mv -- "$STATE/git" "$STATE/git-unreachable" ;;
+        ok)
+          [ -d "$STATE/git-unreachable" ] || { say "git remotes already reachable"; return; }
+          [ -d "$STATE/git" ] && die "both $STATE/git and $STATE/git-unreachable exist; keep one"
+          mv -- "$STATE/git-unreachable" "$STATE/git" ;;
+        *) die "fault git takes unreachable or ok, not $mode" ;;
+      esac
+      say "git remotes under $STATE/git: $mode" ;;
+    *) die "fault takes master ID down|hang|ok, or git unreachable|ok; not $what" ;;
   esac
 }
 
@@ -435,5 +520,7 @@ case "${1:-}" in
   status) cmd_status ;;
   add-master) shift; cmd_add_master "$@" ;;
   restart) shift; cmd_restart "$@" ;;
-  *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  kill) shift; cmd_kill "$@" ;;
+  fault) shift; cmd_fault "$@" ;;
+  *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
