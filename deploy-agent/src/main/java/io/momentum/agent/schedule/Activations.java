@@ -29,10 +29,15 @@ final class Activations {
         latest.put(activation.environment(), activation);
     }
 
-    /** The activation that makes this plan live on this master now, if the environment's latest one does. */
+    /**
+     * The activation that makes this plan live on this master now, if the environment's latest one does. It must
+     * name this plan's request as well as its content: an old ALL for the same digest (a rollback to that plan)
+     * must not skip the new rollout, as health-monitor and webhook-service read it the same way.
+     */
     Optional<Activation> switching(DeployPlan plan) {
         Activation activation = latest.get(plan.environment());
-        return activation != null && activation.digest().equals(plan.digest()) && activation.activates(masterId)
+        return activation != null && activation.requestId().equals(plan.requestId())
+                && activation.digest().equals(plan.digest()) && activation.activates(masterId)
                 ? Optional.of(activation) : Optional.empty();
     }
 }

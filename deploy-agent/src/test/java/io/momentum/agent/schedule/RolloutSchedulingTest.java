@@ -159,6 +159,18 @@ class RolloutSchedulingTest {
     }
 
     @Test
+    void anActivationOfTheSameContentUnderAnEarlierRequestDoesNotSwitchTheNewRollout() throws Exception {
+        DeployPlan first = plan("production", B, Rollout.FLEET);
+        DeployPlan rolledBackTo = first.reactivated(UUID.randomUUID(), Instant.now());
+        await(scheduler.submit(rolledBackTo));
+
+        await(scheduler.activate(activation(first, Activation.Phase.ALL), rolledBackTo));
+
+        assertThat(deployer.isLive(rolledBackTo)).isFalse();
+        assertThat(statusesOf(rolledBackTo)).containsExactly(DeployStatus.STAGED);
+    }
+
+    @Test
     void anActivationThatComesWhileStagingRunsSwitchesRightAfterStaging() throws Exception {
         FakeDeployer.Gate gate = deployer.gate("production");
         DeployPlan fleet = plan("production", B, Rollout.FLEET);
