@@ -13,6 +13,11 @@
 #                                           end a process as a crash would (default KILL; ID: that master's agent)
 #   deploy/quickstart.sh fault master ID down|hang|ok   the demo Puppet Server's status fails / hangs / recovers
 #   deploy/quickstart.sh fault git unreachable|ok       the local git repositories vanish / come back
+# Settings read when a service starts (up, restart):
+#   MOMENTUM_ROLLOUT=immediate|fleet|canary   how plans reach the masters (the MoM's planner; default immediate)
+#   MOMENTUM_ROUTING=serve-stale|strict       health-monitor's routing policy (default serve-stale)
+#   MOMENTUM_CANARY_MASTERS=cm1[,cm2]         canary masters (default: the first ready compile master)
+#   MOMENTUM_CANARY_SOAK=20s                  how long canaries must stay healthy before the next batch
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -234,6 +239,7 @@ start_master() { # ID
     -Dmomentum.agent.lb-address="$lb_address" \
     -Dmomentum.agent.heartbeat-interval=2s \
     -Dmomentum.planner.enabled="$planner" \
+    -Dmomentum.planner.rollout.default="${MOMENTUM_ROLLOUT:-immediate}" \
     -Dmomentum.deploy.environments-dir="$dir/environments" \
     -Dmomentum.deploy.cache-dir="$dir/cache" \
     -Dmomentum.sources.control.repository=local/control \
@@ -246,10 +252,16 @@ start_master() { # ID
 start_health() {
   require_port "$HEALTH_PORT" "health-monitor"
   # Masters come from the agents' announcements; a 1 s interval makes the demo react quickly.
+  local canary=()
+  [ -n "${MOMENTUM_CANARY_MASTERS:-}" ] && canary=(-Dmomentum.rollout.canary.masters="$MOMENTUM_CANARY_MASTERS")
   service_cmd health-monitor \
     -Dquarkus.http.port="$HEALTH_PORT" \
     -Dmomentum.health.interval=1s \
-    -Dmomentum.health.timeout=500ms
+    -Dmomentum.health.timeout=500ms \
+    -Dmomentum.health.policy="${MOMENTUM_ROUTING:-serve-stale}" \
+    -Dmomentum.rollout.canary.soak="${MOMENTUM_CANARY_SOAK:-20s}" \
+    -Dmomentum.rollout.stage-timeout=60s \
+    "${canary[@]}"
   start health-monitor "${CMD[@]}"
 }
 
