@@ -2,15 +2,18 @@ package io.momentum.agent.bench;
 
 import io.momentum.agent.deployer.DeployerSettings;
 import io.momentum.agent.deployer.EnvironmentTarget;
-import io.momentum.agent.deployer.TestPlans;
 import io.momentum.agent.deployer.GitRemotesFixture;
 import io.momentum.agent.deployer.NativeDeployer;
+import io.momentum.agent.deployer.PlanResolver;
 import io.momentum.agent.deployer.TestSources;
+import io.momentum.shared.event.DeployPlan;
+import io.momentum.shared.event.PlanStatus;
 import io.momentum.testing.GitRepo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -18,6 +21,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -230,12 +234,13 @@ public final class DeployEngineBench {
 
     /**
      * The native backend, deploying environments in parallel as the agent's scheduler does; each deploy is planned
-     * first, as the planner does once per push (both counted).
+     * first by the planner's resolver over the same cache, as on the MoM, where the planner and an agent share it
+     * (both counted: r10k and g10k resolve too).
      */
     private final class NativeEngine implements Engine {
 
         private final NativeDeployer deployer;
-        private final TestPlans plans;
+        private final PlanResolver planner;
         private final ExecutorService environmentsPool = Executors.newFixedThreadPool(Math.min(environments, 4));
 
         NativeEngine(Path environmentsDir, Path cacheDir) {
@@ -244,7 +249,7 @@ public final class DeployEngineBench {
                     Math.max(4, Runtime.getRuntime().availableProcessors() * 2), Duration.ofMinutes(5), null,
                     GitRemotesFixture.plain(cacheDir), "rugged", 3);
             deployer = new NativeDeployer(settings);
-            plans = new TestPlans(settings);
+            planner = deployer.planResolver();
         }
 
         @Override
@@ -263,14 +268,18 @@ public final class DeployEngineBench {
 
         @Override
         public void deployOne(String branch) throws Exception {
-            deployer.deploy(plans.plan(new EnvironmentTarget(branch, "control", control.url(), branch, null)));
+            DeployPlan plan = planner.plan(UUID.randomUUID(), new EnvironmentTarget(branch, "control", control.url(),
+                    branch, null), null, Instant.now());
+            if (plan.status() != PlanStatus.PLANNED) {
+                throw new IllegalStateException("planning " + branch + " failed: " + plan.error());
+            }
+            deployer.deploy(plan);
         }
 
         @Override
         public void close() {
             environmentsPool.shutdownNow();
             deployer.close();
-            plans.close();
         }
     }
 
