@@ -31,8 +31,11 @@ public interface WebhookConfig {
     /** Optional HTTP authentication in front of the webhook endpoints, as puppet_webhook's {@code protected}. */
     Auth auth();
 
-    /** How long a publish may take before the hook is answered 503. */
-    @WithDefault("10s")
+    /**
+     * How long a publish may take before the hook is answered 503: under GitHub's 10 s delivery timeout (the answer
+     * comes at most a second later), so a git host records the 503 instead of a timeout.
+     */
+    @WithDefault("7s")
     Duration publishTimeout();
 
     Dedup dedup();
