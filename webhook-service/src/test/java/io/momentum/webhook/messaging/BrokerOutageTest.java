@@ -83,5 +83,20 @@ class BrokerOutageTest {
         given().header("Authorization", TOKEN).get("/api/v1/environments").then().statusCode(200)
                 .body("environments.find { it.environment == '" + environment + "' }.plan.pinned", equalTo(false));
         assertThat(TopicRecords.deployPlans(broker.bootstrapServers(), environment)).hasSize(2);
+        awaitPublishingAgain();
+    }
+
+    /**
+     * The application is shared with the next test classes: they must find its producers reconnected to the
+     * restarted broker, not a first publish that times out while metadata is refreshed.
+     */
+    private static void awaitPublishingAgain() {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            String deliveryId = UUID.randomUUID().toString();
+            byte[] body = Deliveries.payload("github", "push", "recovered_" + deliveryId.substring(0, 8), deliveryId)
+                    .getBytes(StandardCharsets.UTF_8);
+            given().headers(Deliveries.headers("github", "push", body, deliveryId)).contentType("application/json")
+                    .body(body).post("/payload").then().statusCode(202);
+        });
     }
 }
