@@ -41,6 +41,8 @@ public interface HealthConfig {
 
     Flap flap();
 
+    Feed feed();
+
     /** Masters known from configuration, merged with those announced on {@code momentum.masters}. */
     List<Master> masters();
 
@@ -57,6 +59,20 @@ public interface HealthConfig {
         /** A held master returns once its health has not changed for this long. */
         @WithDefault("2m")
         Duration stableFor();
+    }
+
+    /**
+     * How the monitor tells whether it can hear heartbeats: every {@code interval} the partition leaders of
+     * {@code momentum.masters} must answer an offsets request within {@code timeout}. While they do not, silence
+     * does not count against agents.
+     */
+    interface Feed {
+
+        @WithDefault("1s")
+        Duration interval();
+
+        @WithDefault("1s")
+        Duration timeout();
     }
 
     interface Master {

@@ -57,6 +57,7 @@ public final class MonitoredFleet {
     private final Map<String, Published> published = new HashMap<>();
     private final Set<String> decommissioned = new TreeSet<>();
     private final Set<String> onStatusTopic = new TreeSet<>();
+    private final Hearing hearing = new Hearing();
 
     public MonitoredFleet(HealthSettings settings, RolloutSettings rolloutSettings, RoutingPolicy policy,
             List<StaticMaster> staticMasters, Clock clock) {
@@ -152,6 +153,27 @@ public final class MonitoredFleet {
         } else {
             onStatusTopic.add(masterId);
         }
+    }
+
+    /**
+     * The feed of {@code momentum.masters} is live now: heartbeats published from now on reach this monitor. Ends
+     * an outage of the feed; every agent then gets a full silence window from now before it can be silent.
+     */
+    public synchronized void onFeedLive() {
+        hearing.heard(clock.instant());
+    }
+
+    /**
+     * The feed of {@code momentum.masters} is not live: until {@link #onFeedLive()}, since the last time it was,
+     * this monitor cannot hear heartbeats, so that time does not count as silence.
+     */
+    public synchronized void onFeedLost() {
+        hearing.lost(clock.instant());
+    }
+
+    /** Since when this monitor cannot hear heartbeats, or empty while its feed is live. */
+    public synchronized Optional<Instant> deafSince() {
+        return Optional.ofNullable(hearing.deafSince());
     }
 
     /** Records a probe; probes of masters that are gone by now are dropped. */
@@ -335,10 +357,13 @@ public final class MonitoredFleet {
                 : DEFAULT_HEARTBEAT;
     }
 
-    /** No heartbeat for {@value #MISSED_HEARTBEATS} periods, judged by the agent's own clock. */
-    private static boolean silent(MasterAnnouncement announcement, Instant now) {
-        return announcement.heartbeatAt() != null && now.isAfter(
-                announcement.heartbeatAt().plus(heartbeatPeriod(announcement).multipliedBy(MISSED_HEARTBEATS)));
+    /**
+     * No heartbeat for {@value #MISSED_HEARTBEATS} periods after the agent's own {@code heartbeatAt}, counting only
+     * time during which this monitor could hear heartbeats (see {@link Hearing}).
+     */
+    private boolean silent(MasterAnnouncement announcement, Instant now) {
+        return announcement.heartbeatAt() != null && hearing.silentLongerThan(announcement.heartbeatAt(),
+                heartbeatPeriod(announcement).multipliedBy(MISSED_HEARTBEATS), now);
     }
 
     /** Why the master may not take traffic whatever the policy, or {@code null} when it may. */

@@ -1,9 +1,11 @@
 package io.momentum.health.messaging;
 
+import io.momentum.health.config.HealthConfig;
 import io.momentum.health.domain.MonitoredFleet;
 import io.momentum.health.probe.ProbeLoop;
 import io.momentum.health.probe.StatusProbe;
 import io.momentum.service.events.EventDecoder;
+import io.momentum.service.kafka.KafkaClientSettings;
 import io.momentum.service.replay.CompactedTopicReader;
 import io.momentum.service.replay.ReplayReaders;
 import io.quarkus.runtime.ShutdownEvent;
@@ -14,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Runs the monitor: replays the fleet topics, probes every master once per {@code momentum.health.interval}, and
@@ -44,7 +47,17 @@ public class MonitorLifecycle {
     @Inject
     EventDecoder decoder;
 
+    @Inject
+    KafkaClientSettings kafka;
+
+    @Inject
+    HealthConfig config;
+
+    @ConfigProperty(name = "quarkus.application.name")
+    String application;
+
     private volatile CompactedTopicReader feed;
+    private volatile FeedWatch watch;
     private PublishLoop publishing;
     private ProbeLoop probes;
 
@@ -55,7 +68,18 @@ public class MonitorLifecycle {
     }
 
     void onStart(@Observes StartupEvent event) {
+        watch = new FeedWatch(fleet, kafka.admin(), application + "-feed-watch", config.feed().timeout());
         feed = readers.open("fleet", FleetFeed.TOPICS, new FleetFeed(fleet, decoder), publishing::nudge);
+    }
+
+    /** Whether heartbeats can reach this monitor now; while they cannot, silence does not count against agents. */
+    @Scheduled(identity = "feed-watch", every = "${momentum.health.feed.interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void feedWatch() {
+        FeedWatch current = watch;
+        if (current != null) {
+            current.check();
+        }
     }
 
     @Scheduled(identity = "probe-round", every = "${momentum.health.interval}",
@@ -81,5 +105,9 @@ public class MonitorLifecycle {
 
     void onStop(@Observes ShutdownEvent event) {
         publishing.close();
+        FeedWatch current = watch;
+        if (current != null) {
+            current.close();
+        }
     }
 }

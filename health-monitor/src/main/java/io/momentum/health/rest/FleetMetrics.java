@@ -30,6 +30,10 @@ public class FleetMetrics {
         gauge("momentum.health.masters.routable", "Masters the load balancer routes to", MasterStatus::routable);
         gauge("momentum.health.masters.in.sync", "Masters at the desired plan of every environment", MasterStatus::inSync);
         gauge("momentum.health.masters.draining", "Masters whose agent is leaving", MasterStatus::draining);
+        Gauge.builder("momentum.health.feed.live", fleet, f -> f.deafSince().isPresent() ? 0 : 1)
+                .description("1 while heartbeats on momentum.masters can reach this monitor, 0 while they cannot"
+                        + " (silence is then not counted against agents)")
+                .register(registry);
     }
 
     private void gauge(String name, String description, Predicate<MasterStatus> counted) {
