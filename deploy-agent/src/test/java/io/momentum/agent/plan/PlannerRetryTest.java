@@ -15,7 +15,9 @@ import io.momentum.shared.event.PlanStatus;
 import io.momentum.shared.event.PlannedModule;
 import io.momentum.shared.event.Provider;
 import io.momentum.testing.GitRepo;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -86,6 +88,19 @@ class PlannerRetryTest {
         return repo;
     }
 
+    /**
+     * Makes a repository with one commit on {@code branch} appear at once at {@code tmp/name} (built aside, then
+     * renamed), as a git host that comes back serves it whole: a retry never sees it half made.
+     *
+     * @return the commit
+     */
+    private String appear(String name, String branch, Map<String, String> files) throws Exception {
+        GitRepo repo = create("incoming/" + name);
+        String commit = repo.commit(branch, files);
+        Files.move(tmp.resolve("incoming/" + name), tmp.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        return commit;
+    }
+
     private static DeployRequest push(String environment) {
         return DeployRequest.environment(environment, environment, "control", null, null, Provider.GITEA,
                 Instant.now());
@@ -128,8 +143,7 @@ class PlannerRetryTest {
         Thread.sleep(SEVERAL_RETRIES_MS);
         assertThat(published).as("an identical failure is not published again").hasSize(1);
 
-        GitRepo control = create("control.git");
-        String commit = control.commit("production", Map.of("Puppetfile", ""));
+        String commit = appear("control.git", "production", Map.of("Puppetfile", ""));
 
         await("the request is planned", () -> publishedFor(request.requestId()).size() == 2);
         DeployPlan planned = publishedFor(request.requestId()).get(1);
@@ -156,7 +170,7 @@ class PlannerRetryTest {
             assertThat(p.error()).isEqualTo("cannot fetch " + ntpUrl + ": not found.");
         });
 
-        String ntpHead = create("ntp.git").commit("main", Map.of("manifests/init.pp", "class ntp {}"));
+        String ntpHead = appear("ntp.git", "main", Map.of("manifests/init.pp", "class ntp {}"));
 
         await("the request is planned", () -> publishedFor(request.requestId()).size() == 2);
         DeployPlan planned = publishedFor(request.requestId()).get(1);
@@ -193,7 +207,7 @@ class PlannerRetryTest {
         assertThat(publishedFor(newer.requestId())).singleElement()
                 .satisfies(p -> assertThat(p.status()).isEqualTo(PlanStatus.FAILED));
 
-        String commit = create("control.git").commit("production", Map.of("Puppetfile", ""));
+        String commit = appear("control.git", "production", Map.of("Puppetfile", ""));
 
         await("the newer request is planned", () -> publishedFor(newer.requestId()).size() == 2);
         assertThat(publishedFor(newer.requestId()).get(1)).satisfies(p -> {
@@ -227,7 +241,7 @@ class PlannerRetryTest {
         assertThat(published).as("the same failures: nothing new to publish").isEmpty();
         assertThat(scheduler.retrying()).containsExactly("production");
 
-        String ntpHead = create("ntp.git").commit("main", Map.of("manifests/init.pp", "class ntp {}"));
+        String ntpHead = appear("ntp.git", "main", Map.of("manifests/init.pp", "class ntp {}"));
 
         await("the request is planned", () -> !publishedFor(request).isEmpty());
         assertThat(publishedFor(request)).singleElement().satisfies(p -> {
