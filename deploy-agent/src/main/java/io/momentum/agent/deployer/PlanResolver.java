@@ -17,6 +17,9 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.api.errors.JGitInternalException;
 import org.eclipse.jgit.lib.ObjectId;
 
 /**
@@ -25,12 +28,32 @@ import org.eclipse.jgit.lib.ObjectId;
  * names now, {@code :latest} the Forge's current release, a Forge module without version keeps the version the
  * environment's previous plan has, else the current release). Whatever the native backend would fail the deploy for
  * (a Puppetfile that does not parse, a ref or release that does not exist, a commit the repository lacks) is a
- * FAILED plan carrying the same message, URLs redacted. Nothing is written into any environment.
+ * FAILED plan carrying the same message, URLs redacted, each named once. Nothing is written into any environment.
+ *
+ * <p>A {@link Resolution} also tells what kind of failure it was: {@linkplain Resolution#transientFailure()
+ * transient} when a repository (the control repository or a module's) or the Forge could not be reached (transport,
+ * timeout, unknown or unreachable host, authentication or host key refused: what may work later or once an operator
+ * fixed the credentials), so that the planner plans again later; otherwise a failure of content (a Puppetfile that
+ * does not parse, a branch, ref, commit or release that does not exist in what was fetched fine), which only a new
+ * push changes.
  *
  * <p>Made by {@link NativeDeployer#planResolver}, so that planning and deploying share the git mirrors (one fetch
  * serves both) and the module pool.
  */
 public final class PlanResolver {
+
+    /** {@code X: X: } (a URL JGit repeats in its own message after ours): said once. */
+    private static final Pattern REPEATED = Pattern.compile("(\\S+): \\1: ");
+
+    /**
+     * A planning's outcome.
+     *
+     * @param plan the PLANNED or FAILED plan
+     * @param transientFailure FAILED because a repository or the Forge could not be reached: planning again later may
+     *     succeed without a push
+     */
+    public record Resolution(DeployPlan plan, boolean transientFailure) {
+    }
 
     private final GitMirrors mirrors;
     private final ControlRepositories controls;
@@ -58,6 +81,16 @@ public final class PlanResolver {
      */
     public DeployPlan plan(UUID requestId, EnvironmentTarget target, DeployPlan previous, Instant at)
             throws InterruptedException {
+        return resolve(requestId, target, previous, at).plan();
+    }
+
+    /**
+     * {@link #plan}, telling a failure to reach a repository or the Forge (transient) from one of content.
+     *
+     * @throws InterruptedException when the planning thread was interrupted (shutdown): nothing was planned
+     */
+    public Resolution resolve(UUID requestId, EnvironmentTarget target, DeployPlan previous, Instant at)
+            throws InterruptedException {
         long notBefore = System.nanoTime();
         String commit = target.commit();
         try {
@@ -69,11 +102,12 @@ public final class PlanResolver {
             List<PlannedModule> modules = tasks.runAll(puppetfile.modules().stream()
                     .<Callable<PlannedModule>>map(spec -> () -> pin(spec, target.branch(), previous, notBefore))
                     .toList());
-            return DeployPlan.planned(requestId, target.environment(), source.name(), target.branch(), commit,
-                    modules, Rollout.IMMEDIATE, at);
+            return new Resolution(DeployPlan.planned(requestId, target.environment(), source.name(),
+                    target.branch(), commit, modules, Rollout.IMMEDIATE, at), false);
         } catch (DeployException e) {
-            return DeployPlan.failed(requestId, target.environment(), target.source(), target.branch(), commit,
-                    e.getMessage(), at);
+            requireNotInterrupted();
+            return new Resolution(DeployPlan.failed(requestId, target.environment(), target.source(),
+                    target.branch(), commit, message(e), at), unreachable(e));
         }
     }
 
@@ -85,6 +119,16 @@ public final class PlanResolver {
      * @throws InterruptedException when the planning thread was interrupted (shutdown): nothing was planned
      */
     public DeployPlan replanModule(UUID requestId, DeployPlan current, String module, Instant at)
+            throws InterruptedException {
+        return resolveModule(requestId, current, module, at).plan();
+    }
+
+    /**
+     * {@link #replanModule}, telling a failure to reach a repository or the Forge (transient) from one of content.
+     *
+     * @throws InterruptedException when the planning thread was interrupted (shutdown): nothing was planned
+     */
+    public Resolution resolveModule(UUID requestId, DeployPlan current, String module, Instant at)
             throws InterruptedException {
         if (current.status() != PlanStatus.PLANNED) {
             throw new IllegalArgumentException("only a PLANNED plan has modules to re-resolve");
@@ -105,11 +149,45 @@ public final class PlanResolver {
                         && pinned.path().equals(spec.path());
                 work.add(keep ? () -> pinned : () -> pin(spec, current.branch(), current, notBefore));
             }
-            return DeployPlan.planned(requestId, current.environment(), source.name(), current.branch(),
-                    commit.name(), tasks.runAll(work), current.rollout(), at);
+            return new Resolution(DeployPlan.planned(requestId, current.environment(), source.name(),
+                    current.branch(), commit.name(), tasks.runAll(work), current.rollout(), at), false);
         } catch (DeployException e) {
-            return DeployPlan.failed(requestId, current.environment(), current.source(), current.branch(),
-                    current.commit(), e.getMessage(), at);
+            requireNotInterrupted();
+            return new Resolution(DeployPlan.failed(requestId, current.environment(), current.source(),
+                    current.branch(), current.commit(), message(e), at), unreachable(e));
+        }
+    }
+
+    /**
+     * Whether a failure is one of reaching a repository or the Forge: a fetch that failed (JGit's transport and
+     * command errors: unreachable, timed out, not found at that URL, authentication or host key refused) or a
+     * network error, anywhere in the causes. A ref, commit or release missing from what was fetched, or a Puppetfile
+     * that does not parse, carries none of them.
+     */
+    static boolean unreachable(Throwable failure) {
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth < 32; t = t.getCause() == t ? null : t.getCause(), depth++) {
+            if (t instanceof GitAPIException || t instanceof JGitInternalException
+                    || t instanceof org.eclipse.jgit.errors.TransportException
+                    || t instanceof java.net.SocketException || t instanceof java.net.UnknownHostException
+                    || t instanceof java.net.SocketTimeoutException || t instanceof java.net.http.HttpTimeoutException
+                    || t instanceof javax.net.ssl.SSLException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The failure's message, a URL JGit repeats after ours said once (already redacted where it is built). */
+    static String message(DeployException failure) {
+        String message = failure.getMessage() == null ? failure.toString() : failure.getMessage();
+        return REPEATED.matcher(message).replaceAll("$1: ");
+    }
+
+    /** A planning interrupted by shutdown plans nothing, rather than a FAILED plan saying it was interrupted. */
+    private static void requireNotInterrupted() throws InterruptedException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedException("planning interrupted");
         }
     }
 

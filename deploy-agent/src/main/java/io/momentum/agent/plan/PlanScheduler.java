@@ -4,6 +4,7 @@ import io.momentum.agent.deployer.BranchLister;
 import io.momentum.agent.deployer.DeployException;
 import io.momentum.agent.deployer.EnvironmentTarget;
 import io.momentum.agent.deployer.PlanResolver;
+import io.momentum.agent.deployer.PlanResolver.Resolution;
 import io.momentum.agent.schedule.Targets;
 import io.momentum.service.concurrent.DaemonThreads;
 import io.momentum.shared.env.EnvironmentNames;
@@ -14,10 +15,13 @@ import io.momentum.shared.event.PlanStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +30,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
@@ -40,8 +46,8 @@ import org.jboss.logging.Logger;
  * re-resolved at the same control commit; published only when the digest changed.
  * <li>FULL_SYNC: every environment the sources define, at its branch head, and ABSENT for those with a plan that no
  * branch deploys any more (only where a source owns the name); published only when the plan changed.
- * <li>{@link #catchUp()}: like a full sync, but only environments without a plan or whose plan is at another commit
- * than the branch head.
+ * <li>{@link #catchUp()}: like a full sync, but only environments without a plan, whose plan is at another commit
+ * than the branch head, or whose plan is FAILED.
  * </ul>
  * A pinned plan (a rollback) is left alone by everything but a push. While an environment's planning runs, only
  * the newest pending one waits (per module for MODULE requests; a push is never replaced by anything but a push):
@@ -49,21 +55,82 @@ import org.jboss.logging.Logger;
  * when the environment's plan changed while it was being made (another agent planned a newer request). The future of
  * {@link #submit} completes once every plan the request caused is stored by Kafka, which is when its offset may be
  * committed; exceptionally only when the scheduler was closed first (the request must be planned again).
+ *
+ * <p>A planning that failed because a repository or the Forge could not be reached
+ * ({@link Resolution#transientFailure}) is published FAILED at once like any other (the request is answered, masters
+ * keep what they serve), then planned again after {@code retry}, doubling up to {@code retryMax}, for as long as the
+ * environment's latest plan is still that FAILED one and no newer push for the environment came: a success is
+ * published under the same request id, so the request goes from FAILED to deployed. A failure of content (a Puppetfile
+ * that does not parse, a ref that does not exist) is not retried. Retries live in memory: they end when the scheduler
+ * closes, and the {@link #catchUp()} of the next start plans a FAILED latest plan again (under its request id while
+ * it is for the same branch, at its head or at no commit), retrying from there.
  */
 public final class PlanScheduler implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(PlanScheduler.class);
     private static final Duration PUBLISH_RETRY_DELAY = Duration.ofSeconds(5);
+    /** {@code momentum.planner.retry} and {@code retry-max}'s defaults. */
+    public static final Duration RETRY = Duration.ofSeconds(10);
+    public static final Duration RETRY_MAX = Duration.ofMinutes(5);
     private static final String WHOLE = "plan";
 
-    /** What one job plans from the environment's latest plan (null when it has none); null: nothing to publish. */
+    /**
+     * What one job plans from the environment's latest plan (null when it has none); null, or an outcome without a
+     * plan: nothing to publish.
+     */
     @FunctionalInterface
     private interface Work {
-        DeployPlan plan(DeployPlan latest) throws InterruptedException;
+        Outcome plan(DeployPlan latest) throws InterruptedException;
     }
 
+    /** Plans the environment again under a request id: what a retry runs; null: nothing to plan any more. */
+    @FunctionalInterface
+    private interface Replan {
+        Resolution plan(UUID requestId) throws InterruptedException;
+    }
+
+    /** A job's plan and, when it failed transiently, how to plan it again (else null). */
+    private record Outcome(DeployPlan plan, Replan again) {
+
+        static Outcome of(DeployPlan plan) {
+            return new Outcome(plan, null);
+        }
+
+        static Outcome of(Resolution resolution, Replan again) {
+            return resolution == null ? null
+                    : new Outcome(resolution.plan(), resolution.transientFailure() ? again : null);
+        }
+    }
+
+    /** {@code retry}: the retry this job runs, null for a job a request or the catch-up made. */
     private record Job(UUID requestId, String environment, String key, boolean push, Work work,
-            CompletableFuture<Void> done) {
+            CompletableFuture<Void> done, Retry retry) {
+
+        Job(UUID requestId, String environment, String key, boolean push, Work work, CompletableFuture<Void> done) {
+            this(requestId, environment, key, push, work, done, null);
+        }
+    }
+
+    /** The environment's FAILED latest plan, planned again after {@code delay} (at most one per environment). */
+    private static final class Retry {
+        final DeployPlan failed;
+        final Replan again;
+        final Duration delay;
+        final int attempt;
+        ScheduledFuture<?> timer;
+
+        Retry(DeployPlan failed, Replan again, Duration delay, int attempt) {
+            this.failed = failed;
+            this.again = again;
+            this.delay = delay;
+            this.attempt = attempt;
+        }
+
+        void cancel() {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+        }
     }
 
     private static final class Lane {
@@ -77,19 +144,38 @@ public final class PlanScheduler implements AutoCloseable {
     private final PlanSink sink;
     private final RolloutPolicy rollouts;
     private final Duration publishRetryDelay;
+    private final Duration retry;
+    private final Duration retryMax;
     private final ExecutorService workers;
     private final ExecutorService listing;
     private final ScheduledExecutorService retries;
     private final Map<String, Lane> lanes = new LinkedHashMap<>();
+    /** Guarded by {@code this}. */
+    private final Map<String, Retry> retrying = new HashMap<>();
     private volatile boolean closed;
 
     public PlanScheduler(PlanResolver resolver, Targets targets, PlanBook book, PlanSink sink,
             RolloutPolicy rollouts, int maxParallelEnvironments) {
-        this(resolver, targets, book, sink, rollouts, maxParallelEnvironments, PUBLISH_RETRY_DELAY);
+        this(resolver, targets, book, sink, rollouts, maxParallelEnvironments, RETRY, RETRY_MAX);
+    }
+
+    /**
+     * @param retry how long after a transient planning failure the environment is planned again; doubled after each
+     *     failed attempt
+     * @param retryMax the longest wait between two attempts
+     */
+    public PlanScheduler(PlanResolver resolver, Targets targets, PlanBook book, PlanSink sink,
+            RolloutPolicy rollouts, int maxParallelEnvironments, Duration retry, Duration retryMax) {
+        this(resolver, targets, book, sink, rollouts, maxParallelEnvironments, PUBLISH_RETRY_DELAY, retry, retryMax);
     }
 
     PlanScheduler(PlanResolver resolver, Targets targets, PlanBook book, PlanSink sink, RolloutPolicy rollouts,
-            int maxParallelEnvironments, Duration publishRetryDelay) {
+            int maxParallelEnvironments, Duration publishRetryDelay, Duration retry, Duration retryMax) {
+        if (retry.isNegative() || retry.isZero()) {
+            throw new IllegalArgumentException("momentum.planner.retry must be positive, not " + retry);
+        }
+        this.retry = retry;
+        this.retryMax = retryMax.compareTo(retry) < 0 ? retry : retryMax;
         this.resolver = resolver;
         this.targets = targets;
         this.book = book;
@@ -98,7 +184,10 @@ public final class PlanScheduler implements AutoCloseable {
         this.publishRetryDelay = publishRetryDelay;
         this.workers = Executors.newFixedThreadPool(maxParallelEnvironments, DaemonThreads.factory("momentum-plan"));
         this.listing = Executors.newSingleThreadExecutor(DaemonThreads.factory("momentum-plan-listing"));
-        this.retries = Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("momentum-plan-retry"));
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1,
+                DaemonThreads.factory("momentum-plan-retry"));
+        timers.setRemoveOnCancelPolicy(true);
+        this.retries = timers;
     }
 
     /** Plans a request; the future completes once every plan it causes is stored. */
@@ -114,9 +203,12 @@ public final class PlanScheduler implements AutoCloseable {
     }
 
     /**
-     * Plans every environment the sources define that has no plan yet or whose plan is at another commit than its
-     * branch head (not pinned), and ABSENT for planned environments no branch deploys any more: what a fleet that
-     * was down, or upgraded from agents that planned nothing, is missing. Completes exceptionally with the
+     * Plans every environment the sources define that has no plan yet, whose plan is at another commit than its
+     * branch head, or whose plan is FAILED (not pinned), and ABSENT for planned environments no branch deploys any
+     * more: what a fleet that was down, or upgraded from agents that planned nothing, is missing, and the retries of
+     * the planner that stopped. A FAILED plan of the same branch at its head (or at no commit: the control repository
+     * could not be fetched) is planned again under its own request id, and published only when the outcome changed.
+     * Completes exceptionally with the
      * {@link DeployException} saying why when a control repository cannot be listed; nothing is planned then.
      */
     public CompletableFuture<Void> catchUp() {
@@ -133,6 +225,8 @@ public final class PlanScheduler implements AutoCloseable {
             closed = true;
             lanes.values().forEach(lane -> dropped.addAll(lane.pending.values()));
             lanes.values().forEach(lane -> lane.pending.clear());
+            retrying.values().forEach(Retry::cancel);
+            retrying.clear();
         }
         dropped.forEach(job -> job.done().completeExceptionally(new CancellationException("the planner is closed")));
         listing.shutdownNow();
@@ -170,8 +264,8 @@ public final class PlanScheduler implements AutoCloseable {
         }
         UUID id = request.requestId();
         if (request.deleted()) {
-            return enqueue(new Job(id, environment, WHOLE, true,
-                    latest -> DeployPlan.absent(id, environment, request.source(), request.branch(), Instant.now()),
+            return enqueue(new Job(id, environment, WHOLE, true, latest -> Outcome.of(
+                    DeployPlan.absent(id, environment, request.source(), request.branch(), Instant.now())),
                     new CompletableFuture<>()));
         }
         EnvironmentTarget target;
@@ -179,13 +273,19 @@ public final class PlanScheduler implements AutoCloseable {
             target = targets.forRequest(request);
         } catch (InvalidNameException e) {
             LOG.warnf("refusing request %s: %s", id, e.getMessage());
-            return enqueue(new Job(id, environment, WHOLE, true, latest -> DeployPlan.failed(id, environment,
-                    request.source(), request.branch(), request.commit(), "refused: " + e.getMessage(),
-                    Instant.now()), new CompletableFuture<>()));
+            return enqueue(new Job(id, environment, WHOLE, true, latest -> Outcome.of(DeployPlan.failed(id,
+                    environment, request.source(), request.branch(), request.commit(), "refused: " + e.getMessage(),
+                    Instant.now())), new CompletableFuture<>()));
         }
-        return enqueue(new Job(id, environment, WHOLE, true,
-                latest -> resolver.plan(id, target, book.lastPlanned(environment), Instant.now()),
+        Replan again = planning(target);
+        return enqueue(new Job(id, environment, WHOLE, true, latest -> Outcome.of(again.plan(id), again),
                 new CompletableFuture<>()));
+    }
+
+    /** The whole environment at the target (its commit, else its branch head), under a request id. */
+    private Replan planning(EnvironmentTarget target) {
+        return requestId -> resolver.resolve(requestId, target, book.lastPlanned(target.environment()),
+                Instant.now());
     }
 
     private CompletableFuture<Void> submitModule(DeployRequest request) {
@@ -198,11 +298,18 @@ public final class PlanScheduler implements AutoCloseable {
         }
         UUID id = request.requestId();
         List<CompletableFuture<Void>> jobs = new ArrayList<>();
-        book.all().values().stream().filter(plan -> !plan.pinned() && holds(plan, module)).forEach(plan -> jobs.add(
-                enqueue(new Job(id, plan.environment(), "module:" + module, false,
-                        latest -> holds(latest, module) ? resolver.replanModule(id, latest, module, Instant.now())
-                                : null,
-                        new CompletableFuture<>()))));
+        book.all().values().stream().filter(plan -> !plan.pinned() && holds(plan, module)).forEach(plan -> {
+            String environment = plan.environment();
+            // Again after a transient failure: the module re-resolved in the plan the FAILED one did not replace.
+            Replan again = requestId -> {
+                DeployPlan planned = book.lastPlanned(environment);
+                return planned != null && !planned.pinned() && holds(planned, module)
+                        ? resolver.resolveModule(requestId, planned, module, Instant.now()) : null;
+            };
+            jobs.add(enqueue(new Job(id, environment, "module:" + module, false, latest -> holds(latest, module)
+                    ? Outcome.of(resolver.resolveModule(id, latest, module, Instant.now()), again) : null,
+                    new CompletableFuture<>())));
+        });
         LOG.infof("module %s: re-planning %d environments", module, jobs.size());
         return CompletableFuture.allOf(jobs.toArray(CompletableFuture[]::new));
     }
@@ -233,14 +340,17 @@ public final class PlanScheduler implements AutoCloseable {
             List<CompletableFuture<Void>> jobs = new ArrayList<>();
             for (EnvironmentTarget target : result.environments().values()) {
                 DeployPlan latest = plans.get(target.environment());
-                boolean current = latest != null && target.commit().equals(latest.commit());
+                boolean failed = latest != null && latest.status() == PlanStatus.FAILED;
+                // A FAILED plan at the head is planned again: its repositories may be reachable by now.
+                boolean current = latest != null && target.commit().equals(latest.commit()) && !failed;
                 if (latest != null && latest.pinned() || onlyMissingOrBehind && current) {
                     continue;
                 }
-                UUID id = requestId == null ? UUID.randomUUID() : requestId;
-                jobs.add(enqueue(new Job(id, target.environment(), WHOLE, false,
-                        l -> resolver.plan(id, target, book.lastPlanned(target.environment()), Instant.now()),
-                        new CompletableFuture<>())));
+                UUID id = requestId != null ? requestId
+                        : failed && sameRequest(latest, target) ? latest.requestId() : UUID.randomUUID();
+                Replan again = planning(target);
+                jobs.add(enqueue(new Job(id, target.environment(), WHOLE, false, l -> Outcome.of(again.plan(id),
+                        again), new CompletableFuture<>())));
             }
             int planned = jobs.size();
             plans.forEach((environment, latest) -> {
@@ -248,8 +358,9 @@ public final class PlanScheduler implements AutoCloseable {
                         && !result.environments().containsKey(environment)
                         && !result.contested().contains(environment) && targets.owned(environment)) {
                     UUID id = requestId == null ? UUID.randomUUID() : requestId;
-                    jobs.add(enqueue(new Job(id, environment, WHOLE, false, l -> DeployPlan.absent(id, environment,
-                            latest.source(), latest.branch(), Instant.now()), new CompletableFuture<>())));
+                    jobs.add(enqueue(new Job(id, environment, WHOLE, false, l -> Outcome.of(DeployPlan.absent(id,
+                            environment, latest.source(), latest.branch(), Instant.now())),
+                            new CompletableFuture<>())));
                 }
             });
             LOG.infof("%s: planning %d of %d environments, %d no branch deploys any more", what, planned,
@@ -267,6 +378,15 @@ public final class PlanScheduler implements AutoCloseable {
         });
     }
 
+    /**
+     * Whether the catch-up's planning of {@code target} answers the request a FAILED plan answered: same source and
+     * branch, and the plan at the branch head or at no commit (the control repository could not be fetched).
+     */
+    private static boolean sameRequest(DeployPlan failed, EnvironmentTarget target) {
+        return Objects.equals(failed.source(), target.source()) && Objects.equals(failed.branch(), target.branch())
+                && (failed.commit() == null || failed.commit().equals(target.commit()));
+    }
+
     private CompletableFuture<Void> enqueue(Job job) {
         Job dropped = null;
         synchronized (this) {
@@ -274,9 +394,14 @@ public final class PlanScheduler implements AutoCloseable {
                 job.done().completeExceptionally(new CancellationException("the planner is closed"));
                 return job.done();
             }
+            if (job.push()) {
+                // A newer request for the environment: whatever it plans replaces the FAILED plan being retried.
+                cancelRetry(job.environment());
+            }
             Lane lane = lanes.computeIfAbsent(job.environment(), e -> new Lane());
             Job waiting = lane.pending.get(job.key());
-            if (waiting != null && waiting.push() && !job.push()) {
+            if (waiting != null && (waiting.push() && !job.push() || job.retry() != null)) {
+                // A retry never replaces a waiting planning of the whole environment: that one plans it anew.
                 dropped = job;
             } else {
                 dropped = lane.pending.remove(job.key());
@@ -314,34 +439,57 @@ public final class PlanScheduler implements AutoCloseable {
     private void run(Job job) {
         String environment = job.environment();
         DeployPlan basis = book.latest(environment).orElse(null);
+        Outcome outcome;
         DeployPlan next;
         try {
-            next = !job.push() && basis != null && basis.pinned() ? null : job.work().plan(basis);
-            next = next == null ? null : rollouts.apply(next);
+            outcome = !job.push() && basis != null && basis.pinned() ? null : job.work().plan(basis);
+            next = outcome == null || outcome.plan() == null ? null : rollouts.apply(outcome.plan());
         } catch (InterruptedException e) {
             finish(job, new CancellationException("planning of " + environment + " interrupted by shutdown"));
             return;
         } catch (RuntimeException e) {
             LOG.errorf(e, "planning %s for request %s failed; skipped", environment, job.requestId());
+            if (job.retry() != null) {
+                endRetry(environment, job.retry());
+            }
+            finish(job, null);
+            return;
+        }
+        Replan again = outcome == null ? null : outcome.again();
+        if (job.retry() != null && !retryCurrent(environment, job.retry())) {
+            LOG.infof("planning %s again for request %s: dropped, a newer request plans it", environment,
+                    job.requestId());
             finish(job, null);
             return;
         }
         if (next == null || !job.push() && (!changes(basis, next)
                 || !Objects.equals(book.latest(environment).orElse(null), basis))) {
+            if (again != null && next != null && basis != null && basis.status() == PlanStatus.FAILED
+                    && !changes(basis, next) && Objects.equals(book.latest(environment).orElse(null), basis)) {
+                // Still failing the same way: the latest plan says so already.
+                scheduleRetry(environment, basis, again);
+            } else if (job.retry() != null) {
+                endRetry(environment, job.retry());
+            }
             finish(job, null);
             return;
         }
+        String retried = job.retry() == null ? "" : " (retry " + job.retry().attempt + ")";
         if (next.status() == PlanStatus.FAILED) {
-            LOG.warnf("planning %s for request %s failed: %s", environment, job.requestId(), next.error());
+            LOG.warnf("planning %s for request %s failed%s: %s", environment, job.requestId(), retried,
+                    next.error());
         } else {
-            LOG.infof("planned %s for request %s: %s %s at %s, rollout %s", environment, job.requestId(),
+            LOG.infof("planned %s for request %s%s: %s %s at %s, rollout %s", environment, job.requestId(), retried,
                     next.status(), next.digest(), next.commit(), next.rollout());
         }
-        publish(job, next);
+        publish(job, next, again);
     }
 
-    /** Publishes until Kafka stores the plan; only closing the planner gives up (the request stays uncommitted). */
-    private void publish(Job job, DeployPlan plan) {
+    /**
+     * Publishes until Kafka stores the plan; only closing the planner gives up (the request stays uncommitted). Once
+     * stored, a FAILED plan that {@code again} may still plan is retried; any other plan ends the environment's retry.
+     */
+    private void publish(Job job, DeployPlan plan, Replan again) {
         CompletableFuture<Void> sent;
         try {
             sent = sink.publish(plan).toCompletableFuture();
@@ -351,17 +499,110 @@ public final class PlanScheduler implements AutoCloseable {
         sent.whenComplete((ok, error) -> {
             if (error == null) {
                 book.record(plan);
+                if (again != null && plan.status() == PlanStatus.FAILED) {
+                    scheduleRetry(plan.environment(), plan, again);
+                } else {
+                    clearRetry(plan.environment());
+                }
                 finish(job, null);
                 return;
             }
             LOG.warnf("cannot publish the plan of %s for request %s (retrying in %s): %s", plan.environment(),
                     plan.requestId(), publishRetryDelay, error.getMessage());
             try {
-                retries.schedule(() -> publish(job, plan), publishRetryDelay.toMillis(), TimeUnit.MILLISECONDS);
+                retries.schedule(() -> publish(job, plan, again), publishRetryDelay.toMillis(),
+                        TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException closing) {
                 finish(job, new CancellationException("the planner is closed"));
             }
         });
+    }
+
+    /**
+     * Plans the environment again later, under the FAILED plan's request id: after {@code retry} for a new failed
+     * plan, else twice the last wait up to {@code retryMax}. Nothing when a push for the environment waits (it plans
+     * the environment anew) or a retry of that plan is already waiting.
+     */
+    private synchronized void scheduleRetry(String environment, DeployPlan failed, Replan again) {
+        if (closed) {
+            return;
+        }
+        Lane lane = lanes.get(environment);
+        if (lane != null && lane.pending.values().stream().anyMatch(Job::push)) {
+            return;
+        }
+        Retry current = retrying.get(environment);
+        boolean same = current != null && current.failed.requestId().equals(failed.requestId());
+        if (same && current.timer != null && !current.timer.isDone()) {
+            return;
+        }
+        Duration doubled = same ? current.delay.multipliedBy(2) : retry;
+        Duration delay = doubled.compareTo(retryMax) > 0 ? retryMax : doubled;
+        Retry next = new Retry(failed, again, delay, same ? current.attempt + 1 : 1);
+        if (current != null) {
+            current.cancel();
+        }
+        try {
+            next.timer = retries.schedule(() -> fire(environment, next), delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            retrying.remove(environment);
+            return;
+        }
+        retrying.put(environment, next);
+        LOG.warnf("planning %s for request %s could not reach a repository or the Forge: planning it again in %s "
+                + "(retry %d): %s", environment, failed.requestId(), delay, next.attempt, failed.error());
+    }
+
+    /** A retry's time came: plans the environment again unless its latest plan is no longer that FAILED one. */
+    private void fire(String environment, Retry entry) {
+        synchronized (this) {
+            if (closed || retrying.get(environment) != entry) {
+                return;
+            }
+        }
+        UUID id = entry.failed.requestId();
+        LOG.infof("planning %s again for request %s (retry %d after %s)", environment, id, entry.attempt,
+                entry.delay);
+        enqueue(new Job(id, environment, WHOLE, false, latest -> stillFailed(latest, entry.failed)
+                ? Outcome.of(entry.again.plan(id), entry.again) : null, new CompletableFuture<>(), entry));
+    }
+
+    private static boolean stillFailed(DeployPlan latest, DeployPlan failed) {
+        return latest != null && latest.status() == PlanStatus.FAILED && !latest.pinned()
+                && latest.requestId().equals(failed.requestId());
+    }
+
+    private synchronized boolean retryCurrent(String environment, Retry entry) {
+        return retrying.get(environment) == entry;
+    }
+
+    private synchronized void endRetry(String environment, Retry entry) {
+        if (retrying.get(environment) == entry) {
+            retrying.remove(environment);
+        }
+    }
+
+    /** The environment's latest plan is no FAILED one being retried any more. */
+    private synchronized void clearRetry(String environment) {
+        Retry dropped = retrying.remove(environment);
+        if (dropped != null) {
+            dropped.cancel();
+        }
+    }
+
+    /** A push for the environment came: it answers for the FAILED plan being retried. Called with the lock held. */
+    private void cancelRetry(String environment) {
+        Retry dropped = retrying.remove(environment);
+        if (dropped != null) {
+            dropped.cancel();
+            LOG.infof("planning %s again for request %s: stopped, a newer request came", environment,
+                    dropped.failed.requestId());
+        }
+    }
+
+    /** The environments whose FAILED plan waits to be planned again (tests). */
+    synchronized Set<String> retrying() {
+        return new TreeSet<>(retrying.keySet());
     }
 
     /** Frees the environment's lane for its next job and completes this one ({@code error} null: done). */

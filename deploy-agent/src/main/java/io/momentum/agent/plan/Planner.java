@@ -40,9 +40,10 @@ import org.jboss.logging.Logger;
  * {@link PlanScheduler} plan them; an offset is committed once every plan its request caused is stored
  * ({@code acks=all}). A crash plans the uncommitted requests again, which is harmless: a plan's digest names its
  * content. Then, once, the catch-up ({@link PlanScheduler#catchUp}), retried with a growing delay while a control
- * repository cannot be listed. Resolution uses the native backend's mirrors, sources, credentials and Forge (see
- * {@link NativeDeployer#planResolver}), whatever backend deploys here. If the request consumer dies, the agent
- * exits with status 1, as it does when its own consumer dies.
+ * repository cannot be listed; it also plans again the FAILED plans whose retries the previous run of the planner
+ * left ({@code momentum.planner.retry}). Resolution uses the native backend's mirrors, sources, credentials and
+ * Forge (see {@link NativeDeployer#planResolver}), whatever backend deploys here. If the request consumer dies, the
+ * agent exits with status 1, as it does when its own consumer dies.
  */
 @ApplicationScoped
 public class Planner {
@@ -96,7 +97,8 @@ public class Planner {
             return;
         }
         scheduler = new PlanScheduler(nativeDeployer.get().planResolver(), targets, book, publisher,
-                RolloutPolicy.of(config.rollout()), config.maxParallelEnvironments());
+                RolloutPolicy.of(config.rollout()), config.maxParallelEnvironments(), config.retry(),
+                config.retryMax());
         readers.open("deploy-plans", List.of(Topics.DEPLOY_PLANS), this::apply, () -> { }, this::plansReplayed);
     }
 

@@ -36,6 +36,20 @@ public interface PlannerConfig {
     @WithDefault("5m")
     Duration catchUpRetryMax();
 
+    /**
+     * How long the planner waits before planning an environment again after its planning failed because a repository
+     * (control or module) or the Forge could not be reached (transport, timeout, host unreachable, authentication);
+     * doubled after each failed attempt up to {@link #retryMax()}. The FAILED plan is published at once; a success
+     * is published under the same request id. Not for failures of content (a Puppetfile that does not parse, a ref
+     * that does not exist), and not once a newer request for the environment came.
+     */
+    @WithDefault("10s")
+    Duration retry();
+
+    /** The longest wait between two plannings of an environment that failed to reach a repository. */
+    @WithDefault("5m")
+    Duration retryMax();
+
     /** How many environments are planned at once. */
     @WithDefault("4")
     @Positive

@@ -207,6 +207,51 @@ class PlanResolverTest {
     }
 
     @Test
+    void anUnreachableControlRepositoryIsATransientFailureNamingItsUrlOnce() throws Exception {
+        String missing = tmp.resolve("moved-away.git").toUri().toString();
+        DeployerSettings settings = new DeployerSettings(tmp.resolve("environments"), tmp.resolve("cache-lost"),
+                List.of(TestSources.source("lost", missing, null)), forge.url(), 4, Duration.ofSeconds(30), null,
+                GitRemotesFixture.plain(tmp), "rugged", 3);
+        NativeDeployer lost = new NativeDeployer(settings);
+        try {
+            UUID request = UUID.randomUUID();
+            PlanResolver.Resolution resolution = lost.planResolver().resolve(request,
+                    new EnvironmentTarget("production", "lost", null, "production", null), null, AT);
+
+            assertThat(resolution.transientFailure()).isTrue();
+            DeployPlan plan = resolution.plan();
+            assertThat(plan.status()).isEqualTo(PlanStatus.FAILED);
+            assertThat(plan.requestId()).isEqualTo(request);
+            assertThat(plan.error()).isEqualTo("cannot fetch " + missing + ": not found.");
+            assertThat(plan.commit()).isNull();
+        } finally {
+            lost.close();
+        }
+    }
+
+    @Test
+    void anUnreachableModuleRepositoryIsATransientFailureAMissingRefOrABrokenPuppetfileIsNot() throws Exception {
+        String missing = tmp.resolve("ntp-moved.git").toUri().toString();
+        control.commit("production", Map.of("Puppetfile", "mod 'ntp', :git => '" + missing + "'\n"));
+        control.commit("ref", Map.of("Puppetfile", puppetfile("v9.9.9", "'acme/thing', '1.2.3'")));
+        control.commit("broken", Map.of("Puppetfile", "mod 'ntp', :git =>\n"));
+
+        PlanResolver.Resolution unreachable = resolver.resolve(UUID.randomUUID(), target("production", null), null,
+                AT);
+
+        assertThat(unreachable.transientFailure()).isTrue();
+        assertThat(unreachable.plan().status()).isEqualTo(PlanStatus.FAILED);
+        assertThat(unreachable.plan().error()).isEqualTo("cannot fetch " + missing + ": not found.");
+        for (String content : List.of("ref", "broken")) {
+            PlanResolver.Resolution failed = resolver.resolve(UUID.randomUUID(), target(content, null), null, AT);
+            assertThat(failed.plan().status()).as(content).isEqualTo(PlanStatus.FAILED);
+            assertThat(failed.transientFailure()).as(failed.plan().error()).isFalse();
+        }
+        assertThat(resolver.resolve(UUID.randomUUID(), target("gone", null), null, AT).transientFailure())
+                .as("a branch missing from a control repository fetched fine").isFalse();
+    }
+
+    @Test
     void credentialsInAModuleUrlNeverReachThePlan() throws Exception {
         String secret = "https://x-access-token:s3cr3t@127.0.0.1:1/nothing.git";
         control.commit("production", Map.of("Puppetfile", "mod 'secret', :git => '" + secret + "'\n"));
@@ -215,6 +260,7 @@ class PlanResolverTest {
 
         assertThat(plan.status()).isEqualTo(PlanStatus.FAILED);
         assertThat(plan.error()).doesNotContain("s3cr3t").contains("https://***@127.0.0.1:1/nothing.git");
+        assertThat(plan.error().split("127\\.0\\.0\\.1:1/nothing", -1)).as(plan.error()).hasSize(2);
         assertThat(new String(io.momentum.shared.json.EventCodec.encode(plan), StandardCharsets.UTF_8))
                 .doesNotContain("s3cr3t");
     }
