@@ -37,8 +37,15 @@ public final class StatusTable {
         List<List<String>> table = new ArrayList<>();
         table.add(header);
         List<String> failures = new ArrayList<>();
+        List<String> modules = new ArrayList<>();
         for (JsonNode row : rows) {
             JsonNode plan = row.path("plan");
+            if (plan.path("modules").size() > 0) {
+                List<String> pinned = new ArrayList<>();
+                plan.path("modules").forEach(m -> pinned.add(m.path("name").asText() + " " + text(m, "version")
+                        + (m.path("sha").isTextual() ? " @" + shortSha(m.path("sha")) : "")));
+                modules.add("  " + row.path("environment").asText() + ": " + String.join(", ", pinned));
+            }
             List<String> line = new ArrayList<>(List.of(row.path("environment").asText()));
             if (plan.isObject()) {
                 line.addAll(List.of(plan.path("status").asText().equals("ABSENT") ? "(absent)"
@@ -62,6 +69,10 @@ public final class StatusTable {
             }
         }
         print(table);
+        if (!modules.isEmpty()) {
+            System.out.println("modules of each plan (a master at another plan says so above):");
+            modules.forEach(System.out::println);
+        }
         failures.forEach(System.out::println);
     }
 
