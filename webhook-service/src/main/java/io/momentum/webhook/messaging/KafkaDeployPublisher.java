@@ -5,15 +5,12 @@ import io.momentum.webhook.config.WebhookConfig;
 import io.momentum.webhook.domain.DeployPublisher;
 import io.momentum.webhook.domain.DeployState;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -46,30 +43,12 @@ public class KafkaDeployPublisher implements DeployPublisher {
      * redelivers, so the producer must give up first.
      */
     void check(@Observes StartupEvent event) {
-        requireGivingUpInTime(DELIVERY_TIMEOUT, deliveryTimeoutMs, config.publishTimeout());
-    }
-
-    /** @param key the channel's {@code delivery.timeout.ms} key, named in the refusal */
-    static void requireGivingUpInTime(String key, long deliveryTimeoutMs, Duration publishTimeout) {
-        if (deliveryTimeoutMs > publishTimeout.toMillis()) {
-            throw new IllegalStateException(key + "=" + deliveryTimeoutMs
-                    + " must not exceed momentum.webhook.publish-timeout=" + publishTimeout);
-        }
+        Acknowledgements.requireGivingUpInTime(DELIVERY_TIMEOUT, deliveryTimeoutMs, config.publishTimeout());
     }
 
     @Override
     public CompletionStage<Void> publish(List<DeployRequest> requests) {
-        List<Uni<Void>> acks;
-        try {
-            acks = requests.stream().map(r -> emitter.send(Record.of(r.key(), r))).toList();
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        // The producer gives up at delivery.timeout.ms; the extra second only guards against a lost acknowledgement.
-        return Uni.join().all(acks).andFailFast()
-                .ifNoItem().after(config.publishTimeout().plus(Duration.ofSeconds(1))).fail()
-                .invoke(() -> requests.forEach(state::onRequest))
-                .replaceWithVoid()
-                .subscribeAsCompletionStage();
+        return Acknowledgements.all(() -> requests.stream().map(r -> emitter.send(Record.of(r.key(), r))).toList(),
+                config.publishTimeout(), () -> requests.forEach(state::onRequest));
     }
 }

@@ -5,14 +5,12 @@ import io.momentum.webhook.config.WebhookConfig;
 import io.momentum.webhook.domain.DeployState;
 import io.momentum.webhook.domain.PlanPublisher;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -42,20 +40,12 @@ public class KafkaPlanPublisher implements PlanPublisher {
 
     /** A rollback answered 503 must not be stored later, when the operator may already have asked again. */
     void check(@Observes StartupEvent event) {
-        KafkaDeployPublisher.requireGivingUpInTime(DELIVERY_TIMEOUT, deliveryTimeoutMs, config.publishTimeout());
+        Acknowledgements.requireGivingUpInTime(DELIVERY_TIMEOUT, deliveryTimeoutMs, config.publishTimeout());
     }
 
     @Override
     public CompletionStage<Void> publish(DeployPlan plan) {
-        Uni<Void> ack;
-        try {
-            ack = emitter.send(Record.of(plan.key(), plan));
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        // The producer gives up at delivery.timeout.ms; the extra second only guards against a lost acknowledgement.
-        return ack.ifNoItem().after(config.publishTimeout().plus(Duration.ofSeconds(1))).fail()
-                .invoke(() -> state.onPlanStored(plan))
-                .subscribeAsCompletionStage();
+        return Acknowledgements.all(() -> List.of(emitter.send(Record.of(plan.key(), plan))),
+                config.publishTimeout(), () -> state.onPlanStored(plan));
     }
 }

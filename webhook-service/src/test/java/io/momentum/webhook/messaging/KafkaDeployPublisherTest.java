@@ -11,15 +11,15 @@ class KafkaDeployPublisherTest {
 
     @Test
     void producerMustGiveUpNoLaterThanTheAnswer() {
-        assertThatCode(() -> KafkaDeployPublisher.requireGivingUpInTime(KafkaDeployPublisher.DELIVERY_TIMEOUT,
+        assertThatCode(() -> Acknowledgements.requireGivingUpInTime(KafkaDeployPublisher.DELIVERY_TIMEOUT,
                 10_000, Duration.ofSeconds(10))).doesNotThrowAnyException();
-        assertThatThrownBy(() -> KafkaDeployPublisher.requireGivingUpInTime(KafkaDeployPublisher.DELIVERY_TIMEOUT,
+        assertThatThrownBy(() -> Acknowledgements.requireGivingUpInTime(KafkaDeployPublisher.DELIVERY_TIMEOUT,
                 30_000, Duration.ofSeconds(10)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("mp.messaging.outgoing.deploy-requests.delivery.timeout.ms=30000")
                 .hasMessageContaining("momentum.webhook.publish-timeout=PT10S");
         // Rollbacks are answered the same way, so their channel obeys the same rule.
-        assertThatThrownBy(() -> KafkaDeployPublisher.requireGivingUpInTime(KafkaPlanPublisher.DELIVERY_TIMEOUT,
+        assertThatThrownBy(() -> Acknowledgements.requireGivingUpInTime(KafkaPlanPublisher.DELIVERY_TIMEOUT,
                 30_000, Duration.ofSeconds(10)))
                 .hasMessageContaining("mp.messaging.outgoing.deploy-plans.delivery.timeout.ms=30000");
     }
