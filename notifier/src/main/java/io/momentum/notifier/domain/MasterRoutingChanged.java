@@ -35,7 +35,7 @@ public record MasterRoutingChanged(String masterId, boolean routable, Health hea
 
     @Override
     public String title() {
-        return routable ? "Master " + masterId + " is back in the load balancer"
+        return routable ? "Master " + masterId + " is in the load balancer"
                 : "Master " + masterId + " left the load balancer";
     }
 

@@ -105,7 +105,7 @@ class SinksTest {
         deliver(new RocketChatSink(), "rocketchat", rejoined());
 
         JsonNode body = json(receiver.calls().get(0));
-        assertThat(body.path("text").asText()).isEqualTo(":white_check_mark: Master cm1 is back in the load balancer");
+        assertThat(body.path("text").asText()).isEqualTo(":white_check_mark: Master cm1 is in the load balancer");
         JsonNode attachment = body.path("attachments").get(0);
         assertThat(attachment.path("color").asText()).isEqualTo("#2eb886");
         assertThat(attachment.path("title").asText()).startsWith("master-rejoined · ");
