@@ -35,10 +35,11 @@ public class ForemanSink implements Sink {
                 "Accept", "application/json,version=2",
                 "Authorization", "Basic " + Base64.getEncoder().encodeToString(
                         credentials.getBytes(StandardCharsets.UTF_8)));
-        String base = settings.url().toString().replaceAll("/+$", "");
+        String base = settings.url().toString().replaceAll("/+$", "") + "/api/smart_proxies/" + proxy;
+        byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
         return deploy.deployedEnvironments().stream()
-                .map(environment -> new SinkRequest(URI.create(base + "/api/smart_proxies/" + proxy + "/environments/"
-                        + encode(environment) + "/import_puppetclasses"), headers, "{}".getBytes(StandardCharsets.UTF_8)))
+                .map(environment -> new SinkRequest(URI.create(base + "/environments/" + encode(environment)
+                        + "/import_puppetclasses"), headers, body))
                 .toList();
     }
 
