@@ -391,6 +391,7 @@ Momentum is up. Everything lives in $STATE.
   through nginx        curl http://127.0.0.1:$NGINX_PORT/code/production
   status               deploy/quickstart.sh status
   one more master      deploy/quickstart.sh add-master cm$((compile_masters + 1))
+  web console          http://127.0.0.1:$WEBHOOK_PORT/console/  (log in with the token in $STATE/api-token)
   stop                 deploy/quickstart.sh down
 DONE
 }
