@@ -74,8 +74,9 @@ public class Momentum implements Runnable {
 
     private Map<String, String> environment = Map.of();
     private boolean terminal;
-    private Clock clock = Clock.systemUTC();
-    private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private final Clock clock = Clock.systemUTC();
+    // Made on first use: --help and usage errors never need Jackson.
+    private ObjectMapper mapper;
     private MomentumApi api;
 
     public static void main(String[] args) {
@@ -123,7 +124,7 @@ public class Momentum implements Runnable {
 
     public MomentumApi api() {
         if (api == null) {
-            api = new MomentumApi(settings(), json);
+            api = new MomentumApi(settings(), mapper());
         }
         return api;
     }
@@ -141,13 +142,16 @@ public class Momentum implements Runnable {
     }
 
     public ObjectMapper mapper() {
-        return json;
+        if (mapper == null) {
+            mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        }
+        return mapper;
     }
 
     /** Prints a JSON answer as it came, indented. */
     public void printJson(PrintWriter out, JsonNode node) {
         try {
-            out.println(json.writeValueAsString(node));
+            out.println(mapper().writeValueAsString(node));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new CliException(ExitCode.SERVER_ERROR, "cannot print the answer: " + e.getOriginalMessage());
         }

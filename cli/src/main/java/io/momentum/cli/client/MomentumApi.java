@@ -7,14 +7,13 @@ import io.momentum.cli.ExitCode;
 import io.momentum.cli.config.Settings;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,13 +22,17 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * webhook-service's {@code /api/v1} over the JDK's HttpClient, answers as JSON trees. Every failure becomes a
- * {@link CliException} with the exit code of its kind and the server's own {@code {"error": ...}} text.
+ * webhook-service's {@code /api/v1}, answers as JSON trees. Every failure becomes a {@link CliException} with the
+ * exit code of its kind and the server's own {@code {"error": ...}} text. {@link HttpURLConnection} rather than
+ * {@code java.net.http.HttpClient}: the latter builds the JVM's default TLS context (hundreds of classes, the whole
+ * cacerts store) even for an http:// server, a third of a short command's start-up.
  */
 public final class MomentumApi {
 
@@ -37,15 +40,12 @@ public final class MomentumApi {
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     private final Settings settings;
-    private final HttpClient http;
     private final ObjectMapper json;
+    private SSLSocketFactory tls;
 
     public MomentumApi(Settings settings, ObjectMapper json) {
         this.settings = settings;
         this.json = json;
-        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT);
-        settings.caFile().ifPresent(ca -> builder.sslContext(trusting(ca)));
-        this.http = builder.build();
     }
 
     public JsonNode get(String path) {
@@ -75,33 +75,44 @@ public final class MomentumApi {
                     + " put token-file = FILE in ~/.config/momentum/config");
         }
         URI uri = URI.create(settings.server() + path);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT)
-                .header("Authorization", "Bearer " + settings.token())
-                .header("Accept", "application/json");
-        if (body != null) {
-            request.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
-        } else {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        HttpResponse<String> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (HttpConnectTimeoutException e) {
-            throw unreachable("no connection within " + CONNECT_TIMEOUT.toSeconds() + " s");
-        } catch (HttpTimeoutException e) {
-            throw unreachable("no answer within " + REQUEST_TIMEOUT.toSeconds() + " s");
+            HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+            if (connection instanceof HttpsURLConnection https && settings.caFile().isPresent()) {
+                if (tls == null) {
+                    tls = trusting(settings.caFile().get()).getSocketFactory();
+                }
+                https.setSSLSocketFactory(tls);
+            }
+            connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+            connection.setReadTimeout((int) REQUEST_TIMEOUT.toMillis());
+            connection.setRequestMethod(method);
+            connection.setRequestProperty("Authorization", "Bearer " + settings.token());
+            connection.setRequestProperty("Accept", "application/json");
+            if (body != null) {
+                byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+                connection.setDoOutput(true);
+                connection.setRequestProperty("Content-Type", "application/json");
+                connection.setFixedLengthStreamingMode(bytes.length);
+                try (OutputStream out = connection.getOutputStream()) {
+                    out.write(bytes);
+                }
+            }
+            int status = connection.getResponseCode();
+            InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+            String answer = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return answer(method, path, status, answer);
+        } catch (SocketTimeoutException e) {
+            throw unreachable("no answer within " + (e.getMessage() != null && e.getMessage().contains("connect")
+                    ? CONNECT_TIMEOUT.toSeconds() : REQUEST_TIMEOUT.toSeconds()) + " s");
         } catch (ConnectException e) {
             throw unreachable("connection refused");
+        } catch (UnknownHostException e) {
+            throw unreachable("unknown host " + e.getMessage());
         } catch (SSLException e) {
             throw unreachable("TLS failed (" + e.getMessage() + "); give the server's CA with --ca-file");
         } catch (IOException e) {
             throw unreachable(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException(ExitCode.UNREACHABLE, "interrupted");
         }
-        return answer(method, path, response.statusCode(), response.body());
     }
 
     /** The JSON of a 2xx answer, else the exception of the status's kind. */
