@@ -19,6 +19,8 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -101,6 +103,7 @@ public class Momentum implements Runnable {
     CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine commandLine = new CommandLine(this);
         commandLine.setOut(out).setErr(err).setCaseInsensitiveEnumValuesAllowed(true)
+                .setParameterExceptionHandler(this::usageError)
                 .setExecutionExceptionHandler((e, cl, parsed) -> {
                     if (e instanceof CliException failure) {
                         cl.getErr().println("momentum: error: " + failure.getMessage());
@@ -110,6 +113,45 @@ public class Momentum implements Runnable {
                     throw e;
                 });
         return commandLine;
+    }
+
+    /**
+     * picocli's message names the arguments it could not place, and a token given with a misspelt option would be
+     * one of them: tokens are blanked out before anything is printed.
+     */
+    private int usageError(CommandLine.ParameterException e, String[] args) {
+        String message = e.getMessage();
+        for (String secret : secrets(args)) {
+            message = message.replace(secret, "(hidden)");
+        }
+        PrintWriter err = e.getCommandLine().getErr();
+        err.println("momentum: " + message);
+        if (!(e instanceof CommandLine.UnmatchedArgumentException unmatched) || !unmatched.isUnknownOption()
+                || secrets(args).stream().noneMatch(s -> unmatched.getUnmatched().contains(s))) {
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        }
+        err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
+        err.flush();
+        return ExitCode.USAGE;
+    }
+
+    /** The values of --token and MOMENTUM_TOKEN, and any argument that follows something like --token. */
+    private List<String> secrets(String[] args) {
+        List<String> secrets = new ArrayList<>();
+        if (environment.get(SettingsResolver.ENV_TOKEN) != null && !environment.get(SettingsResolver.ENV_TOKEN)
+                .isBlank()) {
+            secrets.add(environment.get(SettingsResolver.ENV_TOKEN).trim());
+        }
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.startsWith("--tok") && !arg.startsWith("--token-file") && arg.contains("=")) {
+                secrets.add(arg.substring(arg.indexOf('=') + 1));
+            } else if (arg.startsWith("--tok") && !arg.startsWith("--token-file") && i + 1 < args.length) {
+                secrets.add(args[i + 1]);
+            }
+        }
+        secrets.removeIf(String::isEmpty);
+        return secrets;
     }
 
     @Override

@@ -98,6 +98,16 @@ class MomentumTest {
     }
 
     @Test
+    void aTokenGivenWithAMisspeltOptionIsNotEchoedInTheUsageError() {
+        assertThat(run("status", "--tokn", TOKEN)).isEqualTo(ExitCode.USAGE);
+        assertThat(run("status", "--tokn=" + TOKEN)).isEqualTo(ExitCode.USAGE);
+        assertThat(run("status", "production", TOKEN)).isEqualTo(ExitCode.USAGE);
+
+        assertThat(err.toString()).contains("Unknown option").contains("(hidden)").doesNotContain(TOKEN)
+                .contains("Try 'momentum status --help'");
+    }
+
+    @Test
     void bashCompletionCompletesCommandsAndOptions() {
         assertThat(run("completion", "bash")).isZero();
         assertThat(out.toString()).contains("complete -F").contains("deploy").contains("rollback")

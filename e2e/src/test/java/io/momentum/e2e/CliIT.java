@@ -157,8 +157,9 @@ class CliIT {
         assertThat(deploy.exit()).as(deploy.toString()).isEqualTo(1);
         assertThat(deploy.out()).contains("development    -          planning failed, every master keeps what it"
                 + " serves: ").contains("FAILED development");
-        assertJson(momentum("deploy", "development", "--wait", "--timeout", "90s", "-o", "json"),
-                "\"succeeded\" : false");
+        Run json = momentum("deploy", "development", "--wait", "--timeout", "90s", "-o", "json");
+        assertThat(json.exit()).as(json.toString()).isEqualTo(1);
+        assertThat(json.out()).startsWith("{").contains("\"succeeded\" : false").contains("Puppetfile line");
     }
 
     // ---- helpers
