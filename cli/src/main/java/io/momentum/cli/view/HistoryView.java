@@ -58,8 +58,9 @@ public final class HistoryView {
         JsonNode request = deploy.get("request");
         if (request == null || request.isNull()) {
             JsonNode plan = list(deploy, "plans").stream().findFirst().orElse(null);
-            return flag(plan, "pinned") ? "rollback to plan " + shortId(text(plan, "digest"), 12) + " (commit "
-                    + shortId(text(plan, "commit"), 8) + ")" : "plan " + shortId(text(plan, "digest"), 12);
+            // No request: a rollback's plan, or one the planner made by itself (catch-up after its replay).
+            return (flag(plan, "pinned") ? "rollback to plan " : "planned ") + shortId(text(plan, "digest"), 12)
+                    + " (branch " + text(plan, "branch") + " @ " + shortId(text(plan, "commit"), 8) + ")";
         }
         String provider = text(request, "provider");
         String pusher = text(request, "pusher");

@@ -107,7 +107,7 @@ class ViewsTest {
                 + "'plans':[],'results':[{'masterId':'mom','environment':'production','status':'SUCCEEDED',"
                 + "'durationMs':1500,'commit':'" + "c".repeat(40) + "','planDigest':'" + DESIRED + "'}]},"
                 + "{'requestId':'9abcdef0-0000-0000-0000-000000000000','request':null,'outcome':'COMPLETE',"
-                + "'plans':[{'pinned':true,'digest':'" + OLD + "','commit':'" + "b".repeat(40)
+                + "'plans':[{'pinned':true,'digest':'" + OLD + "','branch':'production','commit':'" + "b".repeat(40)
                 + "','plannedAt':'2026-12-02T05:00:00Z'}],'results':[]}]}"), NOW);
 
         assertThat(text.lines()).containsExactly(
@@ -115,6 +115,6 @@ class ViewsTest {
                 "  MASTER  STATUS     DURATION  COMMIT    PLAN          ERROR",
                 "  mom     SUCCEEDED  1.5 s     cccccccc  dddddddddddd",
                 "  cm1     PENDING    -         -         -",
-                "2h ago  9abcdef0  rollback to plan 000000000000 (commit bbbbbbbb)  COMPLETE");
+                "2h ago  9abcdef0  rollback to plan 000000000000 (branch production @ bbbbbbbb)  COMPLETE");
     }
 }
