@@ -393,6 +393,7 @@ Momentum is up. Everything lives in $STATE.
   status               deploy/quickstart.sh status
   command line         MOMENTUM_SERVER=http://127.0.0.1:$WEBHOOK_PORT MOMENTUM_TOKEN_FILE=$STATE/api-token deploy/bin/momentum status
   one more master      deploy/quickstart.sh add-master cm$((compile_masters + 1))
+  web console          http://127.0.0.1:$WEBHOOK_PORT/console/  (log in with the token in $STATE/api-token)
   stop                 deploy/quickstart.sh down
 DONE
 }
