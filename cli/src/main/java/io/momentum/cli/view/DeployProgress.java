@@ -76,6 +76,11 @@ public final class DeployProgress {
                         .map(l -> l.masterId() + " " + l.environment()).toList();
                 summary.add("TIMED OUT waiting for " + (waiting.isEmpty() ? "the server" : String.join(", ",
                         waiting)));
+                if (lines.stream().anyMatch(l -> l.environment().equals("all") && l.state() == State.QUEUED)) {
+                    // The planner publishes a full sync's plans only for environments whose plan changes.
+                    summary.add("nothing was planned for the full sync: no environment changed, or the planner is"
+                            + " down; `momentum status` shows what every master serves");
+                }
             }
             for (Line line : lines) {
                 if (line.state().settled() && !line.state().success) {

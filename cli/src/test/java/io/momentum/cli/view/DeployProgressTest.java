@@ -79,6 +79,17 @@ class DeployProgressTest {
     }
 
     @Test
+    void aFullSyncThatPlannedNothingSaysSoWhenItTimesOut() {
+        DeployProgress.Snapshot snapshot = DeployProgress.of(List.of(report("{'requestId':'r1','complete':false,"
+                + "'outcome':'PENDING','request':{'kind':'FULL_SYNC'},'plans':[],'results':[]}")), List.of("all"),
+                MASTERS);
+
+        assertThat(snapshot.lines()).extracting(DeployProgress.Line::text)
+                .containsExactly(line("all", "mom", "queued"), line("all", "cm1", "queued"));
+        assertThat(snapshot.summary(true)).element(1).asString().startsWith("nothing was planned for the full sync");
+    }
+
+    @Test
     void aPlanThatFailedIsOneLineForTheEnvironment() {
         DeployProgress.Snapshot snapshot = DeployProgress.of(List.of(report("{'requestId':'r1','complete':true,"
                 + "'outcome':'FAILED','error':'Puppetfile line 3','plans':[{'environment':'production',"
