@@ -61,7 +61,8 @@ async function api(path, options = {}) {
     headers: { Authorization: 'Bearer ' + sessionStorage.getItem(TOKEN_KEY), ...(options.headers || {}) },
     cache: 'no-store',
   });
-  if (response.status === 401 || response.status === 403) throw new Unauthorized('the token was refused');
+  // 403 is a valid token without the right (a read-only one deploying): said, not a reason to log out.
+  if (response.status === 401) throw new Unauthorized('the token was refused');
   const body = await response.json().catch(() => ({}));
   if (!response.ok && response.status !== 202) throw new Error(body.error || 'HTTP ' + response.status);
   return body;
@@ -117,7 +118,7 @@ class EventStream {
         headers: { Authorization: 'Bearer ' + sessionStorage.getItem(TOKEN_KEY), Accept: 'text/event-stream' },
         signal: this.controller.signal, cache: 'no-store',
       });
-      if (response.status === 401 || response.status === 403) { logout('The token was refused; log in again.'); return; }
+      if (response.status === 401) { logout('The token was refused; log in again.'); return; }
       if (!response.ok) throw new Error('HTTP ' + response.status);
       await this.read(response.body.getReader());
       throw new Error('the stream ended');
