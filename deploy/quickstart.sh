@@ -52,6 +52,7 @@ build_if_needed() {
     [ -f "$(app_jar "$m")" ] || missing=1
   done
   [ -f "$ROOT/local-kafka/target/momentum-local-kafka-0.1.0-SNAPSHOT.jar" ] || missing=1
+  [ -f "$ROOT/cli/target/momentum-cli.jar" ] || missing=1
   if notify_enabled && [ ! -f "$(app_jar notifier)" ]; then missing=1; fi
   if [ "$missing" = 1 ]; then
     say "building (first run only): ./mvnw -B -q install -DskipTests"
@@ -427,7 +428,9 @@ Momentum is up. Everything lives in $STATE.
   control repository   git clone $STATE/git/control.git  (a push deploys it: the post-receive hook sends a signed webhook)
   through nginx        curl http://127.0.0.1:$NGINX_PORT/code/production
   status               deploy/quickstart.sh status
+  command line         MOMENTUM_SERVER=http://127.0.0.1:$WEBHOOK_PORT MOMENTUM_TOKEN_FILE=$STATE/api-token deploy/bin/momentum status
   one more master      deploy/quickstart.sh add-master cm$((compile_masters + 1))
+  web console          http://127.0.0.1:$WEBHOOK_PORT/console/  (log in with the token in $STATE/api-token)
   stop                 deploy/quickstart.sh down
 DONE
   if notify_enabled; then

@@ -20,20 +20,36 @@ final class LocalFleet {
     static final int PORT_OFFSET = 1000;
     static final String NGINX = "http://127.0.0.1:" + (18140 + PORT_OFFSET);
     static final String LB_API = "http://127.0.0.1:" + (8090 + PORT_OFFSET);
-    static final String WEBHOOK_API = "http://127.0.0.1:" + (8088 + PORT_OFFSET);
     private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
 
     final Path root;
     final Path state;
+    final int portOffset;
 
     LocalFleet(Path root, Path state) {
+        this(root, state, PORT_OFFSET);
+    }
+
+    /** A fleet of its own: another state directory and port offset than FleetIT's. */
+    LocalFleet(Path root, Path state, int portOffset) {
         this.root = root;
         this.state = state;
+        this.portOffset = portOffset;
     }
 
     static LocalFleet fromSystemProperties() {
+        return fromSystemProperties("momentum-local", PORT_OFFSET);
+    }
+
+    /** @param stateDir the fleet's directory under e2e/target */
+    static LocalFleet fromSystemProperties(String stateDir, int portOffset) {
         Path root = Path.of(System.getProperty("momentum.root", "..")).toAbsolutePath().normalize();
-        return new LocalFleet(root, root.resolve("e2e/target/momentum-local"));
+        return new LocalFleet(root, root.resolve("e2e/target").resolve(stateDir), portOffset);
+    }
+
+    /** The webhook-service of this fleet: the deploy API and the console. */
+    String webhookApi() {
+        return "http://127.0.0.1:" + (8088 + portOffset);
     }
 
     /** Runs {@code deploy/quickstart.sh args...}, failing with its output when it fails. */
@@ -64,7 +80,7 @@ final class LocalFleet {
             ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             builder.environment().put("MOMENTUM_LOCAL_DIR", state.toString());
-            builder.environment().put("MOMENTUM_PORT_OFFSET", Integer.toString(PORT_OFFSET));
+            builder.environment().put("MOMENTUM_PORT_OFFSET", Integer.toString(portOffset));
             builder.environment().putAll(settings);
             Process process = builder.start();
             if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
@@ -110,7 +126,7 @@ final class LocalFleet {
 
     /** Calls the webhook-service API with the quickstart's token: the status and body. */
     Response api(String method, String path, String json) {
-        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(URI.create(WEBHOOK_API + path))
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(URI.create(webhookApi() + path))
                 .header("Authorization", "Bearer " + readState("api-token").trim())
                 .timeout(Duration.ofSeconds(30));
         request = json == null ? request.method(method, java.net.http.HttpRequest.BodyPublishers.noBody())

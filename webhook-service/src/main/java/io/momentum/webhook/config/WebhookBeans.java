@@ -6,6 +6,8 @@ import io.momentum.webhook.domain.ControlSources;
 import io.momentum.webhook.domain.DeliveryDeduplicator;
 import io.momentum.webhook.domain.DeployPublisher;
 import io.momentum.webhook.domain.DeployState;
+import io.momentum.webhook.domain.LoadBalancerChanges;
+import io.momentum.webhook.domain.MasterStatuses;
 import io.momentum.webhook.domain.ModuleNames;
 import io.momentum.webhook.domain.WebhookSecrets;
 import io.momentum.webhook.provider.PayloadParser;
@@ -42,6 +44,18 @@ public class WebhookBeans {
     @Singleton
     DeployState deployState() {
         return new DeployState();
+    }
+
+    @Produces
+    @Singleton
+    MasterStatuses masterStatuses() {
+        return new MasterStatuses();
+    }
+
+    @Produces
+    @Singleton
+    LoadBalancerChanges loadBalancerChanges() {
+        return new LoadBalancerChanges();
     }
 
     @Produces

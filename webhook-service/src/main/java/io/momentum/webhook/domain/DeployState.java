@@ -14,8 +14,10 @@ import io.momentum.shared.event.Rollout;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -269,6 +271,36 @@ public final class DeployState {
         return Optional.of(new RequestView(requestId, request, planned.stream().map(PlanView::of).toList(),
                 results.values().stream().map(MasterResult::of).toList(), pending, complete, outcome,
                 errors.isEmpty() ? null : String.join("; ", errors), rolloutViews));
+    }
+
+    /**
+     * The newest requests first (by when they were requested, a rollback's by when its plan was made), at most
+     * {@code limit}; with an environment, only those that asked for it, planned it or got a result for it (a full
+     * sync counts for every environment it reached).
+     */
+    public synchronized List<RequestView> recent(Optional<String> environment, int limit) {
+        Set<UUID> ids = new LinkedHashSet<>(requests.keySet());
+        ids.addAll(plansByRequest.keySet());
+        return ids.stream().filter(id -> environment.map(e -> concerns(id, e)).orElse(true))
+                .sorted(Comparator.comparing(this::requestedAt, Comparator.nullsLast(Comparator.reverseOrder())))
+                .limit(limit).map(this::request).flatMap(Optional::stream).toList();
+    }
+
+    private boolean concerns(UUID requestId, String environment) {
+        DeployRequest request = requests.get(requestId);
+        return request != null && environment.equals(request.environment())
+                || plansByRequest.getOrDefault(requestId, Map.of()).containsKey(environment)
+                || resultsByRequest.getOrDefault(requestId, Map.of()).values().stream()
+                        .anyMatch(r -> r.environment().equals(environment));
+    }
+
+    private Instant requestedAt(UUID requestId) {
+        DeployRequest request = requests.get(requestId);
+        if (request != null) {
+            return request.requestedAt();
+        }
+        return plansByRequest.getOrDefault(requestId, Map.of()).values().stream().map(DeployPlan::plannedAt)
+                .filter(Objects::nonNull).min(Comparator.naturalOrder()).orElse(null);
     }
 
     /**

@@ -7,10 +7,15 @@ import io.momentum.shared.event.Activation;
 import io.momentum.shared.event.DeployPlan;
 import io.momentum.shared.event.DeployRequest;
 import io.momentum.shared.event.DeployResult;
+import io.momentum.shared.event.Event;
+import io.momentum.shared.event.LbConfigApplied;
 import io.momentum.shared.event.MasterAnnouncement;
+import io.momentum.shared.event.MasterStatus;
 import io.momentum.shared.event.Topics;
 import io.momentum.webhook.domain.DeliveryDeduplicator;
 import io.momentum.webhook.domain.DeployState;
+import io.momentum.webhook.domain.LoadBalancerChanges;
+import io.momentum.webhook.domain.MasterStatuses;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -21,15 +26,17 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * Rebuilds {@link DeployState} and the delivery deduplicator from {@code momentum.deploy-requests},
  * {@code momentum.deploy-plans}, {@code momentum.rollouts}, {@code momentum.deploy-results} and
- * {@code momentum.masters}, read from the beginning on every start by a replay reader (every instance needs every
- * record; readiness stays DOWN until it caught up). Superseded plans are kept on the compacted plans topic for a
+ * {@code momentum.masters}, and the operators' views ({@link MasterStatuses}, {@link LoadBalancerChanges}) from
+ * {@code momentum.master-status} and {@code momentum.lb-changes}, read from the beginning on every start by a
+ * replay reader (every instance needs every record; readiness stays DOWN until it caught up). Once caught up, each
+ * record is also handed to {@link LiveEvents}. Superseded plans are kept on the compacted plans topic for a
  * while, so the replay also rebuilds the plans a rollback can choose from.
  */
 @ApplicationScoped
 public class StateReplayer {
 
     private static final List<String> TOPICS = List.of(Topics.DEPLOY_REQUESTS, Topics.DEPLOY_PLANS,
-            Topics.ROLLOUTS, Topics.DEPLOY_RESULTS, Topics.MASTERS);
+            Topics.ROLLOUTS, Topics.DEPLOY_RESULTS, Topics.MASTERS, Topics.MASTER_STATUS, Topics.LB_CHANGES);
 
     @Inject
     ReplayReaders readers;
@@ -42,6 +49,15 @@ public class StateReplayer {
 
     @Inject
     DeliveryDeduplicator deduplicator;
+
+    @Inject
+    MasterStatuses statuses;
+
+    @Inject
+    LoadBalancerChanges loadBalancers;
+
+    @Inject
+    LiveEvents live;
 
     private volatile CompactedTopicReader reader;
 
@@ -57,36 +73,61 @@ public class StateReplayer {
     }
 
     void apply(ConsumerRecord<String, byte[]> record) {
-        switch (record.topic()) {
-            case Topics.DEPLOY_REQUESTS -> {
-                if (record.value() != null) {
-                    DeployRequest request = decoder.decode(record.value(), DeployRequest.class);
-                    state.onRequest(request);
-                    if (request.deliveryId() != null) {
-                        deduplicator.remember(DeliveryDeduplicator.deliveryKey(request.provider(),
-                                request.deliveryId()), request.requestId(), request.requestedAt());
-                    }
+        if (record.value() == null) {
+            // Tombstones: of a decommissioned master (its announcement and status); nothing else is deleted.
+            switch (record.topic()) {
+                case Topics.MASTERS -> state.onMaster(record.key(), null);
+                case Topics.MASTER_STATUS -> statuses.onStatus(record.key(), null);
+                default -> {
                 }
+            }
+            return;
+        }
+        Event event = switch (record.topic()) {
+            case Topics.DEPLOY_REQUESTS -> {
+                DeployRequest request = decoder.decode(record.value(), DeployRequest.class);
+                state.onRequest(request);
+                if (request.deliveryId() != null) {
+                    deduplicator.remember(DeliveryDeduplicator.deliveryKey(request.provider(),
+                            request.deliveryId()), request.requestId(), request.requestedAt());
+                }
+                yield request;
             }
             case Topics.DEPLOY_PLANS -> {
-                if (record.value() != null) {
-                    state.onPlan(decoder.decode(record.value(), DeployPlan.class));
-                }
+                DeployPlan plan = decoder.decode(record.value(), DeployPlan.class);
+                state.onPlan(plan);
+                yield plan;
             }
             case Topics.ROLLOUTS -> {
-                if (record.value() != null) {
-                    state.onActivation(decoder.decode(record.value(), Activation.class));
-                }
+                Activation activation = decoder.decode(record.value(), Activation.class);
+                state.onActivation(activation);
+                yield activation;
             }
             case Topics.DEPLOY_RESULTS -> {
-                if (record.value() != null) {
-                    state.onResult(decoder.decode(record.value(), DeployResult.class));
-                }
+                DeployResult result = decoder.decode(record.value(), DeployResult.class);
+                state.onResult(result);
+                yield result;
             }
-            case Topics.MASTERS -> state.onMaster(record.key(), record.value() == null ? null
-                    : decoder.decode(record.value(), MasterAnnouncement.class));
-            default -> {
+            case Topics.MASTERS -> {
+                MasterAnnouncement announcement = decoder.decode(record.value(), MasterAnnouncement.class);
+                state.onMaster(record.key(), announcement);
+                yield announcement;
             }
+            case Topics.MASTER_STATUS -> {
+                MasterStatus status = decoder.decode(record.value(), MasterStatus.class);
+                statuses.onStatus(record.key(), status);
+                yield status;
+            }
+            case Topics.LB_CHANGES -> {
+                LbConfigApplied change = decoder.decode(record.value(), LbConfigApplied.class);
+                loadBalancers.onChange(record.key(), change);
+                yield change;
+            }
+            default -> null;
+        };
+        // What stood on the topics before the service started is state, not news.
+        if (event != null && caughtUp()) {
+            live.publish(record.topic(), event);
         }
     }
 }

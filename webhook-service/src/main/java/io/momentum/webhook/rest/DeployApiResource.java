@@ -26,11 +26,13 @@ import jakarta.validation.Validator;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -118,6 +120,20 @@ public class DeployApiResource {
         return answerOnceStored(publisher.publish(requests), "deploy request", "manual deploy " + ids
                 + " requested: " + (Boolean.TRUE.equals(command.all()) ? "all environments" : command.environments()),
                 ids, command.waits(), timeout(command.timeout()));
+    }
+
+    @GET
+    @Path("deploys")
+    @Operation(summary = "Recent deploy requests, newest first, each as GET /api/v1/deploys/{requestId} shows it")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = RecentDeploys.class)))
+    @APIResponse(responseCode = "400", content = @Content(schema = @Schema(implementation = ErrorAnswer.class)))
+    public Response recentDeploys(@QueryParam("environment") String environment,
+            @QueryParam("limit") @DefaultValue("" + RecentDeploys.DEFAULT_LIMIT) int limit) {
+        if (limit < 1 || limit > RecentDeploys.MAX_LIMIT) {
+            return Responses.error(400, "limit must be between 1 and " + RecentDeploys.MAX_LIMIT);
+        }
+        return Responses.json(200, new RecentDeploys(state.recent(Optional.ofNullable(environment)
+                .filter(e -> !e.isBlank()), limit).stream().map(DeployReport.KnownRequest::of).toList()));
     }
 
     @GET

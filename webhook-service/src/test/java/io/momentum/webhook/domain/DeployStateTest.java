@@ -107,6 +107,30 @@ class DeployStateTest {
     }
 
     @Test
+    void recentDeploysAreNewestFirstAndFilteredByTheEnvironmentTheyReached() {
+        DeployRequest production = DeployRequest.environment("production", "production", "puppet", null, SHA,
+                Provider.GITHUB, NOW);
+        DeployRequest feature = DeployRequest.environment("feature_x", "feature/x", "puppet", null, SHA,
+                Provider.GITHUB, NOW.plusSeconds(1));
+        DeployRequest fullSync = DeployRequest.fullSync(Provider.MANUAL, NOW.plusSeconds(2));
+        DeployPlan rollback = plan(7).reactivated(UUID.randomUUID(), NOW.plusSeconds(3));
+        state.onRequest(feature);
+        state.onRequest(production);
+        state.onRequest(fullSync);
+        state.onPlan(rollback);
+        state.onResult(DeployResult.of(fullSync.requestId(), "cm1", "production", SHA, DeployStatus.SUCCEEDED, NOW,
+                NOW, ModuleCounts.NONE, null));
+
+        assertThat(state.recent(Optional.empty(), 10)).extracting(DeployState.RequestView::requestId)
+                .containsExactly(rollback.requestId(), fullSync.requestId(), feature.requestId(),
+                        production.requestId());
+        assertThat(state.recent(Optional.of("production"), 10)).extracting(DeployState.RequestView::requestId)
+                .containsExactly(rollback.requestId(), fullSync.requestId(), production.requestId());
+        assertThat(state.recent(Optional.of("production"), 2)).hasSize(2);
+        assertThat(state.recent(Optional.of("nowhere"), 10)).isEmpty();
+    }
+
+    @Test
     void historyKeepsTheLastTenDistinctPlansNewestFirst() {
         DeployPlan first = plan(1);
         state.onPlan(first);
