@@ -1,0 +1,29 @@
+package io.momentum.notifier.commitstatus.host;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+
+/** One POST with a JSON body. Its headers carry the token: {@link #toString()} leaves them out. */
+public record HostCall(URI uri, Map<String, String> headers, Map<String, Object> body) {
+
+    static String bearer(String token) {
+        return "Bearer " + token;
+    }
+
+    static String basic(String username, String password) {
+        return "Basic " + Base64.getEncoder()
+                .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Basic with a user name, Bearer without. */
+    static String bearerOrBasic(HostEndpoint endpoint) {
+        return endpoint.username() == null ? bearer(endpoint.token()) : basic(endpoint.username(), endpoint.token());
+    }
+
+    @Override
+    public String toString() {
+        return "POST " + uri;
+    }
+}
