@@ -30,3 +30,6 @@ create momentum.deploy-plans cleanup.policy=compact min.compaction.lag.ms="${PLA
   min.insync.replicas="$MIN_ISR"
 # History of load-balancer changes: kept 7 days.
 create momentum.lb-changes cleanup.policy=delete retention.ms=604800000 min.insync.replicas="$MIN_ISR"
+# What the notifier sent (one key per notification and sink): compacted, and deleted after 7 days.
+create momentum.notifications cleanup.policy=compact,delete retention.ms="${NOTIFICATIONS_RETENTION_MS:-604800000}" \
+  min.insync.replicas="$MIN_ISR"

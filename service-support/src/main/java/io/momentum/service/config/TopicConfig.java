@@ -32,4 +32,11 @@ public interface TopicConfig {
      */
     @WithDefault("P30D")
     Duration planHistory();
+
+    /**
+     * How long {@code momentum.notifications} keeps the notifier's records of what it sent (compacted and deleted by
+     * age); longer than the notifier's {@code momentum.notifier.replay-window}.
+     */
+    @WithDefault("P7D")
+    Duration notificationsRetention();
 }

@@ -28,7 +28,8 @@ public class TopicProvisioning {
             return;
         }
         TopicSettings settings = new TopicSettings(config.partitions(), config.replicationFactor(),
-                config.minInsyncReplicas(), config.lbChangesRetention(), config.planHistory());
+                config.minInsyncReplicas(), config.lbChangesRetention(), config.planHistory(),
+                config.notificationsRetention());
         try {
             new TopicProvisioner(kafka.admin(), settings).provision();
         } catch (RuntimeException e) {

@@ -67,7 +67,7 @@ class KafkaAclsTest {
 
     private static final Path DEPLOY = Path.of("..", "deploy").toAbsolutePath().normalize();
     private static final List<String> SERVICE_USERS = List.of("momentum-webhook", "momentum-planner",
-            "momentum-agent", "momentum-health", "momentum-lb");
+            "momentum-agent", "momentum-health", "momentum-lb", "momentum-notifier");
     private static final Duration WITHIN = Duration.ofSeconds(20);
 
     static Path dir;
@@ -112,7 +112,8 @@ class KafkaAclsTest {
             "momentum-agent, momentum.masters",
             "momentum-health, momentum.master-status",
             "momentum-health, momentum.rollouts",
-            "momentum-lb, momentum.lb-changes"})
+            "momentum-lb, momentum.lb-changes",
+            "momentum-notifier, momentum.notifications"})
     void eachServicePublishesWhereItMustWithAnIdempotentProducer(String user, String topic) throws Exception {
         // Write on the topic is all an idempotent producer needs: no IdempotentWrite on the cluster is granted.
         try (KafkaProducer<String, String> producer = producer(as(user))) {
@@ -132,7 +133,10 @@ class KafkaAclsTest {
             "momentum-planner, momentum.master-status",
             "momentum-health, momentum.deploy-requests",
             "momentum-lb, momentum.deploy-requests",
-            "momentum-lb, momentum.master-status"})
+            "momentum-lb, momentum.master-status",
+            "momentum-notifier, momentum.deploy-requests",
+            "momentum-notifier, momentum.master-status",
+            "momentum-agent, momentum.notifications"})
     void forbiddenWritesAreRefused(String user, String topic) {
         try (KafkaProducer<String, String> producer = producer(as(user))) {
             assertThatThrownBy(() -> producer.send(new ProducerRecord<>(topic, "key", "{}")).get(30, TimeUnit.SECONDS))
@@ -155,7 +159,14 @@ class KafkaAclsTest {
             "momentum-health, momentum.deploy-plans",
             "momentum-health, momentum.deploy-results",
             "momentum-health, momentum.master-status",
-            "momentum-lb, momentum.master-status"})
+            "momentum-lb, momentum.master-status",
+            "momentum-notifier, momentum.deploy-requests",
+            "momentum-notifier, momentum.deploy-plans",
+            "momentum-notifier, momentum.deploy-results",
+            "momentum-notifier, momentum.masters",
+            "momentum-notifier, momentum.master-status",
+            "momentum-notifier, momentum.lb-changes",
+            "momentum-notifier, momentum.notifications"})
     void eachServiceReplaysItsTopicsWithoutAGroup(String user, String topic) {
         try (KafkaConsumer<String, String> consumer = replayConsumer(user)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
@@ -172,7 +183,8 @@ class KafkaAclsTest {
             "momentum-agent, momentum.master-status",
             "momentum-health, momentum.deploy-requests",
             "momentum-lb, momentum.deploy-requests",
-            "momentum-lb, momentum.deploy-plans"})
+            "momentum-lb, momentum.deploy-plans",
+            "momentum-notifier, momentum.rollouts"})
     void forbiddenReadsAreRefused(String user, String topic) {
         try (KafkaConsumer<String, String> consumer = replayConsumer(user)) {
             consumer.assign(List.of(new TopicPartition(topic, 0)));
@@ -205,7 +217,7 @@ class KafkaAclsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"momentum-webhook", "momentum-planner", "momentum-agent", "momentum-health",
-            "momentum-lb"})
+            "momentum-lb", "momentum-notifier"})
     void everyServiceMayDescribeTheClusterForItsHealthCheck(String user) throws Exception {
         // quarkus.kafka.health.enabled: the check is describeCluster().nodes(), which needs no ACL.
         try (Admin admin = Admin.create(as(user))) {

@@ -57,7 +57,7 @@ class TopicProvisionerTest {
                 Duration.ofDays(7), Duration.ofDays(30)));
         assertThat(provisioner.provision()).containsExactlyInAnyOrder(Topics.DEPLOY_REQUESTS, Topics.DEPLOY_PLANS,
                 Topics.ROLLOUTS, Topics.DEPLOY_RESULTS,
-                Topics.MASTER_STATUS, Topics.LB_CHANGES);
+                Topics.MASTER_STATUS, Topics.LB_CHANGES, Topics.NOTIFICATIONS);
         assertThat(provisioner.provision()).isEmpty();
 
         try (Admin client = Admin.create(admin)) {
@@ -79,6 +79,7 @@ class TopicProvisionerTest {
             assertThat(policy(configs, Topics.LB_CHANGES)).isEqualTo("delete");
             assertThat(configs.get(new ConfigResource(ConfigResource.Type.TOPIC, Topics.LB_CHANGES))
                     .get(TopicConfig.RETENTION_MS_CONFIG).value()).isEqualTo(String.valueOf(Duration.ofDays(7).toMillis()));
+            assertThat(policy(configs, Topics.NOTIFICATIONS)).isEqualTo("compact,delete");
         }
     }
 

@@ -12,13 +12,15 @@ public final class Topics {
     public static final String MASTERS = "momentum.masters";
     public static final String MASTER_STATUS = "momentum.master-status";
     public static final String LB_CHANGES = "momentum.lb-changes";
+    /** What the notifier sent, so that a restarted notifier sends nothing twice. */
+    public static final String NOTIFICATIONS = "momentum.notifications";
 
     /** Topics whose latest value per key is state: compacted, replayable from the start. */
     public static final List<String> COMPACTED = List.of(DEPLOY_REQUESTS, DEPLOY_PLANS, ROLLOUTS, DEPLOY_RESULTS,
-            MASTERS, MASTER_STATUS);
+            MASTERS, MASTER_STATUS, NOTIFICATIONS);
 
     public static final List<String> ALL = List.of(DEPLOY_REQUESTS, DEPLOY_PLANS, ROLLOUTS, DEPLOY_RESULTS,
-            MASTERS, MASTER_STATUS, LB_CHANGES);
+            MASTERS, MASTER_STATUS, LB_CHANGES, NOTIFICATIONS);
 
     private Topics() {
     }
