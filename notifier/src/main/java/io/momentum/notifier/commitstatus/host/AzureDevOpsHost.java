@@ -34,7 +34,7 @@ public class AzureDevOpsHost implements CommitStatusHost {
             // A superseded deploy says nothing about this commit: a status policy should not block on it.
             case CANCELED -> "notApplicable";
         };
-        String[] path = endpoint.repositoryPath().split("/", 3);
+        String[] path = HostCall.encodePath(endpoint.repositoryPath()).split("/", 3);
         String name = update.context().equals(CommitStatusBook.CONTEXT) ? "deploy"
                 : update.context().substring(CommitStatusBook.CONTEXT.length() + 1);
         String username = endpoint.username() == null ? "" : endpoint.username();

@@ -32,8 +32,8 @@ public class BitbucketCloudHost implements CommitStatusHost {
             case CANCELED -> "STOPPED";
         };
         return new HostCall(
-                URI.create(endpoint.apiUrl() + "/2.0/repositories/" + endpoint.repositoryPath() + "/commit/"
-                        + update.commit() + "/statuses/build"),
+                URI.create(endpoint.apiUrl() + "/2.0/repositories/" + HostCall.encodePath(endpoint.repositoryPath())
+                        + "/commit/" + update.commit() + "/statuses/build"),
                 Map.of("Authorization", HostCall.bearerOrBasic(endpoint)),
                 Map.of("key", update.context(), "state", state, "name", update.context(), "url", targetUrl,
                         "description", update.description()));

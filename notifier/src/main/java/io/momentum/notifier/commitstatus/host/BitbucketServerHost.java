@@ -30,7 +30,7 @@ public class BitbucketServerHost implements CommitStatusHost {
             case FAILURE -> "FAILED";
             case CANCELED -> "CANCELLED";
         };
-        String[] projectAndRepo = endpoint.repositoryPath().split("/", 2);
+        String[] projectAndRepo = HostCall.encodePath(endpoint.repositoryPath()).split("/", 2);
         return new HostCall(
                 URI.create(endpoint.apiUrl() + "/rest/api/latest/projects/" + projectAndRepo[0] + "/repos/"
                         + projectAndRepo[1] + "/commits/" + update.commit() + "/builds"),

@@ -33,7 +33,8 @@ public class GitHubHost implements CommitStatusHost {
             case CANCELED -> "error";
         };
         return new HostCall(
-                URI.create(endpoint.apiUrl() + "/repos/" + endpoint.repositoryPath() + "/statuses/" + update.commit()),
+                URI.create(endpoint.apiUrl() + "/repos/" + HostCall.encodePath(endpoint.repositoryPath()) + "/statuses/"
+                        + update.commit()),
                 Map.of("Authorization", HostCall.bearer(endpoint.token()),
                         "Accept", "application/vnd.github+json",
                         "X-GitHub-Api-Version", API_VERSION),

@@ -30,8 +30,8 @@ public class GiteaHost implements CommitStatusHost {
             case CANCELED -> "warning";
         };
         return new HostCall(
-                URI.create(endpoint.apiUrl() + "/api/v1/repos/" + endpoint.repositoryPath() + "/statuses/"
-                        + update.commit()),
+                URI.create(endpoint.apiUrl() + "/api/v1/repos/" + HostCall.encodePath(endpoint.repositoryPath())
+                        + "/statuses/" + update.commit()),
                 Map.of("Authorization", "token " + endpoint.token()),
                 Map.of("state", state, "target_url", targetUrl, "description", update.description(),
                         "context", update.context()));
