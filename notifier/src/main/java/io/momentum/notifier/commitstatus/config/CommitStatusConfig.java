@@ -39,10 +39,6 @@ public interface CommitStatusConfig {
      */
     Optional<String> targetUrl();
 
-    /** The consumer group whose committed offsets say which statuses were already posted. */
-    @WithDefault("momentum-commit-status")
-    String consumerGroup();
-
     Retry retry();
 
     /** How long one call to a git host may take. */
