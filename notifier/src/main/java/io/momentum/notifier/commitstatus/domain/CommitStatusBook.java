@@ -154,7 +154,12 @@ public final class CommitStatusBook {
             }
             outcomes.put(result.masterId(), outcome);
             if (mode == StatusMode.PER_MASTER) {
-                return emit(masterContext(result.masterId()), outcome.state(), outcome.text());
+                String context = masterContext(result.masterId());
+                // A master already shown pending stays as it is until its final result.
+                if (!outcome.state().isFinal() && returned.containsKey(context)) {
+                    return List.of();
+                }
+                return emit(context, outcome.state(), outcome.text());
             }
             return complete() ? aggregate() : List.of();
         }

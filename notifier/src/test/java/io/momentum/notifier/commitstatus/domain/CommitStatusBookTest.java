@@ -60,8 +60,9 @@ class CommitStatusBookTest {
         CommitStatusBook book = book(StatusMode.PER_MASTER, "cm1");
         book.request(request);
 
-        assertThat(summary(book.result(result("cm1", DeployStatus.STAGED, null))))
-                .containsExactly("momentum/cm1 PENDING production: staged, waiting for the rollout to switch");
+        assertThat(book.result(result("cm1", DeployStatus.STAGED, null))).as("already pending").isEmpty();
+        assertThat(summary(book.result(result("cm2", DeployStatus.STAGED, null))))
+                .containsExactly("momentum/cm2 PENDING production: staged, waiting for the rollout to switch");
         assertThat(book.result(result("cm1", DeployStatus.SUCCEEDED, null))).extracting(StatusUpdate::state)
                 .containsExactly(CommitState.SUCCESS);
         assertThat(book.result(result("cm1", DeployStatus.STAGED, null))).isEmpty();
