@@ -1,0 +1,8 @@
+package io.momentum.notifier.domain;
+
+import io.momentum.shared.event.DeployStatus;
+
+/** What one master reported for one environment of a request. */
+public record MasterOutcome(String masterId, String environment, DeployStatus status, String commit,
+        long durationMs, String error) {
+}
