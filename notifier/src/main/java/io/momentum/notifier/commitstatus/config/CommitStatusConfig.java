@@ -3,9 +3,7 @@ package io.momentum.notifier.commitstatus.config;
 import io.momentum.notifier.commitstatus.domain.StatusMode;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.smallrye.config.WithName;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -38,12 +36,6 @@ public interface CommitStatusConfig {
      * is configured (Bitbucket refuses a status without one).
      */
     Optional<String> targetUrl();
-
-    Retry retry();
-
-    /** How long one call to a git host may take. */
-    @WithDefault("10s")
-    Duration timeout();
 
     default StatusMode statusMode() {
         return switch (mode().trim().toLowerCase(Locale.ROOT)) {
@@ -84,20 +76,5 @@ public interface CommitStatusConfig {
         Optional<Path> tokenFile();
 
         Optional<String> username();
-    }
-
-    interface Retry {
-
-        /** Calls in all, the first included, before a status is given up (5xx, 429, timeouts, connection errors). */
-        @WithDefault("5")
-        int attempts();
-
-        @WithName("initial-backoff")
-        @WithDefault("1s")
-        Duration initialBackoff();
-
-        @WithName("max-backoff")
-        @WithDefault("30s")
-        Duration maxBackoff();
     }
 }

@@ -3,6 +3,7 @@ package io.momentum.notifier.commitstatus.host;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.momentum.notifier.commitstatus.domain.SentLedger;
 import io.momentum.notifier.commitstatus.domain.StatusUpdate;
 import io.momentum.notifier.commitstatus.host.HostTargets.CannotPostException;
 import io.momentum.shared.event.NotificationSent.Outcome;
@@ -21,8 +22,9 @@ import org.jboss.logging.Logger;
  * Posts statuses asynchronously: nothing waits for a git host. A 5xx, a 429, a timeout or a connection error is
  * retried with exponential backoff; a 4xx, or a status that cannot be posted as configured, is given up at once.
  * Later statuses of the same context on the same commit wait for earlier ones, so a slow pending can never land
- * after the final status. Counts {@code momentum.commit-status.sent}, {@code .retried} and {@code .dropped} (tag
- * {@code provider}). Logs never carry a token: calls print as their method and URL only.
+ * after the final status. Counted like the notifier's sinks, with the sink tag {@code commit-status/<provider>}:
+ * {@code momentum.notifications.sent}, {@code .retried} and {@code .dropped} (reason {@code gave-up}). Logs never
+ * carry a token: calls print as their method and URL only.
  */
 public final class CommitStatusSender {
 
@@ -84,7 +86,7 @@ public final class CommitStatusSender {
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
                 .handle((response, error) -> {
                     if (error == null && response.statusCode() / 100 == 2) {
-                        meters.counter("momentum.commit-status.sent", "provider", update.provider().id()).increment();
+                        meters.counter("momentum.notifications.sent", "sink", sink(update)).increment();
                         LOG.debugf("%s %s on %s: %s", update.context(), update.state(), update.commit(),
                                 response.statusCode());
                         return CompletableFuture.completedFuture(new Delivery(Outcome.DELIVERED, attempt, null));
@@ -96,8 +98,7 @@ public final class CommitStatusSender {
                     if (!retryable || attempt >= retry.attempts()) {
                         return CompletableFuture.completedFuture(giveUp(update, attempt, problem));
                     }
-                    meters.counter("momentum.commit-status.retried", "provider", update.provider().id())
-                            .increment();
+                    meters.counter("momentum.notifications.retried", "sink", sink(update)).increment();
                     Duration backoff = backoff(attempt);
                     LOG.infof("%s status of %s (%s): %s; retrying in %s", update.provider().id(), update.commit(),
                             update.context(), problem, backoff);
@@ -109,10 +110,14 @@ public final class CommitStatusSender {
     }
 
     private Delivery giveUp(StatusUpdate update, int attempts, String problem) {
-        meters.counter("momentum.commit-status.dropped", "provider", update.provider().id()).increment();
+        meters.counter("momentum.notifications.dropped", "sink", sink(update), "reason", "gave-up").increment();
         LOG.warnf("giving up the %s status %s of %s (%s, %s) after %d call(s): %s", update.provider().id(),
                 update.state(), update.commit(), update.repositoryUrl(), update.context(), attempts, problem);
         return new Delivery(Outcome.GAVE_UP, attempts, problem);
+    }
+
+    private static String sink(StatusUpdate update) {
+        return SentLedger.SINK + "/" + update.provider().id();
     }
 
     private Duration backoff(int attempt) {

@@ -9,22 +9,20 @@ import io.momentum.notifier.commitstatus.host.CommitStatusHost;
 import io.momentum.notifier.commitstatus.host.CommitStatusSender;
 import io.momentum.notifier.commitstatus.host.CommitStatusSender.Delivery;
 import io.momentum.notifier.commitstatus.host.HostTargets;
+import io.momentum.notifier.config.NotifierConfig;
+import io.momentum.notifier.messaging.SentRecorder;
 import io.momentum.service.config.Strategies;
 import io.momentum.service.events.EventDecoder;
-import io.momentum.service.kafka.EventSerializer;
-import io.momentum.service.kafka.KafkaClientSettings;
 import io.momentum.service.replay.ReplayReaders;
 import io.momentum.shared.event.DeployPlan;
 import io.momentum.shared.event.DeployRequest;
 import io.momentum.shared.event.DeployResult;
-import io.momentum.shared.event.Event;
 import io.momentum.shared.event.MasterAnnouncement;
 import io.momentum.shared.event.MasterState;
 import io.momentum.shared.event.NotificationSent;
 import io.momentum.shared.event.PlanStatus;
 import io.momentum.shared.event.Provider;
 import io.momentum.shared.event.Topics;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -32,33 +30,27 @@ import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.net.http.HttpClient;
-import java.time.Duration;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
  * Follows the fleet's topics and posts commit statuses on the git hosts. It replays requests, plans, results,
  * announcements and its own records on {@code momentum.notifications} before posting anything; then it posts what
- * the records do not show as posted (for deploys requested within {@code catch-up} before the start), and from
- * there on every new status. Each posted or given-up status is recorded on {@code momentum.notifications}, so a
- * restart posts nothing twice. Off until a provider is configured.
+ * the records do not show as posted (for deploys requested within the notifier's
+ * {@code momentum.notifier.replay-window} before the start), and from there on every new status. Each posted or
+ * given-up status is recorded on {@code momentum.notifications} through the notifier's {@link SentRecorder}, so a
+ * restart posts nothing twice. Calls are retried as {@code momentum.notifier.delivery.*} says for the sinks. Off
+ * until a provider is configured.
  */
 @ApplicationScoped
 public class CommitStatusReporter {
 
     private static final Logger LOG = Logger.getLogger(CommitStatusReporter.class);
-    /** On start, deploys requested longer ago than this get no status they missed: they are history. */
-    static final Duration CATCH_UP = Duration.ofHours(1);
-
     @Inject
     CommitStatusConfig config;
 
@@ -73,19 +65,22 @@ public class CommitStatusReporter {
     EventDecoder decoder;
 
     @Inject
-    KafkaClientSettings kafka;
+    NotifierConfig notifier;
+
+    @Inject
+    SentRecorder recorder;
 
     @Inject
     MeterRegistry meters;
 
-    @ConfigProperty(name = "quarkus.application.name")
-    String application;
+    @Inject
+    Clock clock;
 
     private final SentLedger ledger = new SentLedger();
     private CommitStatusBook book;
     private HostTargets targets;
     private CommitStatusSender sender;
-    private KafkaProducer<String, Event> records;
+    private Instant startedAt;
     private volatile boolean caughtUp;
 
     void onStart(@Observes StartupEvent event) {
@@ -104,22 +99,14 @@ public class CommitStatusReporter {
         });
         targets = new HostTargets(hosts, config, targetUrl);
         book = new CommitStatusBook(config.statusMode());
-        HttpClient http = HttpClient.newBuilder().connectTimeout(config.timeout()).build();
-        sender = new CommitStatusSender(http, targets::call, new CommitStatusSender.Retry(config.retry().attempts(),
-                config.retry().initialBackoff(), config.retry().maxBackoff()), config.timeout(), meters);
-        records = new KafkaProducer<>(kafka.producer(Map.of(
-                ProducerConfig.CLIENT_ID_CONFIG, application + "-commit-status",
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)), new StringSerializer(), new EventSerializer());
+        NotifierConfig.Delivery delivery = notifier.delivery();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(delivery.timeout()).build();
+        sender = new CommitStatusSender(http, targets::call, new CommitStatusSender.Retry(delivery.maxAttempts(),
+                delivery.initialBackoff(), delivery.maxBackoff()), delivery.timeout(), meters);
+        startedAt = clock.instant();
         readers.open("commit-status", List.of(Topics.MASTERS, Topics.DEPLOY_REQUESTS, Topics.DEPLOY_PLANS,
                 Topics.DEPLOY_RESULTS, Topics.NOTIFICATIONS), this::apply, () -> { }, this::catchUp);
         LOG.infof("commit statuses on for %s, mode %s", hosts.keySet(), config.statusMode());
-    }
-
-    void onStop(@Observes ShutdownEvent event) {
-        if (records != null) {
-            records.close(Duration.ofSeconds(5));
-        }
     }
 
     /** On the reader's thread: every record of the followed topics. */
@@ -160,7 +147,7 @@ public class CommitStatusReporter {
 
     /** On the reader's thread, once the replay is done: what the records do not show as posted yet. */
     private void catchUp() {
-        List<StatusUpdate> missed = book.current(Instant.now().minus(CATCH_UP)).stream().filter(ledger::needed)
+        List<StatusUpdate> missed = book.current(startedAt.minus(notifier.replayWindow())).stream().filter(ledger::needed)
                 .toList();
         if (!missed.isEmpty()) {
             LOG.infof("posting %d commit status(es) not recorded as posted before the restart", missed.size());
@@ -178,13 +165,7 @@ public class CommitStatusReporter {
 
     private void record(StatusUpdate update, Delivery delivery) {
         ledger.recorded(update);
-        NotificationSent sent = new NotificationSent(SentLedger.SINK, SentLedger.notificationId(update),
-                delivery.outcome(), delivery.attempts(), delivery.error(), Instant.now());
-        records.send(new ProducerRecord<>(Topics.NOTIFICATIONS, sent.key(), sent), (metadata, error) -> {
-            if (error != null) {
-                LOG.warnf("could not record the %s status of %s: %s", update.context(), update.commit(),
-                        error.toString());
-            }
-        });
+        recorder.record(new NotificationSent(SentLedger.SINK, SentLedger.notificationId(update), delivery.outcome(),
+                delivery.attempts(), delivery.error(), clock.instant()));
     }
 }

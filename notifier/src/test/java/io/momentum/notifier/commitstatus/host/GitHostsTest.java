@@ -246,9 +246,11 @@ class GitHostsTest {
         assertThat(refused.error()).startsWith("422");
 
         assertThat(server.calls()).hasSize(7);
-        assertThat(meters.counter("momentum.commit-status.sent", "provider", "github").count()).isEqualTo(1);
-        assertThat(meters.counter("momentum.commit-status.retried", "provider", "github").count()).isEqualTo(4);
-        assertThat(meters.counter("momentum.commit-status.dropped", "provider", "github").count()).isEqualTo(2);
+        String sink = "commit-status/github";
+        assertThat(meters.counter("momentum.notifications.sent", "sink", sink).count()).isEqualTo(1);
+        assertThat(meters.counter("momentum.notifications.retried", "sink", sink).count()).isEqualTo(4);
+        assertThat(meters.counter("momentum.notifications.dropped", "sink", sink, "reason", "gave-up").count())
+                .isEqualTo(2);
     }
 
     @Test

@@ -2,7 +2,6 @@ package io.momentum.notifier.commitstatus.host;
 
 import io.momentum.notifier.commitstatus.config.CommitStatusConfig;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -51,30 +50,5 @@ final class TestConfig implements CommitStatusConfig {
     @Override
     public Optional<String> targetUrl() {
         return Optional.empty();
-    }
-
-    @Override
-    public Retry retry() {
-        return new Retry() {
-            @Override
-            public int attempts() {
-                return 3;
-            }
-
-            @Override
-            public Duration initialBackoff() {
-                return Duration.ofMillis(10);
-            }
-
-            @Override
-            public Duration maxBackoff() {
-                return Duration.ofMillis(50);
-            }
-        };
-    }
-
-    @Override
-    public Duration timeout() {
-        return Duration.ofSeconds(10);
     }
 }
