@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Azure DevOps, "Statuses - Create":
- * {@code POST {organization}/{project}/_apis/git/repositories/{repositoryId}/commits/{commitId}/statuses?api-version=7.1},
+ * Azure DevOps, "Statuses - Create": {@code POST
+ * {organization}/{project}/_apis/git/repositories/{repositoryId}/commits/{commitId}/statuses?api-version=7.1},
  * states {@code pending|succeeded|failed|error|notApplicable}, the status named by {@code context.genre} /
  * {@code context.name}. A personal access token with the Code (status) scope, as HTTP Basic password.
  */

@@ -51,6 +51,7 @@ import org.jboss.logging.Logger;
 public class CommitStatusReporter {
 
     private static final Logger LOG = Logger.getLogger(CommitStatusReporter.class);
+
     @Inject
     CommitStatusConfig config;
 
@@ -147,8 +148,8 @@ public class CommitStatusReporter {
 
     /** On the reader's thread, once the replay is done: what the records do not show as posted yet. */
     private void catchUp() {
-        List<StatusUpdate> missed = book.current(startedAt.minus(notifier.replayWindow())).stream().filter(ledger::needed)
-                .toList();
+        List<StatusUpdate> missed = book.current(startedAt.minus(notifier.replayWindow())).stream()
+                .filter(ledger::needed).toList();
         if (!missed.isEmpty()) {
             LOG.infof("posting %d commit status(es) not recorded as posted before the restart", missed.size());
         }

@@ -80,7 +80,8 @@ class CommitStatusBookTest {
     void aggregateIsOnePendingThenOneFinalOnceEveryReadyMasterReported() {
         CommitStatusBook book = book(StatusMode.AGGREGATE, "cm1", "cm2", "cm3");
 
-        assertThat(summary(book.request(request))).containsExactly("momentum PENDING production: deploying to 3 masters");
+        assertThat(summary(book.request(request)))
+                .containsExactly("momentum PENDING production: deploying to 3 masters");
         assertThat(book.result(result("cm1", DeployStatus.SUCCEEDED, null))).isEmpty();
         assertThat(book.result(result("cm2", DeployStatus.FAILED, "r10k: module stdlib not found"))).isEmpty();
         assertThat(book.result(result("cm3", DeployStatus.STAGED, null))).isEmpty();
