@@ -6,10 +6,10 @@
 #   deploy/quickstart.sh status             environment x master table, health, routable
 #   deploy/quickstart.sh add-master ID      start one more compile master (agent + demo Puppet Server)
 #   deploy/quickstart.sh down               stop everything this script started (by PID)
-#   deploy/quickstart.sh restart kafka|webhook-service|health-monitor|lb-config-service [--wipe-state]
+#   deploy/quickstart.sh restart kafka|webhook-service|health-monitor|lb-config-service|notifier [--wipe-state]
 #   deploy/quickstart.sh restart master ID  stop and start a master's agent and demo Puppet Server (state kept)
 # Faults, to see what Momentum does when things break (the chaos tests use the same commands):
-#   deploy/quickstart.sh kill ID|kafka|webhook-service|health-monitor|lb-config-service [--signal KILL|TERM]
+#   deploy/quickstart.sh kill ID|kafka|webhook-service|health-monitor|lb-config-service|notifier [--signal KILL|TERM]
 #                                           end a process as a crash would (default KILL; ID: that master's agent)
 #   deploy/quickstart.sh fault master ID down|hang|ok   the demo Puppet Server's status fails / hangs / recovers
 #   deploy/quickstart.sh fault git unreachable|ok       the local git repositories vanish / come back
@@ -18,6 +18,8 @@
 #   MOMENTUM_ROUTING=serve-stale|strict       health-monitor's routing policy (default serve-stale)
 #   MOMENTUM_CANARY_MASTERS=cm1[,cm2]         canary masters (default: the first ready compile master)
 #   MOMENTUM_CANARY_SOAK=20s                  how long canaries must stay healthy before the next batch
+#   MOMENTUM_NOTIFY=1                         also run the notifier, its signed webhook sink pointed at a demo
+#                                             receiver that prints what it gets (logs/notify-receiver.log)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -33,6 +35,8 @@ WEBHOOK_PORT=$((8088 + OFFSET))
 HEALTH_PORT=$((8089 + OFFSET))
 LB_PORT=$((8090 + OFFSET))
 NGINX_PORT=$((18140 + OFFSET))
+NOTIFIER_PORT=$((8092 + OFFSET))
+NOTIFY_RECEIVER_PORT=$((8093 + OFFSET))
 AGENT_BASE_PORT=$((8100 + OFFSET))   # agent i serves its API on 8100+i
 DEMO_BASE_PORT=$((18150 + OFFSET))   # demo compile master i listens on 18150+i
 JAVA_OPTS_SERVICE=(-Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1)
@@ -48,6 +52,7 @@ build_if_needed() {
     [ -f "$(app_jar "$m")" ] || missing=1
   done
   [ -f "$ROOT/local-kafka/target/momentum-local-kafka-0.1.0-SNAPSHOT.jar" ] || missing=1
+  if notify_enabled && [ ! -f "$(app_jar notifier)" ]; then missing=1; fi
   if [ "$missing" = 1 ]; then
     say "building (first run only): ./mvnw -B -q install -DskipTests"
     (cd "$ROOT" && ./mvnw -B -q install -DskipTests)
@@ -312,6 +317,33 @@ start_lb() {
   start lb-config-service "${CMD[@]}"
 }
 
+# ---- notifier (MOMENTUM_NOTIFY=1): the notifier with one generic webhook sink, signed with a generated secret,
+# pointed at deploy/demo/DemoNotifyReceiver.java, which prints every notification and whether its signature holds.
+notify_enabled() { [ "${MOMENTUM_NOTIFY:-0}" = 1 ]; }
+
+start_notifier() {
+  require_port "$NOTIFIER_PORT" "notifier"
+  require_port "$NOTIFY_RECEIVER_PORT" "demo notification receiver"
+  if [ ! -f "$STATE/notify-secret" ]; then
+    openssl rand -hex 24 >"$STATE/notify-secret"
+    chmod 600 "$STATE/notify-secret"
+  fi
+  # DEMO ONLY: stands in for a chat or any system that takes a webhook.
+  start notify-receiver java -Xmx32m -XX:+UseSerialGC "$ROOT/deploy/demo/DemoNotifyReceiver.java" \
+    "$NOTIFY_RECEIVER_PORT" "$STATE/notify-secret"
+  # A short deploy timeout, so a master that never reports shows up in the demo within a minute.
+  service_cmd notifier \
+    -Dquarkus.http.port="$NOTIFIER_PORT" \
+    -Dmomentum.notifier.deploy-timeout=60s \
+    -Dmomentum.notifier.sinks.demo.type=webhook \
+    -Dmomentum.notifier.sinks.demo.url="http://127.0.0.1:$NOTIFY_RECEIVER_PORT/momentum" \
+    -Dmomentum.notifier.sinks.demo.secret-file="$STATE/notify-secret"
+  start notifier "${CMD[@]}"
+}
+
+stop_notifier() { stop_pid notifier; stop_pid notify-receiver; }
+# ---- end of notifier
+
 stop_pid() { # NAME
   local name="$1" pid
   [ -f "$PIDS/$name.pid" ] || return 0
@@ -354,6 +386,7 @@ cmd_up() {
   require_port "$HEALTH_PORT" "health-monitor"
   require_port "$LB_PORT" "lb-config-service"
   require_port "$NGINX_PORT" "nginx"
+  if notify_enabled; then require_port "$NOTIFIER_PORT" "notifier"; require_port "$NOTIFY_RECEIVER_PORT" "demo notification receiver"; fi
   for i in "${masters[@]}"; do
     require_port $((DEMO_BASE_PORT + $(master_index "$i"))) "demo compile master $i"
     require_port $((AGENT_BASE_PORT + $(master_index "$i"))) "deploy agent $i"
@@ -371,6 +404,10 @@ cmd_up() {
   wait_ready webhook-service "$WEBHOOK_PORT"
   wait_ready health-monitor "$HEALTH_PORT"
   wait_ready lb-config-service "$LB_PORT"
+  if notify_enabled; then
+    say "starting the notifier :$NOTIFIER_PORT and the demo notification receiver :$NOTIFY_RECEIVER_PORT"
+    start_notifier; wait_ready notifier "$NOTIFIER_PORT"
+  fi
   say "starting masters ${masters[*]} (deploy agent + demo compile master each)"
   start_all_masters "${masters[@]}"
   # First deploy of every branch, as an operator runs after installing (r10k deploy environment --modules).
@@ -393,6 +430,9 @@ Momentum is up. Everything lives in $STATE.
   one more master      deploy/quickstart.sh add-master cm$((compile_masters + 1))
   stop                 deploy/quickstart.sh down
 DONE
+  if notify_enabled; then
+    echo "  notifications        tail -f $LOGS/notify-receiver.log"
+  fi
 }
 
 cmd_add_master() {
@@ -418,6 +458,7 @@ cmd_restart() { # NAME [--wipe-state] | master ID
       stop_pid "$name"
       [ "$wipe" = --wipe-state ] && rm -rf "$STATE/state/lb-config-service"
       start_lb; wait_ready "$name" "$LB_PORT" ;;
+    notifier) stop_notifier; start_notifier; wait_ready "$name" "$NOTIFIER_PORT" ;;
     *) die "cannot restart $name" ;;
   esac
 }
@@ -454,7 +495,7 @@ cmd_kill() { # TARGET [--signal KILL|TERM]
   done
   [[ "$signal" =~ ^(KILL|TERM)$ ]] || die "--signal takes KILL or TERM, not $signal"
   case "$target" in
-    kafka|webhook-service|health-monitor|lb-config-service) name="$target" ;;
+    kafka|webhook-service|health-monitor|lb-config-service|notifier) name="$target" ;;
     mom|cm*) require_master "$target"; name="agent-$target" ;;
     *) die "cannot kill $target: a master id (mom, cmN), kafka, webhook-service, health-monitor or lb-config-service" ;;
   esac
@@ -505,6 +546,7 @@ cmd_down() {
     while read -r name; do stop_pid "agent-$name"; stop_pid "demo-$name"; done <"$STATE/masters.list"
     rm -f "$STATE/masters.list"
   fi
+  stop_notifier
   for name in lb-config-service health-monitor webhook-service; do stop_pid "$name"; done
   if [ -f "$PIDS/nginx.pid" ] && kill -0 "$(cat "$PIDS/nginx.pid")" 2>/dev/null; then
     nginx -p "$STATE/nginx/" -c "$STATE/nginx/nginx.conf" -e "$LOGS/nginx-error.log" -s quit 2>/dev/null || true

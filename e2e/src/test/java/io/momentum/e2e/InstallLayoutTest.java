@@ -85,7 +85,7 @@ class InstallLayoutTest {
     @Test
     void everyServiceShipsAUnitAndAConfiguration() throws IOException {
         assertThat(services()).containsExactlyInAnyOrder("deploy-agent", "health-monitor", "lb-config-service",
-                "webhook-service");
+                "notifier", "webhook-service");
         for (String service : services().toList()) {
             assertThat(DEPLOY.resolve("config/" + service + ".properties")).isRegularFile();
         }

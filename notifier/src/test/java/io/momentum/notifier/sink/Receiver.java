@@ -18,10 +18,10 @@ import java.util.concurrent.TimeUnit;
  * A real HTTP receiver on the loopback (the JDK's server) that records every call and answers with scripted
  * statuses (200 once the script is used up), optionally holding each answer until released.
  */
-final class Receiver implements AutoCloseable {
+public final class Receiver implements AutoCloseable {
 
     /** One call as the receiver saw it; header names lower-case. */
-    record Call(String method, String path, Map<String, String> headers, String body) {
+    public record Call(String method, String path, Map<String, String> headers, String body) {
     }
 
     private final HttpServer server;
@@ -29,7 +29,7 @@ final class Receiver implements AutoCloseable {
     private final Deque<Integer> statuses = new ArrayDeque<>();
     private volatile CountDownLatch hold = new CountDownLatch(0);
 
-    Receiver() throws IOException {
+    public Receiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
@@ -56,7 +56,7 @@ final class Receiver implements AutoCloseable {
     }
 
     /** The next answers, in order. */
-    Receiver answering(Integer... next) {
+    public Receiver answering(Integer... next) {
         synchronized (statuses) {
             statuses.addAll(List.of(next));
         }
@@ -73,11 +73,11 @@ final class Receiver implements AutoCloseable {
         hold.countDown();
     }
 
-    URI uri(String path) {
+    public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
     }
 
-    List<Call> calls() {
+    public List<Call> calls() {
         return List.copyOf(calls);
     }
 
