@@ -16,10 +16,13 @@ import java.util.UUID;
  * @param masters what every master reported, sorted by master and environment
  * @param missingMasters READY masters that had not reported when the timeout passed
  * @param error the planner's error when planning failed
+ * @param replannedAt when the planner planned the request again after its planning failed (a repository was
+ *     unreachable) and the failure was already told; {@code null} otherwise. The second message has an id of its own.
  */
 public record DeployFinished(UUID requestId, DeployOutcome outcome, String requestKind, List<String> environments,
         String branch, String commit, String source, String provider, String pusher, List<MasterOutcome> masters,
-        List<String> missingMasters, String error, Instant requestedAt, Instant occurredAt) implements Notification {
+        List<String> missingMasters, String error, Instant requestedAt, Instant replannedAt, Instant occurredAt)
+        implements Notification {
 
     public static final String ID_PREFIX = "deploy/";
 
@@ -31,7 +34,7 @@ public record DeployFinished(UUID requestId, DeployOutcome outcome, String reque
 
     @Override
     public String id() {
-        return ID_PREFIX + requestId;
+        return ID_PREFIX + requestId + (replannedAt == null ? "" : "/replanned/" + replannedAt.toEpochMilli());
     }
 
     @Override

@@ -44,6 +44,8 @@ public final class FleetNotifications {
     private final Map<String, Boolean> routable = new HashMap<>();
     private final LinkedHashMap<UUID, TrackedRequest> requests = bounded();
     private final LinkedHashMap<UUID, Boolean> finished = bounded();
+    /** Requests told as FAILED because planning failed: the planner may plan them again (a repository was back). */
+    private final LinkedHashMap<UUID, DeployRequest> failedPlanning = bounded();
     private final List<Notification> pending = new ArrayList<>();
 
     /**
@@ -67,7 +69,16 @@ public final class FleetNotifications {
     }
 
     public synchronized void onPlan(DeployPlan plan) {
-        tracked(plan.requestId()).plans.put(plan.environment(), plan);
+        UUID requestId = plan.requestId();
+        if (plan.status() != PlanStatus.FAILED && failedPlanning.containsKey(requestId)) {
+            // Planned after all: the deploy that follows is news of its own.
+            TrackedRequest again = new TrackedRequest(requestId);
+            again.request = failedPlanning.remove(requestId);
+            again.replannedAt = plan.plannedAt();
+            finished.remove(requestId);
+            requests.put(requestId, again);
+        }
+        tracked(requestId).plans.put(plan.environment(), plan);
     }
 
     public synchronized void onResult(DeployResult result) {
@@ -117,6 +128,9 @@ public final class FleetNotifications {
                 deploys.add(done);
                 requests.remove(tracked.requestId);
                 finished.put(tracked.requestId, true);
+                if (tracked.results.isEmpty() && done.outcome() == DeployOutcome.FAILED) {
+                    failedPlanning.put(tracked.requestId, tracked.request);
+                }
             });
         }
         deploys.sort(Comparator.comparing(DeployFinished::occurredAt));
@@ -219,13 +233,14 @@ public final class FleetNotifications {
                 commit, request != null ? request.source() : anyPlan != null ? anyPlan.source() : null,
                 request == null ? null : request.provider().id(),
                 request == null ? null : request.pusher(), outcomes, missing,
-                error, request == null ? null : request.requestedAt(), occurredAt);
+                error, request == null ? null : request.requestedAt(), tracked.replannedAt, occurredAt);
     }
 
     /** A request, its plans (by environment) and its results (by master and environment), as far as they came. */
     private static final class TrackedRequest {
         private final UUID requestId;
         private DeployRequest request;
+        private Instant replannedAt;
         private final Map<String, DeployPlan> plans = new TreeMap<>();
         private final Map<String, DeployResult> results = new TreeMap<>();
 
@@ -235,6 +250,9 @@ public final class FleetNotifications {
 
         /** When the request was made, else when it was first planned or reported on: the timeout counts from it. */
         Instant startedAt() {
+            if (replannedAt != null) {
+                return replannedAt;
+            }
             if (request != null) {
                 return request.requestedAt();
             }

@@ -73,7 +73,8 @@ class DeliveryRulesTest {
 
     static DeployFinished deploy(String environment, DeployOutcome outcome) {
         return new DeployFinished(UUID.randomUUID(), outcome, "ENVIRONMENT", List.of(environment), "main",
-                "c".repeat(40), "control", "github", "alice", List.of(), List.of(), null, START, START.plusSeconds(5));
+                "c".repeat(40), "control", "github", "alice", List.of(), List.of(), null, START, null,
+                START.plusSeconds(5));
     }
 
     private static MasterRoutingChanged left() {

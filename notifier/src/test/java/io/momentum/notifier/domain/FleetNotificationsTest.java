@@ -101,6 +101,29 @@ class FleetNotificationsTest {
     }
 
     @Test
+    void aRequestPlannedAgainAfterItsFailureWasToldIsToldAgainUnderItsOwnId() {
+        DeployRequest request = request("production");
+        fleet.onRequest(request);
+        fleet.onPlan(DeployPlan.failed(request.requestId(), "production", "control", "main", COMMIT,
+                "git.example.net: connection refused", T0.plusSeconds(1)));
+        DeployFinished failed = (DeployFinished) fleet.evaluate(T0.plusSeconds(2)).get(0);
+
+        // The planner retried once the repository was back: same request, a PLANNED plan, then results.
+        fleet.onPlan(DeployPlan.planned(request.requestId(), "production", "control", "main", COMMIT, List.of(),
+                Rollout.IMMEDIATE, T0.plusSeconds(20)));
+        for (String master : List.of("cm1", "cm2")) {
+            fleet.onResult(result(request, master, "production", DeployStatus.SUCCEEDED, T0.plusSeconds(22)));
+        }
+        DeployFinished deployed = (DeployFinished) fleet.evaluate(T0.plusSeconds(23)).get(0);
+
+        assertThat(failed.outcome()).isEqualTo(DeployOutcome.FAILED);
+        assertThat(deployed.outcome()).isEqualTo(DeployOutcome.SUCCEEDED);
+        assertThat(deployed.id()).isEqualTo("deploy/" + request.requestId() + "/replanned/"
+                + T0.plusSeconds(20).toEpochMilli()).isNotEqualTo(failed.id());
+        assertThat(deployed.branch()).isEqualTo("main");
+    }
+
+    @Test
     void afterTheTimeoutTheSilentMastersAreNamed() {
         DeployRequest request = request("production");
         fleet.onRequest(request);

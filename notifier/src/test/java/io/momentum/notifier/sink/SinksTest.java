@@ -282,7 +282,7 @@ class SinksTest {
     private static DeployFinished deploy(DeployOutcome result, List<String> environments,
             List<MasterOutcome> masters) {
         return new DeployFinished(UUID.randomUUID(), result, "ENVIRONMENT", environments, "main", "c".repeat(40),
-                "control", "github", "alice", masters, List.of(), null, SENT_AT.minusSeconds(10),
+                "control", "github", "alice", masters, List.of(), null, SENT_AT.minusSeconds(10), null,
                 SENT_AT.minusSeconds(1));
     }
 
