@@ -124,6 +124,16 @@ class CommitStatusBookTest {
     }
 
     @Test
+    void aRequestPlannedAgainAfterItsPlanFailedEndsWithItsResults() {
+        CommitStatusBook book = book(StatusMode.AGGREGATE, "cm1");
+        book.request(request);
+        book.planFailed(request.requestId(), "git host unreachable");
+
+        assertThat(summary(book.result(result("cm1", DeployStatus.SUCCEEDED, null))))
+                .containsExactly("momentum SUCCESS production: deployed on cm1");
+    }
+
+    @Test
     void onlyEnvironmentDeploysOfAKnownCommitAreReported() {
         CommitStatusBook book = book(StatusMode.PER_MASTER, "cm1");
         DeployRequest noCommit = DeployRequest.environment("production", "production", "control", REPO, null,
