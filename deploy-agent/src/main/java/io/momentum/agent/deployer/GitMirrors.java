@@ -149,11 +149,15 @@ final class GitMirrors implements AutoCloseable {
                             .setTagOpt(TagOpt.NO_TAGS).setRemoveDeletedRefs(true)
                             .setTimeout(timeoutSeconds()).call();
                 } catch (GitAPIException | RuntimeException e) {
-                    throw new DeployException(timedOut(e)
+                    String failure = remotes.failure("fetch", url, e);
+                    // sshd sometimes reports its own handshake timeout only as "Session is being closed".
+                    boolean waitedOut = failure.startsWith("cannot fetch ")
+                            && System.nanoTime() - started >= timeout.toNanos();
+                    throw new DeployException(timedOut(e) || waitedOut
                             ? "timed out fetching " + Urls.redact(url) + ": the git host did not answer (waits "
                                     + "bounded by momentum.deploy.command-timeout=" + timeoutSeconds() + "s, SSH "
                                     + "set-up by momentum.git.ssh-handshake-timeout)"
-                            : remotes.failure("fetch", url, e), e);
+                            : failure, e);
                 }
                 lastFetchStartedNanos = started;
             } finally {
