@@ -101,29 +101,37 @@ final class ChaosFleet {
 
     /** The GitHub push webhook the quickstart's hook sends, signed with the fleet's secret: the answer. */
     Response push(String branch, String before, String after, String deliveryId) {
-        String control = state.resolve("git/control.git").toString();
+        return signedPush(WEBHOOK, readState("webhook-secret").trim(), state.resolve("git/control.git"), branch,
+                before, after, deliveryId);
+    }
+
+    /**
+     * A GitHub push webhook for the repository {@code local/control} at {@code control}, signed with
+     * {@code secret}, sent to {@code webhook}: the answer (status -1 when nothing answers).
+     */
+    static Response signedPush(String webhook, String secret, Path control, String branch, String before,
+            String after, String deliveryId) {
         String body = String.format("{\"ref\":\"refs/heads/%s\",\"before\":\"%s\",\"after\":\"%s\",\"created\":%s,"
                 + "\"deleted\":false,\"forced\":false,"
                 + "\"repository\":{\"name\":\"control\",\"full_name\":\"local/control\","
                 + "\"clone_url\":\"file://%s\",\"html_url\":\"file://%s\"},\"pusher\":{\"name\":\"chaos\","
                 + "\"email\":\"chaos@localhost\"},\"sender\":{\"login\":\"chaos\"},\"head_commit\":{\"id\":\"%s\"},"
                 + "\"commits\":[]}", branch, before, after, before.equals(ZERO), control, control, after);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(WEBHOOK + "/payload"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(webhook + "/payload"))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .header("X-GitHub-Event", "push")
                 .header("X-GitHub-Delivery", deliveryId)
-                .header("X-Hub-Signature-256", "sha256=" + hmac(body))
+                .header("X-Hub-Signature-256", "sha256=" + hmac(secret, body))
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
         return send(request);
     }
 
-    private String hmac(String body) {
+    private static String hmac(String secret, String body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(readState("webhook-secret").trim().getBytes(StandardCharsets.UTF_8),
-                    "HmacSHA256"));
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
             return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);

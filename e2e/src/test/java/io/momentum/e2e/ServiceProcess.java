@@ -65,6 +65,10 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     String url(String path) {
         return "http://127.0.0.1:" + port + path;
     }

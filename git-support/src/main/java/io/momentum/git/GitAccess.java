@@ -45,11 +45,16 @@ public final class GitAccess implements AutoCloseable {
         this.workDir = workDir;
     }
 
+    /** Apache MINA sshd reads its defaults from system properties under this prefix (SyspropsMapWrapper). */
+    static final String SSHD_AUTH_TIMEOUT = "org.apache.sshd.config.auth-timeout";
+
     /**
-     * Installs what is JVM-wide in JGit and the JDK: the git hosts' CA for HTTPS and the proxy. Call once at
-     * start-up.
+     * Installs what is JVM-wide in JGit, sshd and the JDK: the git hosts' CA for HTTPS, the proxy, and how long an
+     * SSH host may take to exchange keys and authenticate (JGit bounds that wait by sshd's auth timeout only, not
+     * by the command's timeout). Call once at start-up.
      */
     public static void installGlobal(GitTransportSettings settings) {
+        System.setProperty(SSHD_AUTH_TIMEOUT, Long.toString(settings.sshHandshakeTimeout().toMillis()));
         if (settings.sslCaFile().isPresent()) {
             try {
                 HttpTransport.setConnectionFactory(new CaTrustingConnectionFactory(settings.sslCaFile().get()));

@@ -3,6 +3,7 @@ package io.momentum.git;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -50,6 +51,14 @@ public interface GitConfig {
 
     /** Proxy for git traffic, e.g. {@code http://proxy.example.net:3128} (r10k {@code git.proxy}). */
     Optional<String> proxy();
+
+    /**
+     * How long an SSH git host may take to exchange keys and authenticate (JVM-wide). Once a command runs, each
+     * wait for the host is bounded by that command's own timeout (the agent's {@code momentum.deploy.command-timeout});
+     * without this, a host that accepts the connection and never answers holds a fetch for sshd's 2 minutes.
+     */
+    @WithDefault("PT30S")
+    Duration sshHandshakeTimeout();
 
     /** Hosts reached without the proxy, comma-separated; loopback always is. */
     Optional<List<String>> noProxy();

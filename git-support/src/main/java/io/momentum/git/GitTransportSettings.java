@@ -1,6 +1,7 @@
 package io.momentum.git;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -10,12 +11,24 @@ import java.util.Optional;
  * @param knownHosts the known_hosts file SSH host keys are checked against
  * @param strictHostKeyChecking false accepts (and records) unknown host keys: an explicit, logged opt-out
  * @param agentSocket the ssh-agent to ask for keys, if any
+ * @param sshHandshakeTimeout how long an SSH host may take to exchange keys and authenticate
  */
 public record GitTransportSettings(Path knownHosts, boolean strictHostKeyChecking, Optional<Path> agentSocket,
-        Optional<Path> sslCaFile, Optional<String> proxy, List<String> noProxy) {
+        Optional<Path> sslCaFile, Optional<String> proxy, List<String> noProxy, Duration sshHandshakeTimeout) {
+
+    public static final Duration DEFAULT_SSH_HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
 
     public GitTransportSettings {
         noProxy = List.copyOf(noProxy);
+        if (sshHandshakeTimeout.isNegative() || sshHandshakeTimeout.isZero()) {
+            throw new IllegalArgumentException("momentum.git.ssh-handshake-timeout must be positive");
+        }
+    }
+
+    public GitTransportSettings(Path knownHosts, boolean strictHostKeyChecking, Optional<Path> agentSocket,
+            Optional<Path> sslCaFile, Optional<String> proxy, List<String> noProxy) {
+        this(knownHosts, strictHostKeyChecking, agentSocket, sslCaFile, proxy, noProxy,
+                DEFAULT_SSH_HANDSHAKE_TIMEOUT);
     }
 
     public static GitTransportSettings of(GitConfig config) {
@@ -25,7 +38,8 @@ public record GitTransportSettings(Path knownHosts, boolean strictHostKeyCheckin
                 .filter(socket -> !socket.isBlank()).map(Path::of));
         return new GitTransportSettings(knownHosts, config.strictHostKeyChecking(), agent, config.sslCaFile(),
                 config.proxy().or(GitTransportSettings::proxyFromEnvironment),
-                config.noProxy().orElseGet(GitTransportSettings::noProxyFromEnvironment));
+                config.noProxy().orElseGet(GitTransportSettings::noProxyFromEnvironment),
+                config.sshHandshakeTimeout());
     }
 
     private static Optional<String> proxyFromEnvironment() {

@@ -3,6 +3,7 @@ package io.momentum.git;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,10 @@ class GitCredentialsTest {
 
         public Optional<List<String>> noProxy() {
             return Optional.empty();
+        }
+
+        public Duration sshHandshakeTimeout() {
+            return GitTransportSettings.DEFAULT_SSH_HANDSHAKE_TIMEOUT;
         }
     }
 

@@ -40,6 +40,13 @@ public interface AgentConfig {
     Duration catchUpRetryMax();
 
     /**
+     * How often a READY master carries out again the plans it should serve but does not (a deploy that failed: a
+     * full disk, a git host that did not answer), so that it recovers once the fault is gone without a new push.
+     */
+    @WithDefault("60s")
+    Duration retryInterval();
+
+    /**
      * On graceful shutdown, after LEAVING, publish a tombstone for this master on {@code momentum.masters}: set it
      * when the master is removed for good, so monitors forget it instead of reporting it down.
      */

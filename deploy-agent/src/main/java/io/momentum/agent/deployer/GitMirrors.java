@@ -1,6 +1,8 @@
 package io.momentum.agent.deployer;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -52,6 +55,22 @@ final class GitMirrors implements AutoCloseable {
     @Override
     public void close() {
         mirrors.values().forEach(Mirror::close);
+    }
+
+    private int timeoutSeconds() {
+        return (int) Math.max(1, timeout.toSeconds());
+    }
+
+    /** Whether JGit gave up waiting for the remote (HTTP read timeout, SSH channel or session timeout). */
+    static boolean timedOut(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            String message = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
+            if (cause instanceof SocketTimeoutException || cause instanceof InterruptedIOException
+                    || message.contains("timed out") || message.contains("timeout")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Readable and unique: a sanitized tail of the URL plus a hash of all of it. */
@@ -128,9 +147,17 @@ final class GitMirrors implements AutoCloseable {
                 try (Git git = new Git(repo)) {
                     remotes.configure(git.fetch().setRemote(url), url).setRefSpecs(REFSPECS)
                             .setTagOpt(TagOpt.NO_TAGS).setRemoveDeletedRefs(true)
-                            .setTimeout((int) Math.max(1, timeout.toSeconds())).call();
+                            .setTimeout(timeoutSeconds()).call();
                 } catch (GitAPIException | RuntimeException e) {
-                    throw new DeployException(remotes.failure("fetch", url, e), e);
+                    String failure = remotes.failure("fetch", url, e);
+                    // sshd sometimes reports its own handshake timeout only as "Session is being closed".
+                    boolean waitedOut = failure.startsWith("cannot fetch ")
+                            && System.nanoTime() - started >= timeout.toNanos();
+                    throw new DeployException(timedOut(e) || waitedOut
+                            ? "timed out fetching " + Urls.redact(url) + ": the git host did not answer (waits "
+                                    + "bounded by momentum.deploy.command-timeout=" + timeoutSeconds() + "s, SSH "
+                                    + "set-up by momentum.git.ssh-handshake-timeout)"
+                            : failure, e);
                 }
                 lastFetchStartedNanos = started;
             } finally {

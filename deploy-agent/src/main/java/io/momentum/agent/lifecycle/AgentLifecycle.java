@@ -118,6 +118,18 @@ public class AgentLifecycle {
         }
     }
 
+    /**
+     * Every retry interval while READY: plans this master should serve but does not (their deploy failed) are
+     * carried out again; environments with work running or waiting are left to it.
+     */
+    @Scheduled(every = "${momentum.agent.retry-interval}", delayed = "${momentum.agent.retry-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void retryWhatIsNotLive() {
+        if (follower != null && state == MasterState.READY) {
+            follower.reconcile();
+        }
+    }
+
     void onStop(@Observes ShutdownEvent event) {
         if (announcement == null) {
             return;

@@ -61,7 +61,8 @@ class GitTransportDeployTest {
         motd = GitRepo.createBare(repos.resolve("motd.git"));
         motd.tag("v1", motd.commit("main", Map.of("manifests/init.pp", "class motd { }\n")));
         GitAccess.installGlobal(GitTransportSettings.of(GitRemotesFixture.config(Map.of(
-                "momentum.git.ssl-ca-file", https.certificate().toString()))));
+                "momentum.git.ssl-ca-file", https.certificate().toString(),
+                "momentum.git.ssh-handshake-timeout", "PT5S"))));
     }
 
     @AfterAll
@@ -92,9 +93,13 @@ class GitTransportDeployTest {
     }
 
     private static NativeDeployer deployer(String name, String remote, GitRemotes remotes) {
+        return deployer(name, remote, remotes, Duration.ofSeconds(30));
+    }
+
+    private static NativeDeployer deployer(String name, String remote, GitRemotes remotes, Duration timeout) {
         return new NativeDeployer(new DeployerSettings(dir.resolve(name + "/environments"),
                 dir.resolve(name + "/cache"), List.of(TestSources.source("control", remote, null)),
-                "http://127.0.0.1:9", 4, Duration.ofSeconds(30), null, remotes, "rugged", 3));
+                "http://127.0.0.1:9", 4, timeout, null, remotes, "rugged", 3));
     }
 
     /** The plan the planner would publish for production at {@code commit}. */
@@ -172,6 +177,55 @@ class GitTransportDeployTest {
                     .hasMessage("authentication failed for " + remote + " (user deploy, secret file " + wrong + ")");
         }
         assertThat(dir.resolve("https/environments/production/site.pp")).hasContent("# https v1");
+    }
+
+    @Test
+    void aGitHostThatStopsAnsweringOverHttpsTimesOutKeepsTheOldVersionAndTheRetryDeploys() throws Exception {
+        try (FaultyRemote host = new FaultyRemote(https.port())) {
+            String remote = "https://127.0.0.1:" + host.port() + "/control.git";
+            stuckHostTimesOutAndTheRetryDeploys("stuck-https", host, remote, remotes(null, knownHosts, token));
+        }
+    }
+
+    @Test
+    void aGitHostThatStopsAnsweringOverSshTimesOutKeepsTheOldVersionAndTheRetryDeploys() throws Exception {
+        try (FaultyRemote host = new FaultyRemote(ssh.port())) {
+            String remote = ssh.url(repos.resolve("control.git")).replace(":" + ssh.port() + "/",
+                    ":" + host.port() + "/");
+            Path hosts = Files.writeString(dir.resolve("known_hosts_stuck"),
+                    ssh.knownHostsLine().replace("]:" + ssh.port() + " ", "]:" + host.port() + " ") + "\n");
+            stuckHostTimesOutAndTheRetryDeploys("stuck-ssh", host, remote, remotes(goodKey, hosts, null));
+        }
+    }
+
+    /**
+     * v1 deploys through {@code host}; then the host accepts connections and never answers: deploying v2 fails
+     * within the fetch timeout (2 s; SSH set-up 5 s) with an error naming the remote and the timeout, v1 stays live with no staging
+     * left; once the host answers again the same plan deploys.
+     */
+    private static void stuckHostTimesOutAndTheRetryDeploys(String name, FaultyRemote host, String remote,
+            GitRemotes remotes) throws Exception {
+        Path live = dir.resolve(name + "/environments/production");
+        String v1 = control.commit("production", Map.of("Puppetfile", "", "site.pp", "# " + name + " v1\n"));
+        try (NativeDeployer deployer = deployer(name, remote, remotes, Duration.ofSeconds(2))) {
+            assertThat(deployer.deploy(plan(v1)).commit()).isEqualTo(v1);
+            String v2 = control.commit("production", Map.of("site.pp", "# " + name + " v2\n"));
+            DeployPlan next = plan(v2);
+            host.mode(FaultyRemote.Mode.HANG);
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> deployer.deploy(next)).isInstanceOf(DeployException.class)
+                    .hasMessageStartingWith("timed out fetching " + remote + ": the git host did not answer")
+                    .hasMessageContaining("momentum.deploy.command-timeout=2s");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("gave up within the timeouts, roughly")
+                    .isLessThan(Duration.ofSeconds(30));
+            assertThat(live.resolve("site.pp")).hasContent("# " + name + " v1");
+            try (var entries = Files.list(dir.resolve(name + "/environments/.momentum/production"))) {
+                assertThat(entries.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".staging-"));
+            }
+            host.mode(FaultyRemote.Mode.FORWARD);
+            assertThat(deployer.deploy(next).commit()).isEqualTo(v2);
+            assertThat(live.resolve("site.pp")).hasContent("# " + name + " v2");
+        }
     }
 
     @Test

@@ -100,6 +100,7 @@ public class NativeAgentProfile implements QuarkusTestProfile {
                     "mp.messaging.connector.smallrye-kafka.bootstrap.servers", broker.bootstrapServers(),
                     "momentum.deploy.backend", "native",
                     "momentum.agent.master-id", "native-master",
+                    "momentum.agent.retry-interval", "2s",
                     "momentum.deploy.environments-dir", ENVIRONMENTS.toString(),
                     "momentum.deploy.cache-dir", BASE.resolve("cache").toString(),
                     "momentum.sources.control.remote", CONTROL.toUri().toString());

@@ -118,6 +118,24 @@ class NativeAgentTest {
             assertThat(resultOf(companion, DeployPlan.absent(UUID.randomUUID(), "lost", "control", "lost",
                     Instant.now())).status()).isEqualTo(DeployStatus.PURGED);
 
+            // A plan whose commit the git host does not have yet fails, and is carried out again (retry interval
+            // 2 s here) without a new plan once the commit is there.
+            String late;
+            try (GitRepo elsewhere = GitRepo.createBare(NativeAgentProfile.BASE.resolve("elsewhere.git"))) {
+                late = elsewhere.commit("late", Map.of("Puppetfile", "", "site/late.pp", "# late\n"));
+                DeployPlan early = NativeAgentProfile.plan("late", late, List.of());
+                DeployResult notYet = resultOf(companion, early);
+                assertThat(notYet.status()).isEqualTo(DeployStatus.FAILED);
+                assertThat(environments.resolve("late")).doesNotExist();
+                Process gitPush = new ProcessBuilder("git", "--git-dir", elsewhere.dir().toString(), "push", "-q",
+                        control.dir().toString(), "late:refs/heads/late").inheritIO().start();
+                assertThat(gitPush.waitFor()).isZero();
+                DeployResult retried = awaitResult(companion, r -> r.requestId().equals(early.requestId())
+                        && r.status() == DeployStatus.SUCCEEDED);
+                assertThat(retried.commit()).isEqualTo(late);
+                assertThat(environments.resolve("late/site/late.pp")).hasContent("# late");
+            }
+
             control.deleteBranch("feature");
             DeployResult purged = resultOf(companion, DeployPlan.absent(UUID.randomUUID(), "feature", "control",
                     "feature", Instant.now()));

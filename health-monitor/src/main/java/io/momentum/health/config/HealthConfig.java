@@ -64,7 +64,8 @@ public interface HealthConfig {
     /**
      * How the monitor tells whether it can hear heartbeats: every {@code interval} the partition leaders of
      * {@code momentum.masters} must answer an offsets request within {@code timeout}. While they do not, silence
-     * does not count against agents.
+     * does not count against agents, nor for {@code recovery-grace} after they do again (the agents' producers
+     * recover after the monitor's reader).
      */
     interface Feed {
 
@@ -73,6 +74,9 @@ public interface HealthConfig {
 
         @WithDefault("1s")
         Duration timeout();
+
+        @WithDefault("20s")
+        Duration recoveryGrace();
     }
 
     interface Master {

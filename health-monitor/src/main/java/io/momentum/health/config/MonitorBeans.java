@@ -36,7 +36,7 @@ public class MonitorBeans {
     HealthSettings settings(HealthConfig config) {
         return new HealthSettings(config.interval(), config.timeout(), config.rise(), config.fall(),
                 config.publishInterval(), new FlapDamping(config.flap().maxChanges(), config.flap().window(),
-                        config.flap().stableFor()));
+                        config.flap().stableFor()), config.feed().recoveryGrace());
     }
 
     @Produces

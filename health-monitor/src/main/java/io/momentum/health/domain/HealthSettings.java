@@ -11,9 +11,19 @@ import java.time.Duration;
  * @param fall consecutive failures that turn a master DOWN
  * @param publishInterval an unchanged status is published again after this long, so consumers that missed one
  *     (or a compacted topic that lost one) converge
+ * @param feedRecoveryGrace after the monitor could not read {@code momentum.masters}, how much longer than a full
+ *     silence window every agent gets to be heard again (its producer recovers after the monitor's reader)
  */
 public record HealthSettings(Duration interval, Duration timeout, int rise, int fall, Duration publishInterval,
-        FlapDamping flap) {
+        FlapDamping flap, Duration feedRecoveryGrace) {
+
+    /** After a broker restart the local fleet's agents were heard again about 11 s after the feed was. */
+    public static final Duration DEFAULT_FEED_RECOVERY_GRACE = Duration.ofSeconds(20);
+
+    public HealthSettings(Duration interval, Duration timeout, int rise, int fall, Duration publishInterval,
+            FlapDamping flap) {
+        this(interval, timeout, rise, fall, publishInterval, flap, DEFAULT_FEED_RECOVERY_GRACE);
+    }
 
     public HealthSettings {
         if (rise < 1 || fall < 1) {
@@ -29,6 +39,9 @@ public record HealthSettings(Duration interval, Duration timeout, int rise, int 
         if (publishInterval.isNegative() || publishInterval.isZero()) {
             throw new IllegalArgumentException("publish interval must be positive");
         }
+        if (feedRecoveryGrace.isNegative()) {
+            throw new IllegalArgumentException("feed recovery grace must not be negative");
+        }
     }
 
     /** The defaults of SPEC.md: every 2 s, 1 s timeout, rise 2, fall 3. */
@@ -38,6 +51,6 @@ public record HealthSettings(Duration interval, Duration timeout, int rise, int 
     }
 
     public HealthSettings withFlap(FlapDamping flap) {
-        return new HealthSettings(interval, timeout, rise, fall, publishInterval, flap);
+        return new HealthSettings(interval, timeout, rise, fall, publishInterval, flap, feedRecoveryGrace);
     }
 }

@@ -10,8 +10,12 @@ import java.util.Deque;
  * from the last moment the feed was known live until it is live again. Silence is measured only over time it
  * heard: an agent is silent once the monitor has listened without a break for longer than the agent's silence
  * window after its last heartbeat, so after an outage every agent gets a full window from the moment the feed is
- * back, and an agent that was silent before the outage stays silent. Time before start-up counts as heard: the
- * replay reads whatever the agents published meanwhile. Not thread-safe; {@link MonitoredFleet} guards it.
+ * back plus a recovery grace, and an agent that was silent before the outage stays silent. The grace is there
+ * because the agents' producers come back later than the monitor's reader: after a broker restart an idempotent
+ * producer re-establishes its producer id and flushes what it buffered first, so the first new heartbeat arrives
+ * seconds after the feed is readable again (about 11 s measured on the local fleet). Time before start-up counts
+ * as heard: the replay reads whatever the agents published meanwhile. Not thread-safe; {@link MonitoredFleet}
+ * guards it.
  */
 final class Hearing {
 
@@ -23,7 +27,16 @@ final class Hearing {
     }
 
     private final Deque<Gap> gaps = new ArrayDeque<>();
+    private final Duration recoveryGrace;
     private Instant lastHeard;
+
+    /** @param recoveryGrace how long after an outage ends silence still does not count */
+    Hearing(Duration recoveryGrace) {
+        if (recoveryGrace.isNegative()) {
+            throw new IllegalArgumentException("recovery grace must not be negative: " + recoveryGrace);
+        }
+        this.recoveryGrace = recoveryGrace;
+    }
 
     /** The feed was known live at {@code at}: ends a gap, if one is open, at {@code at}. */
     void heard(Instant at) {
@@ -66,24 +79,24 @@ final class Hearing {
 
     /**
      * Whether, between {@code since} and {@code now}, the monitor listened without a break for longer than
-     * {@code window}: then someone who last spoke at {@code since} has been silent.
+     * {@code window}: then someone who last spoke at {@code since} has been silent. Each outage counts as lasting
+     * the recovery grace longer than it did.
      */
     boolean silentLongerThan(Instant since, Duration window, Instant now) {
         Instant start = since;
         for (Gap gap : gaps) {
-            if (gap.to() != null && !gap.to().isAfter(start)) {
+            Instant graceEnd = gap.to() == null ? null : gap.to().plus(recoveryGrace);
+            if (graceEnd != null && !graceEnd.isAfter(start)) {
                 continue;
             }
             Instant end = gap.from().isBefore(now) ? gap.from() : now;
             if (end.isAfter(start.plus(window))) {
                 return true;
             }
-            if (gap.to() == null) {
+            if (graceEnd == null) {
                 return false;
             }
-            if (gap.to().isAfter(start)) {
-                start = gap.to();
-            }
+            start = graceEnd;
         }
         return now.isAfter(start.plus(window));
     }

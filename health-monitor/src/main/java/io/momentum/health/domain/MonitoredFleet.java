@@ -57,11 +57,12 @@ public final class MonitoredFleet {
     private final Map<String, Published> published = new HashMap<>();
     private final Set<String> decommissioned = new TreeSet<>();
     private final Set<String> onStatusTopic = new TreeSet<>();
-    private final Hearing hearing = new Hearing();
+    private final Hearing hearing;
 
     public MonitoredFleet(HealthSettings settings, RolloutSettings rolloutSettings, RoutingPolicy policy,
             List<StaticMaster> staticMasters, Clock clock) {
         this.settings = settings;
+        this.hearing = new Hearing(settings.feedRecoveryGrace());
         this.rollouts = new RolloutCoordinator(rolloutSettings);
         this.policy = policy;
         this.clock = clock;
@@ -157,7 +158,8 @@ public final class MonitoredFleet {
 
     /**
      * The feed of {@code momentum.masters} is live now: heartbeats published from now on reach this monitor. Ends
-     * an outage of the feed; every agent then gets a full silence window from now before it can be silent.
+     * an outage of the feed; every agent then gets a full silence window plus the feed recovery grace from now
+     * before it can be silent.
      */
     public synchronized void onFeedLive() {
         hearing.heard(clock.instant());

@@ -14,11 +14,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Plain JUnit (not a {@code @QuarkusTest}: the rule is pure time arithmetic): silence counts only while the monitor
- * could hear heartbeats. The fixture's agents heartbeat every 10 s, so they are silent after 30 s of hearing.
+ * could hear heartbeats, and not for a recovery grace after an outage. The fixture's agents heartbeat every 10 s,
+ * so they are silent after 30 s of hearing.
  */
 class HearingTest {
 
     private static final Duration WINDOW = Duration.ofSeconds(30);
+    /** The default grace the fleet tests run with. */
+    private static final int GRACE = (int) HealthSettings.DEFAULT_FEED_RECOVERY_GRACE.toSeconds();
 
     private static Instant at(int seconds) {
         return T0.plusSeconds(seconds);
@@ -27,7 +30,7 @@ class HearingTest {
     @Nested
     class Rule {
 
-        private final Hearing hearing = new Hearing();
+        private final Hearing hearing = new Hearing(Duration.ZERO);
 
         @Test
         void withoutOutagesSilenceIsTheTimeSinceTheHeartbeat() {
@@ -69,6 +72,32 @@ class HearingTest {
             hearing.heard(at(20));
             assertThat(hearing.silentLongerThan(at(25), WINDOW, at(55))).isFalse();
             assertThat(hearing.silentLongerThan(at(25), WINDOW, at(56))).isTrue();
+        }
+
+        @Test
+        void aGraceAfterEachOutageDoesNotCountAsSilence() {
+            Hearing graceful = new Hearing(Duration.ofSeconds(15));
+            graceful.heard(at(0));
+            graceful.lost(at(1));
+            graceful.heard(at(20));
+            assertThat(graceful.silentLongerThan(at(0), WINDOW, at(65))).as("30 s window + 15 s grace").isFalse();
+            assertThat(graceful.silentLongerThan(at(0), WINDOW, at(66))).isTrue();
+            assertThat(graceful.silentLongerThan(at(40), WINDOW, at(71))).as("a heartbeat after the grace")
+                    .isTrue();
+            graceful.lost(at(25));
+            graceful.heard(at(30));
+            assertThat(graceful.silentLongerThan(at(0), WINDOW, at(75))).as("outages within the grace overlap")
+                    .isFalse();
+            assertThat(graceful.silentLongerThan(at(0), WINDOW, at(76))).isTrue();
+        }
+
+        @Test
+        void silenceBeforeAnOutageStaysSilenceWhateverTheGrace() {
+            Hearing graceful = new Hearing(Duration.ofSeconds(15));
+            graceful.heard(at(40));
+            graceful.lost(at(41));
+            graceful.heard(at(60));
+            assertThat(graceful.silentLongerThan(at(0), WINDOW, at(61))).isTrue();
         }
 
         @Test
@@ -190,7 +219,27 @@ class HearingTest {
         }
 
         @Test
-        void anAgentThatDiedDuringTheOutageIsSilentAFullWindowAfterTheFeedIsBack() {
+        void agentsHeardAgainLaterThanAWindowButWithinTheGraceAfterTheFeedIsBackStayRoutable() {
+            healthyFleet("cm1", "cm2");
+            seconds(1);
+            fleet.onFeedLost();
+            seconds(30);
+            fleet.onFeedLost();
+            fleet.onFeedLive();
+            // The agents' producers recover later than the monitor's reader: their first heartbeat comes late.
+            for (int i = 0; i < WINDOW.toSeconds() + GRACE - 1; i++) {
+                liveFor(1);
+                assertThat(fleet.statuses()).allMatch(MasterStatus::routable);
+            }
+            heartbeat("cm1");
+            heartbeat("cm2");
+            liveFor(60, "cm1", "cm2");
+            assertThat(fleet.statuses()).allMatch(MasterStatus::routable);
+            assertThat(fleet.publications()).allMatch(publication -> publication.status().routable());
+        }
+
+        @Test
+        void anAgentThatDiedDuringTheOutageIsSilentAFullWindowAndTheGraceAfterTheFeedIsBack() {
             healthyFleet("cm1", "cm2");
             seconds(1);
             fleet.onFeedLost();
@@ -199,8 +248,8 @@ class HearingTest {
             fleet.onFeedLive();
             Instant back = clock.instant();
             heartbeat("cm1");
-            liveFor(30, "cm1");
-            assertThat(status("cm2").routable()).as("30 s after %s", back).isTrue();
+            liveFor(30 + GRACE, "cm1");
+            assertThat(status("cm2").routable()).as("30 s + grace after %s", back).isTrue();
             liveFor(1, "cm1");
             assertThat(silent("cm2")).isTrue();
             assertThat(status("cm1").routable()).isTrue();
@@ -223,14 +272,16 @@ class HearingTest {
         }
 
         @Test
-        void aLoneAgentDeadDuringTheOutageIsSilentAFullWindowAfterIt() {
+        void aLoneAgentDeadDuringTheOutageIsSilentAFullWindowAndTheGraceAfterIt() {
             healthyFleet("cm1");
             seconds(1);
             fleet.onFeedLost();
             seconds(60);
             assertThat(fleet.status("cm1").orElseThrow().routable()).isTrue();
             fleet.onFeedLive();
-            liveFor(31);
+            liveFor(30 + GRACE);
+            assertThat(fleet.status("cm1").orElseThrow().routable()).isTrue();
+            liveFor(1);
             assertThat(silent("cm1")).isTrue();
         }
     }
