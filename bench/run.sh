@@ -9,7 +9,8 @@
 #   1. deploy engines: native (JGit) vs g10k vs r10k (rugged, shellgit) on generated control repositories
 #   2. push to consistent: signed webhook until every master of a local fleet deployed the commit
 #   3. webhook intake: signed GitHub pushes per second at saturation (acks=all): webhook-service alone with an
-#      embedded broker (WebhookLoadBench), and the fleet's webhook-service while its agents consume the requests
+#      embedded broker (WebhookLoadBench, 32 and 256 in flight, CPU per push), and the fleet's webhook-service
+#      while its agents consume the requests
 #   4. load balancer: MasterStatus on the topic -> nginx / HAProxy serving it; and a fleet master failing and
 #      recovering -> nginx (health-monitor + lb-config-service end to end)
 #   5. memory: peak RSS (VmHWM) of every process of the fleet after cases 2-4 and 6
@@ -149,13 +150,21 @@ java "$ROOT/bench/WebhookLoad.java" "$FLEET" "$WEBHOOK_URL" "$INTAKE_REQUESTS" "
   >"$LOGS/intake.log" 2>&1 || fail_with "$LOGS/intake.log" "WebhookLoad failed"
 line=$(grep '^webhook-intake ' "$LOGS/intake.log") || fail_with "$LOGS/intake.log" "WebhookLoad printed no result"
 read -r n c bad rate mn md p99 mx < <(sed -E 's/.*requests=([0-9]+) +concurrency=([0-9]+) +not202=([0-9]+) +rate=([0-9]+)\/s +min=([0-9.]+) ms +median=([0-9.]+) ms +p99=([0-9.]+) ms +max=([0-9.]+) ms.*/\1 \2 \3 \4 \5 \6 \7 \8/' <<<"$line")
-line=$(grep '^\[bench measured\]' "$MAVEN_LOG")
-read -r an ac abad arate amd ap99 amx < <(sed -E 's/.*\] ([0-9]+) signed GitHub pushes, ([0-9]+) in flight, ([0-9]+) not 202: ([0-9]+) pushes\/s; latency p50 ([0-9.]+) ms, p99 ([0-9.]+) ms, max ([0-9.]+) ms.*/\1 \2 \3 \4 \5 \6 \7/' <<<"$line")
+intake_alone() { # LABEL: the WebhookLoadBench line of that run, as fields
+  sed -E 's/.*\] ([0-9]+) signed GitHub pushes, ([0-9]+) in flight, ([0-9]+) not 202: ([0-9]+) pushes\/s; latency p50 ([0-9.]+) ms, p99 ([0-9.]+) ms, max ([0-9.]+) ms; ([0-9.]+) ms CPU per push.*/\1 \2 \3 \4 \5 \6 \7 \8/' \
+    <<<"$(grep "^\[bench $1\]" "$MAVEN_LOG")"
+}
+read -r an ac abad arate amd ap99 amx acpu < <(intake_alone measured)
+read -r hn hc hbad hrate hmd hp99 hmx hcpu < <(intake_alone "measured high")
 printf '%-6s %9s %9s %8s %9s %7s %7s %7s %7s   %s\n' "" "requests" "in-flight" "not-202" "pushes/s" "min" "median" "p99" "max" "(ms)"
 printf '%-6s %9s %9s %8s %9s %7s %7s %7s %7s\n' "alone" "$an" "$ac" "$abad" "$arate" "-" "$amd" "$ap99" "$amx"
+printf '%-6s %9s %9s %8s %9s %7s %7s %7s %7s\n' "alone" "$hn" "$hc" "$hbad" "$hrate" "-" "$hmd" "$hp99" "$hmx"
 printf '%-6s %9s %9s %8s %9s %7s %7s %7s %7s\n' "fleet" "$n" "$c" "$bad" "$rate" "$mn" "$md" "$p99" "$mx"
 grep '^  not 202' "$LOGS/intake.log" || true
-INTAKE_SUMMARY="alone $arate pushes/s, p99 $ap99 ms; whole fleet on this machine $rate pushes/s, p99 $p99 ms ($c in flight)"
+say "alone: CPU time of the whole test JVM (load generator, service and broker) per push: $acpu ms at $ac in flight,"
+say "$hcpu ms at $hc in flight; by thread role:"
+grep '^\[bench measured.* cpu\]' "$MAVEN_LOG" | sed 's/^/  /'
+INTAKE_SUMMARY="alone $arate pushes/s, p99 $ap99 ms ($hrate/s, p99 $hp99 ms at $hc in flight); whole fleet on this machine $rate pushes/s, p99 $p99 ms ($c in flight)"
 
 section "case 4b: a fleet master fails and recovers -> nginx"
 say "touch / remove <fleet>/masters/<cm2, cm1 in turn>/demo-down (its status answers 503), $FAILOVER_CYCLES time(s); until"
