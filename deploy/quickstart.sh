@@ -388,13 +388,11 @@ cmd_up() {
   start_webhook
   start_health
   start_lb
-  # The masters need only Kafka: they start beside the services instead of after them.
-  say "starting masters ${masters[*]} (deploy agent + demo compile master each)"
-  for i in "${masters[@]}"; do start_master "$i"; done
   wait_ready webhook-service "$WEBHOOK_PORT"
   wait_ready health-monitor "$HEALTH_PORT"
   wait_ready lb-config-service "$LB_PORT"
-  for i in "${masters[@]}"; do wait_ready "agent-$i" $((AGENT_BASE_PORT + $(master_index "$i"))); done
+  say "starting masters ${masters[*]} (deploy agent + demo compile master each)"
+  start_all_masters "${masters[@]}"
   # First deploy of every branch, as an operator runs after installing (r10k deploy environment --modules).
   say "deploying every branch of the control repository (POST /api/v1/deploys {\"all\": true})"
   curl -fsS -o /dev/null -X POST "http://127.0.0.1:$WEBHOOK_PORT/api/v1/deploys" \
