@@ -61,7 +61,7 @@ build_if_needed() {
 }
 
 ensure_tools() {
-  command -v java >/dev/null || die "java (JDK 17) is not installed"
+  command -v java >/dev/null && command -v javac >/dev/null || die "java (JDK 17) is not installed"
   command -v git >/dev/null || die "git is not installed"
   command -v curl >/dev/null || die "curl is not installed"
   command -v openssl >/dev/null || die "openssl is not installed"
@@ -98,7 +98,7 @@ wait_http() { # URL WHAT [SECONDS]
   local deadline=$((SECONDS + ${3:-90}))
   until curl -fsS -o /dev/null "$1" 2>/dev/null; do
     [ $SECONDS -lt $deadline ] || die "$2 did not become ready ($1); see $LOGS"
-    sleep 0.5
+    sleep 0.2
   done
 }
 
@@ -106,7 +106,7 @@ wait_port() { # PORT WHAT [SECONDS]
   local deadline=$((SECONDS + ${3:-60}))
   until ! port_free "$1"; do
     [ $SECONDS -lt $deadline ] || die "$2 did not open port $1; see $LOGS"
-    sleep 0.5
+    sleep 0.2
   done
 }
 
@@ -196,7 +196,7 @@ start_kafka() {
   until tail -n +$((seen + 1)) "$LOGS/kafka.log" 2>/dev/null | grep -q "local-kafka: ready"; do
     is_running kafka || die "Kafka stopped; see $LOGS/kafka.log"
     [ $SECONDS -lt $deadline ] || die "Kafka did not start; see $LOGS/kafka.log"
-    sleep 0.5
+    sleep 0.2
   done
 }
 
@@ -221,6 +221,13 @@ start_webhook() {
 # The index of a master: mom is 0, cmN is N.
 master_index() { case "$1" in mom) echo 0 ;; cm*) echo "${1#cm}" ;; *) die "master ids are mom or cmN (N a number): $1" ;; esac; }
 
+# Compiled once for every master (running the source would compile it again in each one).
+compile_demo() {
+  local source="$ROOT/deploy/demo/DemoCompileMaster.java" class="$STATE/demo-classes/DemoCompileMaster.class"
+  [ -f "$class" ] && [ "$class" -nt "$source" ] && return
+  javac -d "$STATE/demo-classes" "$source" || die "could not compile $source"
+}
+
 start_master() { # ID
   local id="$1" index role=COMPILE lb_address
   index="$(master_index "$id")"
@@ -235,7 +242,8 @@ start_master() { # ID
   require_port "$demo_port" "demo compile master $id"
   require_port "$agent_port" "deploy agent $id"
   # DEMO ONLY: stands in for Puppet Server (status API + which commit each environment has).
-  start "demo-$id" java -Xmx48m -XX:+UseSerialGC "$ROOT/deploy/demo/DemoCompileMaster.java" \
+  compile_demo
+  start "demo-$id" java -Xmx48m -XX:+UseSerialGC -cp "$STATE/demo-classes" DemoCompileMaster \
     "$demo_port" "$dir/environments" "$id"
   service_cmd deploy-agent \
     -Dquarkus.http.port="$agent_port" \
@@ -342,20 +350,31 @@ start_notifier() {
   start notifier "${CMD[@]}"
 }
 
-stop_notifier() { stop_pid notifier; stop_pid notify-receiver; }
+stop_notifier() { stop_pids notifier notify-receiver; }
 # ---- end of notifier
 
-stop_pid() { # NAME
-  local name="$1" pid
-  [ -f "$PIDS/$name.pid" ] || return 0
-  pid="$(cat "$PIDS/$name.pid")"
-  if kill -0 "$pid" 2>/dev/null; then
+# stop_pids NAME...: SIGTERM to all of them at once, then waits for every one to end (SIGKILL after 30 s).
+stop_pids() {
+  local name pid live=() still
+  for name in "$@"; do
+    [ -f "$PIDS/$name.pid" ] || continue
+    pid="$(cat "$PIDS/$name.pid")"
+    kill -0 "$pid" 2>/dev/null || continue
     kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$PIDS/$name.pid"
+    live+=("$pid")
+  done
+  local deadline=$((SECONDS + 30))
+  while [ ${#live[@]} -gt 0 ] && [ $SECONDS -lt $deadline ]; do
+    sleep 0.1
+    still=()
+    for pid in "${live[@]}"; do kill -0 "$pid" 2>/dev/null && still+=("$pid"); done
+    live=("${still[@]}")
+  done
+  for pid in "${live[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  for name in "$@"; do rm -f "$PIDS/$name.pid"; done
 }
+
+stop_pid() { stop_pids "$1"; }
 
 wait_ready() { # NAME PORT
   wait_http "http://127.0.0.1:$2/q/health/ready" "$1" 120
@@ -420,7 +439,7 @@ cmd_up() {
   local deadline=$((SECONDS + 120))
   until curl -fsS "http://127.0.0.1:$NGINX_PORT/code/production" >/dev/null 2>&1; do
     [ $SECONDS -lt $deadline ] || die "nothing is served through nginx yet; see deploy/quickstart.sh status and $LOGS"
-    sleep 1
+    sleep 0.2
   done
   cat <<DONE
 
@@ -544,16 +563,19 @@ cmd_fault() { # master ID down|hang|ok | git unreachable|ok
 }
 
 cmd_down() {
-  local name
+  local name stopping=()
   if [ -f "$STATE/masters.list" ]; then
-    while read -r name; do stop_pid "agent-$name"; stop_pid "demo-$name"; done <"$STATE/masters.list"
-    rm -f "$STATE/masters.list"
+    while read -r name; do stopping+=("agent-$name" "demo-$name"); done <"$STATE/masters.list"
   fi
-  stop_notifier
-  for name in lb-config-service health-monitor webhook-service; do stop_pid "$name"; done
+  # The services and masters shut down side by side, each on its own; Kafka goes last, so they leave it cleanly.
+  stop_pids "${stopping[@]}" notifier notify-receiver lb-config-service health-monitor webhook-service
+  rm -f "$STATE/masters.list"
   if [ -f "$PIDS/nginx.pid" ] && kill -0 "$(cat "$PIDS/nginx.pid")" 2>/dev/null; then
     nginx -p "$STATE/nginx/" -c "$STATE/nginx/nginx.conf" -e "$LOGS/nginx-error.log" -s quit 2>/dev/null || true
-    sleep 0.5
+    # Half a second for the graceful quit; stop_pid ends what is left of it.
+    local pid
+    pid="$(cat "$PIDS/nginx.pid")"
+    for _ in 1 2 3 4 5; do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   fi
   stop_pid nginx
   stop_pid kafka

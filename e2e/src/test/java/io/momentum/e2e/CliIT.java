@@ -7,30 +7,27 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged {@code momentum} command line, run through {@code deploy/bin/momentum} as an operator runs it, against
- * a live local fleet of two masters (mom and cm1) with its own state directory and port offset 4000.
+ * the live local fleet of two masters (mom and cm1) it shares with ConsoleIT ({@link OperatorFleet}).
  */
+@ExtendWith(OperatorFleet.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CliIT {
 
-    static final int PORT_OFFSET = 4000;
-    static final String SERVER = "http://127.0.0.1:" + (8088 + PORT_OFFSET);
+    static final String SERVER = "http://127.0.0.1:" + (8088 + OperatorFleet.PORT_OFFSET);
     static final List<String> MASTERS = List.of("mom", "cm1");
 
     static LocalFleet fleet;
@@ -39,23 +36,11 @@ class CliIT {
     static Path work;
 
     @BeforeAll
-    static void startFleet() throws IOException {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/nginx")), "nginx is not installed (.ci/run"
-                + " installs it)");
-        fleet = LocalFleet.fromSystemProperties("momentum-cli", PORT_OFFSET);
-        fleet.quickstart("down");
-        deleteRecursively(fleet.state);
-        String up = fleet.quickstart("up", "--masters", "1");
+    static void useFleet(OperatorFleet.Started started) {
+        fleet = started.fleet();
         // The ready-made command line the quickstart prints works as printed.
-        assertThat(up).contains("MOMENTUM_SERVER=" + SERVER + " MOMENTUM_TOKEN_FILE=" + fleet.state.resolve(
-                "api-token") + " deploy/bin/momentum status");
-    }
-
-    @AfterAll
-    static void stopFleet() {
-        if (fleet != null) {
-            fleet.quickstart("down");
-        }
+        assertThat(started.upOutput()).contains("MOMENTUM_SERVER=" + SERVER + " MOMENTUM_TOKEN_FILE="
+                + fleet.state.resolve("api-token") + " deploy/bin/momentum status");
     }
 
     @Test
@@ -120,7 +105,7 @@ class CliIT {
         assertThat(invalid.exit()).isEqualTo(6);
         assertThat(invalid.err()).contains("refused (400)").contains("plan digest");
 
-        Run unreachable = momentum("status", "--server", "http://127.0.0.1:" + (8087 + PORT_OFFSET));
+        Run unreachable = momentum("status", "--server", "http://127.0.0.1:" + (8087 + OperatorFleet.PORT_OFFSET));
         assertThat(unreachable.exit()).isEqualTo(3);
 
         for (Run run : List.of(wrongToken, unknown, invalid, unreachable)) {
@@ -131,18 +116,22 @@ class CliIT {
     @Test
     @Order(4)
     void aRollbackAndAnUnpinWaitForEveryMaster() {
-        String pushed = pushCommit("production", "manifests/site.pp", "# cli rollback " + System.nanoTime() + "\n");
+        String pushed = fleet.pushAppended(fleet.cloneControl(work, "production"), "manifests/site.pp",
+                "# cli rollback " + System.nanoTime() + "\n", "cli e2e");
         Run deploy = momentum("deploy", "production", "--wait", "--timeout", "90s");
         assertThat(deploy.exit()).as(deploy.toString()).isZero();
 
         Run rollback = momentum("rollback", "production", "--wait", "--timeout", "90s");
-        assertThat(rollback.exit()).as(rollback.toString()).isZero();
-        assertThat(rollback.out()).contains("OK: 2 of 2 deploys succeeded");
-        Run status = momentum("status", "production");
-        assertThat(status.out()).contains("production: pinned to plan").doesNotContain(pushed.substring(0, 8));
-
-        Run unpin = momentum("unpin", "production", "--wait", "--timeout", "90s");
-        assertThat(unpin.exit()).as(unpin.toString()).isZero();
+        try {
+            assertThat(rollback.exit()).as(rollback.toString()).isZero();
+            assertThat(rollback.out()).contains("OK: 2 of 2 deploys succeeded");
+            Run status = momentum("status", "production");
+            assertThat(status.out()).contains("production: pinned to plan").doesNotContain(pushed.substring(0, 8));
+        } finally {
+            // Unpinned even when the rollback disappoints: the other classes on this fleet push to production.
+            Run unpin = momentum("unpin", "production", "--wait", "--timeout", "90s");
+            assertThat(unpin.exit()).as(unpin.toString()).isZero();
+        }
         assertThat(momentum("status", "production").out()).contains(pushed.substring(0, 8))
                 .doesNotContain("pinned to plan");
     }
@@ -150,16 +139,24 @@ class CliIT {
     @Test
     @Order(5)
     void aBrokenPuppetfileFailsTheDeployWithItsErrorAndANonZeroExit() {
-        pushCommit("development", "Puppetfile", "mod 'broken', :git =>\n");
+        Path clone = fleet.cloneControl(work, "development");
+        fleet.pushAppended(clone, "Puppetfile", "mod 'broken', :git =>\n", "cli e2e broken Puppetfile");
+        try {
+            Run deploy = momentum("deploy", "development", "--wait", "--timeout", "90s");
 
-        Run deploy = momentum("deploy", "development", "--wait", "--timeout", "90s");
-
-        assertThat(deploy.exit()).as(deploy.toString()).isEqualTo(1);
-        assertThat(deploy.out()).contains("development    -          planning failed, every master keeps what it"
-                + " serves: ").contains("FAILED development");
-        Run json = momentum("deploy", "development", "--wait", "--timeout", "90s", "-o", "json");
-        assertThat(json.exit()).as(json.toString()).isEqualTo(1);
-        assertThat(json.out()).startsWith("{").contains("\"succeeded\" : false").contains("Puppetfile line");
+            assertThat(deploy.exit()).as(deploy.toString()).isEqualTo(1);
+            assertThat(deploy.out()).contains("development    -          planning failed, every master keeps what"
+                    + " it serves: ").contains("FAILED development");
+            Run json = momentum("deploy", "development", "--wait", "--timeout", "90s", "-o", "json");
+            assertThat(json.exit()).as(json.toString()).isEqualTo(1);
+            assertThat(json.out()).startsWith("{").contains("\"succeeded\" : false").contains("Puppetfile line");
+        } finally {
+            // The fleet is shared: development deploys again before the next class looks at it.
+            fleet.git(clone, "revert", "--no-edit", "HEAD");
+            fleet.push(clone);
+            Run fixed = momentum("deploy", "development", "--wait", "--timeout", "90s");
+            assertThat(fixed.exit()).as(fixed.toString()).isZero();
+        }
     }
 
     // ---- helpers
@@ -203,29 +200,5 @@ class CliIT {
     static void assertJson(Run run, String expected) {
         assertThat(run.exit()).as(run.toString()).isZero();
         assertThat(run.out()).startsWith("{").contains(expected);
-    }
-
-    /** Appends to {@code file} on {@code branch} and pushes: the hook's webhook deploys it. */
-    static String pushCommit(String branch, String file, String content) {
-        Path clone = work.resolve("clone-" + System.nanoTime());
-        fleet.git(work, "clone", "-q", "-b", branch, fleet.state.resolve("git/control.git").toString(),
-                clone.toString());
-        try {
-            Files.writeString(clone.resolve(file), content, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        fleet.git(clone, "commit", "-q", "-am", "cli e2e");
-        fleet.git(clone, "push", "-q", "origin", branch);
-        return fleet.git(clone, "rev-parse", "HEAD").trim();
-    }
-
-    static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 }

@@ -5,33 +5,31 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The web console in a real browser (headless Chromium over the DevTools Protocol) against a local fleet of two
- * masters (the MoM and cm1) started by {@code deploy/quickstart.sh up}: log in, see a push arrive without a reload,
+ * The web console in a real browser (headless Chromium over the DevTools Protocol) against the local fleet of two
+ * masters (the MoM and cm1) it shares with CliIT ({@link OperatorFleet}): log in, see a push arrive without a reload,
  * see a failing master turn red, deploy from the page. Screenshots go to {@code e2e/target/screenshots/}.
  */
+@ExtendWith(OperatorFleet.class)
+@EnabledIf(value = "chromiumInstalled", disabledReason = "chromium is not installed (.ci/run installs it)")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleIT {
 
-    private static final int PORT_OFFSET = 5000;
     private static final List<String> MASTERS = List.of("mom", "cm1");
     private static final Duration UPDATED = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,25 +41,23 @@ class ConsoleIT {
     @TempDir
     static Path work;
 
+    static boolean chromiumInstalled() {
+        return Files.isExecutable(Chromium.BINARY);
+    }
+
     @BeforeAll
-    static void startFleetAndBrowser() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(Chromium.BINARY), "chromium is not installed (.ci/run installs it)");
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/nginx")), "nginx is not installed");
-        fleet = LocalFleet.fromSystemProperties("momentum-console", PORT_OFFSET);
+    static void startBrowser(OperatorFleet.Started started) throws Exception {
+        fleet = started.fleet();
         screenshots = fleet.root.resolve("e2e/target/screenshots");
-        fleet.quickstart("down");
-        deleteRecursively(fleet.state);
-        System.out.println(fleet.quickstart("up", "--masters", "1"));
-        browser = Chromium.start(fleet.state.resolve("chromium-profile"), 1600, 1150);
+        Path profile = fleet.state.resolve("chromium-profile");
+        LocalFleet.deleteRecursively(profile);
+        browser = Chromium.start(profile, 1600, 1150);
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void stopBrowser() throws Exception {
         if (browser != null) {
             browser.close();
-        }
-        if (fleet != null) {
-            fleet.quickstart("down");
         }
     }
 
@@ -105,15 +101,10 @@ class ConsoleIT {
                 record();
                 true""");
 
-        Path clone = work.resolve("control");
-        fleet.git(work, "clone", "-q", "-b", "production", fleet.state.resolve("git/control.git").toString(),
-                clone.toString());
-        Files.writeString(clone.resolve("manifests/site.pp"), "# console e2e " + System.nanoTime() + "\n",
-                StandardOpenOption.APPEND);
-        fleet.git(clone, "commit", "-q", "-am", "console e2e push");
-        String commit = fleet.git(clone, "rev-parse", "HEAD").trim();
+        Path clone = fleet.cloneControl(work, "production");
         long pushedAt = System.currentTimeMillis();
-        assertThat(fleet.git(clone, "push", "-q", "origin", "production")).contains("answered 202");
+        String commit = fleet.pushAppended(clone, "manifests/site.pp", "# console e2e " + System.nanoTime() + "\n",
+                "console e2e push");
 
         JsonNode seen = await().atMost(UPDATED).until(() -> browser.evaluate("window.seenLive"),
                 s -> MASTERS.stream().allMatch(m -> s.has(m + "@" + commit)));
@@ -205,20 +196,5 @@ class ConsoleIT {
 
     private static String head(String branch) {
         return fleet.git(fleet.state, "--git-dir", "git/control.git", "rev-parse", branch).trim();
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
     }
 }

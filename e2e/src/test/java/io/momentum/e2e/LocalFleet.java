@@ -8,8 +8,10 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -68,6 +70,55 @@ final class LocalFleet {
         List<String> command = new ArrayList<>(List.of("git", "-c", "user.name=e2e", "-c", "user.email=e2e@localhost"));
         command.addAll(List.of(args));
         return run(dir, command, Duration.ofMinutes(1));
+    }
+
+    /** A fresh clone of the control repository's {@code branch}, in a new directory under {@code work}. */
+    Path cloneControl(Path work, String branch) {
+        Path clone = work.resolve(branch + "-" + System.nanoTime());
+        git(work, "clone", "-q", "-b", branch, state.resolve("git/control.git").toString(), clone.toString());
+        return clone;
+    }
+
+    /**
+     * Appends {@code content} to {@code file} in {@code clone}, commits and pushes; the post-receive hook's webhook,
+     * accepted, deploys it. The commit pushed.
+     */
+    String pushAppended(Path clone, String file, String content, String message) {
+        try {
+            Files.writeString(clone.resolve(file), content, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        git(clone, "commit", "-q", "-am", message);
+        String commit = git(clone, "rev-parse", "HEAD").trim();
+        push(clone);
+        return commit;
+    }
+
+    /** Pushes the clone's branch; fails unless the hook's webhook was accepted. */
+    void push(Path clone) {
+        String branch = git(clone, "rev-parse", "--abbrev-ref", "HEAD").trim();
+        String pushed = git(clone, "push", "-q", "origin", branch);
+        if (!pushed.contains("answered 202")) {
+            throw new AssertionError("the webhook of the push to " + branch + " was not accepted:\n" + pushed);
+        }
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.delete(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     String run(Path dir, List<String> command, Duration timeout) {
