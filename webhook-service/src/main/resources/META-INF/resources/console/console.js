@@ -325,6 +325,7 @@ function renderLoadBalancers() {
 function outcome(d) {
   if (d.outcome === 'FAILED') return badge('bad', 'FAILED', d.error);
   if (d.outcome === 'PENDING') return badge('info', 'IN PROGRESS');
+  if (d.summary) return badge('ok', 'NOTHING TO DO', d.summary);
   return d.results.some((r) => r.status === 'FAILED') ? badge('bad', 'SOME FAILED') : badge('ok', 'DONE');
 }
 
@@ -350,6 +351,7 @@ function renderDeploys() {
         h('span', { class: 'mono muted', title: (plan && plan.commit) || r.commit }, short((plan && plan.commit) || r.commit)),
         ageEl(r.requestedAt || (plan && plan.plannedAt))),
       d.error ? h('p', { class: 'error' }, d.error) : null,
+      d.summary ? h('p', { class: 'muted' }, d.summary) : null,
       h('div', { class: 'timeline' }, rows.map((x) => {
         const end = Date.parse(x.finishedAt) - started;
         const start = Math.max(0, end - x.durationMs);
@@ -358,7 +360,10 @@ function renderDeploys() {
           h('div', { class: 'track', title: x.environment },
             h('span', { class: tone === 'ok' ? 'ok' : tone === 'bad' ? 'bad' : 'info',
               style: 'left:' + (100 * start / span).toFixed(1) + '%;width:' + (100 * (end - start) / span).toFixed(1) + '%' })),
-          h('span', {}, badge(tone, x.status), ' ', (end / 1000).toFixed(1) + ' s',
+          // An unchanged result deployed nothing: its few milliseconds are no deploy time.
+          h('span', {}, x.unchanged
+            ? badge(tone, 'already current', 'this master was at the plan already: nothing was deployed')
+            : [badge(tone, x.status), ' ', (end / 1000).toFixed(1) + ' s'],
             rows.length > 1 && new Set(rows.map((y) => y.environment)).size > 1 ? ' · ' + x.environment : '',
             x.error ? h('span', { class: 'why' }, x.error) : null)];
       }), d.pendingMasters.map((m) => [h('span', { class: 'mono' }, m), h('div', { class: 'track' }),
