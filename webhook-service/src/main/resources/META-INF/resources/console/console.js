@@ -325,7 +325,6 @@ function renderLoadBalancers() {
 function outcome(d) {
   if (d.outcome === 'FAILED') return badge('bad', 'FAILED', d.error);
   if (d.outcome === 'PENDING') return badge('info', 'IN PROGRESS');
-  if (d.summary) return badge('ok', 'NOTHING TO DO', d.summary);
   return d.results.some((r) => r.status === 'FAILED') ? badge('bad', 'SOME FAILED') : badge('ok', 'DONE');
 }
 
@@ -361,9 +360,9 @@ function renderDeploys() {
             h('span', { class: tone === 'ok' ? 'ok' : tone === 'bad' ? 'bad' : 'info',
               style: 'left:' + (100 * start / span).toFixed(1) + '%;width:' + (100 * (end - start) / span).toFixed(1) + '%' })),
           // An unchanged result deployed nothing: its few milliseconds are no deploy time.
-          h('span', {}, x.unchanged
-            ? badge(tone, 'already current', 'this master was at the plan already: nothing was deployed')
-            : [badge(tone, x.status), ' ', (end / 1000).toFixed(1) + ' s'],
+          h('span', {}, badge(tone, x.status), ' ', x.unchanged
+            ? h('span', { title: 'this master was at the plan already: nothing was deployed' }, 'already current')
+            : (end / 1000).toFixed(1) + ' s',
             rows.length > 1 && new Set(rows.map((y) => y.environment)).size > 1 ? ' · ' + x.environment : '',
             x.error ? h('span', { class: 'why' }, x.error) : null)];
       }), d.pendingMasters.map((m) => [h('span', { class: 'mono' }, m), h('div', { class: 'track' }),

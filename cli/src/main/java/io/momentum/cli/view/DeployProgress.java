@@ -76,14 +76,14 @@ public final class DeployProgress {
             List<Line> masterLines = lines.stream().filter(l -> !l.masterId().equals("-")).toList();
             if (succeeded()) {
                 long current = lines.stream().filter(l -> l.state() == State.CURRENT).count();
-                if (lines.isEmpty() || current == masterLines.size()) {
-                    summary.add("OK: " + (nothingToDo.isEmpty() ? "nothing to do, every master already current"
-                            : String.join("; ", nothingToDo)));
+                if (lines.isEmpty()) {
+                    summary.add("OK: " + String.join("; ", nothingToDo));
                     return summary;
                 }
                 summary.add("OK: " + ok + " of " + masterLines.size() + " deploys succeeded ("
                         + environments().size() + " environment" + (environments().size() == 1 ? "" : "s") + ")"
                         + (current == 0 ? "" : ", " + current + " already current"));
+                summary.addAll(nothingToDo);
                 return summary;
             }
             if (timedOut) {

@@ -79,7 +79,8 @@ class DeployProgressTest {
         assertThat(snapshot.lines()).extracting(DeployProgress.Line::state)
                 .containsExactly(DeployProgress.State.CURRENT, DeployProgress.State.CURRENT);
         assertThat(snapshot.succeeded()).isTrue();
-        assertThat(snapshot.summary(false)).containsExactly("OK: " + nothing);
+        assertThat(snapshot.summary(false))
+                .containsExactly("OK: 2 of 2 deploys succeeded (1 environment), 2 already current", nothing);
     }
 
     @Test
