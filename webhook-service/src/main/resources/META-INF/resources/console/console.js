@@ -350,6 +350,7 @@ function renderDeploys() {
         h('span', { class: 'mono muted', title: (plan && plan.commit) || r.commit }, short((plan && plan.commit) || r.commit)),
         ageEl(r.requestedAt || (plan && plan.plannedAt))),
       d.error ? h('p', { class: 'error' }, d.error) : null,
+      d.summary ? h('p', { class: 'muted' }, d.summary) : null,
       h('div', { class: 'timeline' }, rows.map((x) => {
         const end = Date.parse(x.finishedAt) - started;
         const start = Math.max(0, end - x.durationMs);
@@ -358,7 +359,10 @@ function renderDeploys() {
           h('div', { class: 'track', title: x.environment },
             h('span', { class: tone === 'ok' ? 'ok' : tone === 'bad' ? 'bad' : 'info',
               style: 'left:' + (100 * start / span).toFixed(1) + '%;width:' + (100 * (end - start) / span).toFixed(1) + '%' })),
-          h('span', {}, badge(tone, x.status), ' ', (end / 1000).toFixed(1) + ' s',
+          // An unchanged result deployed nothing: its few milliseconds are no deploy time.
+          h('span', {}, badge(tone, x.status), ' ', x.unchanged
+            ? h('span', { title: 'this master was at the plan already: nothing was deployed' }, 'already current')
+            : (end / 1000).toFixed(1) + ' s',
             rows.length > 1 && new Set(rows.map((y) => y.environment)).size > 1 ? ' · ' + x.environment : '',
             x.error ? h('span', { class: 'why' }, x.error) : null)];
       }), d.pendingMasters.map((m) => [h('span', { class: 'mono' }, m), h('div', { class: 'track' }),

@@ -13,8 +13,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "deploy", mixinStandardHelpOptions = true,
         description = {"Deploy environments on every master (POST /api/v1/deploys), like puppet code deploy.",
-                "With --wait: one line per master (queued, deploying, succeeded in N s, failed: error), then a"
-                        + " summary; exit 0 only if every master succeeded."})
+                "With --wait: one line per master (queued, deploying, succeeded in N s, already current, failed:"
+                        + " error), then a summary; exit 0 only if every master succeeded or was already current."})
 public class DeployCommand extends MomentumCommand {
 
     @Parameters(paramLabel = "ENV", arity = "0..*", description = "environments to deploy")

@@ -20,7 +20,7 @@ import java.util.Set;
 public final class DeployProgress {
 
     public enum State {
-        QUEUED(false), DEPLOYING(false), STAGED(false), SUCCEEDED(true), PURGED(true), FAILED(false),
+        QUEUED(false), DEPLOYING(false), STAGED(false), SUCCEEDED(true), CURRENT(true), PURGED(true), FAILED(false),
         SUPERSEDED(false), PLANNING_FAILED(false), HALTED(false);
 
         final boolean success;
@@ -43,6 +43,7 @@ public final class DeployProgress {
                 case DEPLOYING -> "deploying";
                 case STAGED -> "staged, waiting for the rollout to switch it";
                 case SUCCEEDED -> "succeeded" + (detail == null ? "" : " in " + detail);
+                case CURRENT -> "already current";
                 case PURGED -> "purged (branch deleted)";
                 case FAILED -> "failed: " + detail;
                 case SUPERSEDED -> "superseded by a newer deploy";
@@ -53,12 +54,19 @@ public final class DeployProgress {
         }
     }
 
-    /** @param complete the server says every request is over (every ready master reported, or it failed) */
-    public record Snapshot(List<Line> lines, List<String> notes, boolean complete) {
+    /**
+     * @param complete the server says every request is over (every ready master reported, or it failed)
+     * @param nothingToDo the server's summaries of requests that changed nothing ("nothing to do: ...")
+     */
+    public record Snapshot(List<Line> lines, List<String> notes, boolean complete, List<String> nothingToDo) {
 
-        /** Every master of every environment succeeded (or purged a deleted branch). */
+        /**
+         * Every master of every environment succeeded, was already current or purged a deleted branch; or the
+         * server says there was nothing to do.
+         */
         public boolean succeeded() {
-            return complete && !lines.isEmpty() && lines.stream().allMatch(l -> l.state().success);
+            return complete && (!lines.isEmpty() || !nothingToDo.isEmpty())
+                    && lines.stream().allMatch(l -> l.state().success);
         }
 
         /** The closing lines: what went wrong, or how many masters succeeded. */
@@ -67,8 +75,15 @@ public final class DeployProgress {
             long ok = lines.stream().filter(l -> l.state().success).count();
             List<Line> masterLines = lines.stream().filter(l -> !l.masterId().equals("-")).toList();
             if (succeeded()) {
+                long current = lines.stream().filter(l -> l.state() == State.CURRENT).count();
+                if (lines.isEmpty()) {
+                    summary.add("OK: " + String.join("; ", nothingToDo));
+                    return summary;
+                }
                 summary.add("OK: " + ok + " of " + masterLines.size() + " deploys succeeded ("
-                        + environments().size() + " environment" + (environments().size() == 1 ? "" : "s") + ")");
+                        + environments().size() + " environment" + (environments().size() == 1 ? "" : "s") + ")"
+                        + (current == 0 ? "" : ", " + current + " already current"));
+                summary.addAll(nothingToDo);
                 return summary;
             }
             if (timedOut) {
@@ -77,9 +92,9 @@ public final class DeployProgress {
                 summary.add("TIMED OUT waiting for " + (waiting.isEmpty() ? "the server" : String.join(", ",
                         waiting)));
                 if (lines.stream().anyMatch(l -> l.environment().equals("all") && l.state() == State.QUEUED)) {
-                    // The planner publishes a full sync's plans only for environments whose plan changes.
-                    summary.add("nothing was planned for the full sync: no environment changed, or the planner is"
-                            + " down; `momentum status` shows what every master serves");
+                    // The planner answers a full sync with a plan for every environment a source deploys.
+                    summary.add("nothing was planned for the full sync: the planner is down or no source deploys a"
+                            + " branch; `momentum status` shows what every master serves");
                 }
             }
             for (Line line : lines) {
@@ -110,6 +125,7 @@ public final class DeployProgress {
     public static Snapshot of(List<JsonNode> reports, List<String> requested, List<String> readyMasters) {
         Map<String, Line> lines = new LinkedHashMap<>();
         List<String> notes = new ArrayList<>();
+        List<String> nothingToDo = new ArrayList<>();
         Set<String> reported = new LinkedHashSet<>();
         boolean complete = !reports.isEmpty();
         for (JsonNode report : reports) {
@@ -119,6 +135,9 @@ public final class DeployProgress {
             }
             complete &= Json.flag(report, "complete");
             addLines(report, readyMasters, lines, reported, notes);
+            if (text(report, "summary") != null) {
+                nothingToDo.add(text(report, "summary"));
+            }
         }
         for (String environment : requested) {
             if (!reported.contains(environment) && !(environment.equals("all") && !reported.isEmpty())) {
@@ -127,7 +146,7 @@ public final class DeployProgress {
                 }
             }
         }
-        return new Snapshot(List.copyOf(lines.values()), notes, complete);
+        return new Snapshot(List.copyOf(lines.values()), notes, complete, List.copyOf(nothingToDo));
     }
 
     private static void addLines(JsonNode report, List<String> readyMasters, Map<String, Line> lines,
@@ -140,7 +159,7 @@ public final class DeployProgress {
         list(report, "results").forEach(r -> masters.add(text(r, "masterId")));
         boolean failed = "FAILED".equals(text(report, "outcome"));
         List<JsonNode> plans = list(report, "plans");
-        if (plans.isEmpty()) {
+        if (plans.isEmpty() && text(report, "summary") == null) {
             JsonNode request = report.get("request");
             String environment = "FULL_SYNC".equals(text(request, "kind")) ? "all" : text(request, "environment");
             if (environment != null) {
@@ -181,8 +200,10 @@ public final class DeployProgress {
                     : new Line(environment, master, State.DEPLOYING, null);
         }
         return switch (status) {
-            case "SUCCEEDED" -> new Line(environment, master, State.SUCCEEDED,
-                    Json.duration(result.path("durationMs").asLong()));
+            // An unchanged result found the master at the plan already: its few milliseconds deployed nothing.
+            case "SUCCEEDED" -> Json.flag(result, "unchanged") ? new Line(environment, master, State.CURRENT, null)
+                    : new Line(environment, master, State.SUCCEEDED,
+                            Json.duration(result.path("durationMs").asLong()));
             case "STAGED" -> requestFailed ? new Line(environment, master, State.HALTED, requestError)
                     : new Line(environment, master, State.STAGED, null);
             case "FAILED" -> new Line(environment, master, State.FAILED, text(result, "error"));

@@ -32,6 +32,8 @@ public final class HistoryView {
                     .append(what(deploy)).append("  ").append(text(deploy, "outcome"));
             if (text(deploy, "error") != null) {
                 out.append(": ").append(StatusView.oneLine(text(deploy, "error")));
+            } else if (text(deploy, "summary") != null) {
+                out.append(": ").append(StatusView.oneLine(text(deploy, "summary")));
             }
             out.append('\n');
             Table results = new Table("  MASTER", "STATUS", "DURATION", "COMMIT", "PLAN", "ERROR");
@@ -39,8 +41,10 @@ public final class HistoryView {
                 if (!environment.equals(text(result, "environment"))) {
                     continue;
                 }
-                results.row("  " + text(result, "masterId"), text(result, "status"),
-                        Json.duration(result.path("durationMs").asLong()), shortId(text(result, "commit"), 8),
+                boolean current = Json.flag(result, "unchanged");
+                results.row("  " + text(result, "masterId"), current ? "already current" : text(result, "status"),
+                        current ? "-" : Json.duration(result.path("durationMs").asLong()),
+                        shortId(text(result, "commit"), 8),
                         shortId(text(result, "planDigest"), 12), StatusView.oneLine(text(result, "error")));
             }
             for (String pending : Json.texts(deploy, "pendingMasters")) {

@@ -74,7 +74,8 @@ public final class ProgressPrinter {
             case SUCCEEDED, PURGED -> "\u001b[32m";
             case FAILED, PLANNING_FAILED, HALTED, SUPERSEDED -> "\u001b[31m";
             case STAGED, DEPLOYING -> "\u001b[33m";
-            case QUEUED -> "";
+            // Already current: nothing happened, nothing to draw the eye to.
+            case QUEUED, CURRENT -> "";
         };
     }
 }

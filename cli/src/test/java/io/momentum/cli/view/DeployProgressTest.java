@@ -51,6 +51,50 @@ class DeployProgressTest {
     }
 
     @Test
+    void aMasterAtThePlanAlreadyIsAlreadyCurrentNotSucceededInMilliseconds() {
+        DeployProgress.Snapshot snapshot = DeployProgress.of(List.of(report("{'requestId':'r1','complete':true,"
+                + "'outcome':'COMPLETE','plans':[" + PLAN + "],'results':["
+                + "{'masterId':'mom','environment':'production','status':'SUCCEEDED','durationMs':2,"
+                + "'unchanged':true},"
+                + "{'masterId':'cm1','environment':'production','status':'SUCCEEDED','durationMs':87}]}")),
+                List.of("production"), MASTERS);
+
+        assertThat(snapshot.lines()).extracting(DeployProgress.Line::text).containsExactly(
+                line("production", "mom", "already current"), line("production", "cm1", "succeeded in 87 ms"));
+        assertThat(snapshot.succeeded()).isTrue();
+        assertThat(snapshot.summary(false))
+                .containsExactly("OK: 2 of 2 deploys succeeded (1 environment), 1 already current");
+    }
+
+    @Test
+    void aFullSyncThatChangedNothingSucceedsWithTheServersSummary() {
+        String nothing = "nothing to do: production already at plan " + "a".repeat(64);
+        DeployProgress.Snapshot snapshot = DeployProgress.of(List.of(report("{'requestId':'r1','complete':true,"
+                + "'outcome':'COMPLETE','request':{'kind':'FULL_SYNC'},'summary':'" + nothing + "','plans':["
+                + PLAN + "],'results':["
+                + "{'masterId':'mom','environment':'production','status':'SUCCEEDED','unchanged':true},"
+                + "{'masterId':'cm1','environment':'production','status':'SUCCEEDED','unchanged':true}]}")),
+                List.of("all"), MASTERS);
+
+        assertThat(snapshot.lines()).extracting(DeployProgress.Line::state)
+                .containsExactly(DeployProgress.State.CURRENT, DeployProgress.State.CURRENT);
+        assertThat(snapshot.succeeded()).isTrue();
+        assertThat(snapshot.summary(false))
+                .containsExactly("OK: 2 of 2 deploys succeeded (1 environment), 2 already current", nothing);
+    }
+
+    @Test
+    void aRequestThatPlannedNothingToDoSucceedsWithoutLines() {
+        DeployProgress.Snapshot snapshot = DeployProgress.of(List.of(report("{'requestId':'r1','complete':true,"
+                + "'outcome':'COMPLETE','request':{'kind':'MODULE','module':'apache'},'summary':'nothing to do: no"
+                + " plan uses module apache','plans':[],'results':[]}")), List.of(), MASTERS);
+
+        assertThat(snapshot.lines()).isEmpty();
+        assertThat(snapshot.succeeded()).isTrue();
+        assertThat(snapshot.summary(false)).containsExactly("OK: nothing to do: no plan uses module apache");
+    }
+
+    @Test
     void aFailedMasterFailsTheDeployAndTheSummaryNamesItsError() {
         DeployProgress.Snapshot snapshot = DeployProgress.of(List.of(report("{'requestId':'r1','complete':true,"
                 + "'outcome':'COMPLETE','plans':[" + PLAN + "],'results':["

@@ -117,4 +117,19 @@ class ViewsTest {
                 "  cm1     PENDING    -         -         -",
                 "2h ago  9abcdef0  rollback to plan 000000000000 (branch production @ bbbbbbbb)  COMPLETE");
     }
+
+    @Test
+    void historyShowsAMasterThatWasAtThePlanAsAlreadyCurrentAndTheServersSummary() {
+        String text = HistoryView.render("production", json("{'deploys':[{'requestId':'"
+                + "12345678-0000-0000-0000-000000000000','request':{'kind':'FULL_SYNC','provider':'manual',"
+                + "'requestedAt':'2026-12-02T06:59:00Z'},'outcome':'COMPLETE','pendingMasters':[],"
+                + "'summary':'nothing to do: production already at plan " + DESIRED + "',"
+                + "'plans':[],'results':[{'masterId':'mom','environment':'production','status':'SUCCEEDED',"
+                + "'durationMs':2,'unchanged':true,'commit':'" + "c".repeat(40) + "','planDigest':'" + DESIRED
+                + "'}]}]}"), NOW);
+
+        assertThat(text.lines()).element(0).asString()
+                .endsWith("COMPLETE: nothing to do: production already at plan " + DESIRED);
+        assertThat(text.lines()).element(2).asString().startsWith("  mom     already current  -         cccccccc");
+    }
 }

@@ -43,9 +43,11 @@ import org.jboss.logging.Logger;
  * deleted; FAILED ({@code refused: ...}) when the source's rules do not deploy the branch there. Always published
  * (the request is answered), and it unpins a rolled-back environment.
  * <li>MODULE: every environment whose latest plan is PLANNED, not pinned and holds the module, that module alone
- * re-resolved at the same control commit; published only when the digest changed.
+ * re-resolved at the same control commit; published even when the digest did not change (the request is answered:
+ * masters already at that plan report it under the request without deploying).
  * <li>FULL_SYNC: every environment the sources define, at its branch head, and ABSENT for those with a plan that no
- * branch deploys any more (only where a source owns the name); published only when the plan changed.
+ * branch deploys any more (only where a source owns the name); published even when the plan did not change, like a
+ * module request.
  * <li>{@link #catchUp()}: like a full sync, but only environments without a plan, whose plan is at another commit
  * than the branch head, or whose plan is FAILED.
  * </ul>
@@ -102,12 +104,17 @@ public final class PlanScheduler implements AutoCloseable {
         }
     }
 
-    /** {@code retry}: the retry this job runs, null for a job a request or the catch-up made. */
-    private record Job(UUID requestId, String environment, String key, boolean push, Work work,
+    /**
+     * {@code answers}: the job answers a request, so its plan is published even when it changes nothing (the
+     * masters then report under the request that they are at that plan already); {@code retry}: the retry this job
+     * runs, null for a job a request or the catch-up made.
+     */
+    private record Job(UUID requestId, String environment, String key, boolean push, boolean answers, Work work,
             CompletableFuture<Void> done, Retry retry) {
 
-        Job(UUID requestId, String environment, String key, boolean push, Work work, CompletableFuture<Void> done) {
-            this(requestId, environment, key, push, work, done, null);
+        Job(UUID requestId, String environment, String key, boolean push, boolean answers, Work work,
+                CompletableFuture<Void> done) {
+            this(requestId, environment, key, push, answers, work, done, null);
         }
     }
 
@@ -264,7 +271,7 @@ public final class PlanScheduler implements AutoCloseable {
         }
         UUID id = request.requestId();
         if (request.deleted()) {
-            return enqueue(new Job(id, environment, WHOLE, true, latest -> Outcome.of(
+            return enqueue(new Job(id, environment, WHOLE, true, true, latest -> Outcome.of(
                     DeployPlan.absent(id, environment, request.source(), request.branch(), Instant.now())),
                     new CompletableFuture<>()));
         }
@@ -273,12 +280,12 @@ public final class PlanScheduler implements AutoCloseable {
             target = targets.forRequest(request);
         } catch (InvalidNameException e) {
             LOG.warnf("refusing request %s: %s", id, e.getMessage());
-            return enqueue(new Job(id, environment, WHOLE, true, latest -> Outcome.of(DeployPlan.failed(id,
+            return enqueue(new Job(id, environment, WHOLE, true, true, latest -> Outcome.of(DeployPlan.failed(id,
                     environment, request.source(), request.branch(), request.commit(), "refused: " + e.getMessage(),
                     Instant.now())), new CompletableFuture<>()));
         }
         Replan again = planning(target);
-        return enqueue(new Job(id, environment, WHOLE, true, latest -> Outcome.of(again.plan(id), again),
+        return enqueue(new Job(id, environment, WHOLE, true, true, latest -> Outcome.of(again.plan(id), again),
                 new CompletableFuture<>()));
     }
 
@@ -306,8 +313,9 @@ public final class PlanScheduler implements AutoCloseable {
                 return planned != null && !planned.pinned() && holds(planned, module)
                         ? resolver.resolveModule(requestId, planned, module, Instant.now()) : null;
             };
-            jobs.add(enqueue(new Job(id, environment, "module:" + module, false, latest -> holds(latest, module)
-                    ? Outcome.of(resolver.resolveModule(id, latest, module, Instant.now()), again) : null,
+            jobs.add(enqueue(new Job(id, environment, "module:" + module, false, true,
+                    latest -> holds(latest, module)
+                            ? Outcome.of(resolver.resolveModule(id, latest, module, Instant.now()), again) : null,
                     new CompletableFuture<>())));
         });
         LOG.infof("module %s: re-planning %d environments", module, jobs.size());
@@ -322,6 +330,8 @@ public final class PlanScheduler implements AutoCloseable {
     /** Lists the sources (off the caller's thread) and plans from the listing: a full sync or the catch-up. */
     private CompletableFuture<Void> fromListing(UUID requestId, boolean onlyMissingOrBehind) {
         String what = onlyMissingOrBehind ? "catch-up" : "full sync";
+        // A full sync answers its request for every environment it plans; the catch-up answers none.
+        boolean answers = requestId != null;
         CompletableFuture<BranchLister.Listing> listed;
         try {
             listed = CompletableFuture.supplyAsync(() -> {
@@ -349,8 +359,8 @@ public final class PlanScheduler implements AutoCloseable {
                 UUID id = requestId != null ? requestId
                         : failed && sameRequest(latest, target) ? latest.requestId() : UUID.randomUUID();
                 Replan again = planning(target);
-                jobs.add(enqueue(new Job(id, target.environment(), WHOLE, false, l -> Outcome.of(again.plan(id),
-                        again), new CompletableFuture<>())));
+                jobs.add(enqueue(new Job(id, target.environment(), WHOLE, false, answers,
+                        l -> Outcome.of(again.plan(id), again), new CompletableFuture<>())));
             }
             int planned = jobs.size();
             plans.forEach((environment, latest) -> {
@@ -358,8 +368,8 @@ public final class PlanScheduler implements AutoCloseable {
                         && !result.environments().containsKey(environment)
                         && !result.contested().contains(environment) && targets.owned(environment)) {
                     UUID id = requestId == null ? UUID.randomUUID() : requestId;
-                    jobs.add(enqueue(new Job(id, environment, WHOLE, false, l -> Outcome.of(DeployPlan.absent(id,
-                            environment, latest.source(), latest.branch(), Instant.now())),
+                    jobs.add(enqueue(new Job(id, environment, WHOLE, false, answers, l -> Outcome.of(
+                            DeployPlan.absent(id, environment, latest.source(), latest.branch(), Instant.now())),
                             new CompletableFuture<>())));
                 }
             });
@@ -462,8 +472,8 @@ public final class PlanScheduler implements AutoCloseable {
             finish(job, null);
             return;
         }
-        if (next == null || !job.push() && (!changes(basis, next)
-                || !Objects.equals(book.latest(environment).orElse(null), basis))) {
+        if (next == null || !job.answers() && !changes(basis, next)
+                || !job.push() && !Objects.equals(book.latest(environment).orElse(null), basis)) {
             if (again != null && next != null && basis != null && basis.status() == PlanStatus.FAILED
                     && !changes(basis, next) && Objects.equals(book.latest(environment).orElse(null), basis)) {
                 // Still failing the same way: the latest plan says so already.
@@ -563,7 +573,7 @@ public final class PlanScheduler implements AutoCloseable {
         UUID id = entry.failed.requestId();
         LOG.infof("planning %s again for request %s (retry %d after %s)", environment, id, entry.attempt,
                 entry.delay);
-        enqueue(new Job(id, environment, WHOLE, false, latest -> stillFailed(latest, entry.failed)
+        enqueue(new Job(id, environment, WHOLE, false, false, latest -> stillFailed(latest, entry.failed)
                 ? Outcome.of(entry.again.plan(id), entry.again) : null, new CompletableFuture<>(), entry));
     }
 

@@ -145,9 +145,10 @@ final class JobRunner {
         LOG.infof("deployed %s at %s, plan %s (%s, %d modules deployed, %d reused)", job.environment(),
                 outcome.commit(), outcome.planDigest() == null ? "not pinned by this backend" : outcome.planDigest(),
                 outcome.unchanged() ? "unchanged" : "changed", modules.deployed(), modules.reused());
-        return DeployResult.of(job.requestId(), masterId, job.environment(), outcome.commit(),
+        DeployResult result = DeployResult.of(job.requestId(), masterId, job.environment(), outcome.commit(),
                 DeployStatus.SUCCEEDED, startedAt, Instant.now(), modules, failures(post)).withPostDeploy(post)
                 .withPlanDigest(outcome.planDigest());
+        return outcome.unchanged() ? result.asUnchanged() : result;
     }
 
     /** The failed post-deploy steps as the result's error (the deploy itself stays live), or null. */

@@ -44,9 +44,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * End to end with the real native deployer and the plans topic: the plans on the topic before start are deployed
- * before READY and answered with their digest; then a new plan is deployed on disk, a plan whose commit the remote
- * does not have fails cleanly, an ABSENT plan purges; and an agent restarted on the same disk replays the plans and
- * redeploys nothing.
+ * before READY and answered with their digest; then a new plan is deployed on disk (the same plan again under another
+ * request is answered unchanged, writing nothing), a plan whose commit the remote does not have fails cleanly, an
+ * ABSENT plan purges; and an agent restarted on the same disk replays the plans and redeploys nothing.
  */
 @QuarkusTest
 @TestProfile(NativeAgentProfile.class)
@@ -109,6 +109,16 @@ class NativeAgentTest {
             assertThat(deployed.planDigest()).isEqualTo(push.digest());
             assertThat(Files.readString(environments.resolve("feature/site/profile/manifests/web.pp")))
                     .contains("profile::web");
+            assertThat(deployed.unchanged()).isFalse();
+
+            // A full sync answered with the same plan under its own request: reported unchanged, nothing written.
+            List<String> written = versions(environments);
+            DeployPlan answered = NativeAgentProfile.plan("feature", feature, List.of());
+            DeployResult current = resultOf(companion, answered);
+            assertThat(current.status()).isEqualTo(DeployStatus.SUCCEEDED);
+            assertThat(current.unchanged()).as("already current").isTrue();
+            assertThat(current.planDigest()).isEqualTo(push.digest());
+            assertThat(versions(environments)).isEqualTo(written);
 
             DeployPlan lost = NativeAgentProfile.plan("lost", "f".repeat(40), List.of());
             DeployResult failed = resultOf(companion, lost);

@@ -31,8 +31,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What each request kind plans, against real git repositories, with a sink that stores every plan at once: pushes
- * always answer, module pushes and full syncs publish only what changed, pinned (rolled-back) plans are left alone
+ * What each request kind plans, against real git repositories, with a sink that stores every plan at once: every
+ * request is answered with a plan per environment it covers, even an unchanged one (the catch-up publishes only what
+ * changed), pinned (rolled-back) plans are left alone
  * by everything but a push, the catch-up plans only what is missing or behind.
  */
 class PlanSchedulerTest {
@@ -159,16 +160,24 @@ class PlanSchedulerTest {
     }
 
     @Test
-    void aModulePushReplansTheEnvironmentsHoldingItOnlyWhenItMoved() throws Exception {
+    void aModulePushReplansTheEnvironmentsHoldingItAndAnswersEvenWhenItDidNotMove() throws Exception {
         ntp.commit("main", Map.of("manifests/init.pp", "class ntp {}"));
         String production = control.commit("production", Map.of("Puppetfile", puppetfile()));
         control.commit("bare", Map.of("Puppetfile", ""));
         plan(push("production"));
         plan(push("bare"));
+        DeployPlan before = book.latest("production").orElseThrow();
         DeployRequest unmoved = module("ntp");
 
         plan(unmoved);
-        assertThat(publishedFor(unmoved.requestId())).as("the module did not move").isEmpty();
+        assertThat(publishedFor(unmoved.requestId())).as("the module did not move: the same plan, answered")
+                .singleElement().satisfies(p -> {
+                    assertThat(p.environment()).isEqualTo("production");
+                    assertThat(p.digest()).isEqualTo(before.digest());
+                });
+        DeployRequest nobodyUsesIt = module("apache");
+        plan(nobodyUsesIt);
+        assertThat(publishedFor(nobodyUsesIt.requestId())).isEmpty();
 
         control.commit("production", Map.of("Puppetfile", puppetfile(), "later", "x"));
         String moved = ntp.commit("main", Map.of("manifests/init.pp", "class ntp { $v = 2 }"));
@@ -225,7 +234,16 @@ class PlanSchedulerTest {
                         org.assertj.core.groups.Tuple.tuple("feature", PlanStatus.ABSENT, null));
         DeployRequest unchanged = DeployRequest.fullSync(Provider.GITEA, Instant.now());
         plan(unchanged);
-        assertThat(publishedFor(unchanged.requestId())).isEmpty();
+        assertThat(publishedFor(unchanged.requestId())).as("answered with the unchanged plan; feature stays ABSENT")
+                .singleElement().satisfies(p -> {
+                    assertThat(p.environment()).isEqualTo("production");
+                    assertThat(p.commit()).isEqualTo(production);
+                    assertThat(p.digest()).isEqualTo(publishedFor(sync.requestId()).stream()
+                            .filter(s -> s.environment().equals("production")).findFirst().orElseThrow().digest());
+                });
+        int before = published.size();
+        catchUp();
+        assertThat(published).as("the catch-up publishes only what changed").hasSize(before);
     }
 
     @Test

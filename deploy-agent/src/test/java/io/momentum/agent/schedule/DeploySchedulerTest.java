@@ -138,6 +138,8 @@ class DeploySchedulerTest {
         assertThat(resultOf(rollback).status()).isEqualTo(DeployStatus.SUCCEEDED);
         assertThat(resultOf(rollback).planDigest()).isEqualTo(plan.digest());
         assertThat(resultOf(rollback).modules()).isEqualTo(new ModuleCounts(0, 3));
+        assertThat(resultOf(rollback).unchanged()).as("already current").isTrue();
+        assertThat(resultOf(plan).unchanged()).isFalse();
         assertThat(postSteps).containsExactly("production deployed");
     }
 

@@ -15,6 +15,8 @@ import java.util.UUID;
  * @param postDeploy what each post-deploy step did after the deploy (empty when none ran)
  * @param planDigest the digest of the {@link DeployPlan} deployed, or {@code null} for a result that deployed no plan
  *     (a refusal, or a backend that resolves refs itself)
+ * @param unchanged SUCCEEDED only: the master was at the plan already and changed nothing (a request that planned
+ *     the same content again); absent (false) in results written before the field existed
  */
 public record DeployResult(
         @NotNull UUID requestId,
@@ -28,7 +30,8 @@ public record DeployResult(
         @Valid ModuleCounts modules,
         String error,
         List<@Valid PostDeployOutcome> postDeploy,
-        @Pattern(regexp = "[0-9a-f]{64}") String planDigest) implements Event {
+        @Pattern(regexp = "[0-9a-f]{64}") String planDigest,
+        boolean unchanged) implements Event {
 
     public DeployResult {
         postDeploy = postDeploy == null ? List.of() : List.copyOf(postDeploy);
@@ -38,19 +41,25 @@ public record DeployResult(
     public DeployResult(UUID requestId, String masterId, String environment, String commit, DeployStatus status,
             Instant startedAt, Instant finishedAt, long durationMs, ModuleCounts modules, String error) {
         this(requestId, masterId, environment, commit, status, startedAt, finishedAt, durationMs, modules, error,
-                List.of(), null);
+                List.of(), null, false);
     }
 
     /** This result with the outcomes of the post-deploy steps that ran after it. */
     public DeployResult withPostDeploy(List<PostDeployOutcome> outcomes) {
         return new DeployResult(requestId, masterId, environment, commit, status, startedAt, finishedAt, durationMs,
-                modules, error, outcomes, planDigest);
+                modules, error, outcomes, planDigest, unchanged);
     }
 
     /** This result as the deploy of the plan with this digest. */
     public DeployResult withPlanDigest(String digest) {
         return new DeployResult(requestId, masterId, environment, commit, status, startedAt, finishedAt, durationMs,
-                modules, error, postDeploy, digest);
+                modules, error, postDeploy, digest, unchanged);
+    }
+
+    /** This result as one that found the master at the plan already: nothing was deployed. */
+    public DeployResult asUnchanged() {
+        return new DeployResult(requestId, masterId, environment, commit, status, startedAt, finishedAt, durationMs,
+                modules, error, postDeploy, planDigest, true);
     }
 
     public String key() {

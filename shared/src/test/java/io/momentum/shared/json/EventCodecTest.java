@@ -63,6 +63,8 @@ class EventCodecTest {
                         new ModuleCounts(0, 20), null).withPostDeploy(List.of(
                                 new PostDeployOutcome("flush-environment-cache", true, "204 from cm2:8140", 35)))
                         .withPlanDigest("b".repeat(64)),
+                new DeployResult(id, "cm3", "production", SHA, DeployStatus.SUCCEEDED, T0, T0.plusMillis(1), 1,
+                        new ModuleCounts(0, 20), null).withPlanDigest("b".repeat(64)).asUnchanged(),
                 new MasterAnnouncement("cm1", MasterRole.COMPILE, "https://cm1.example.net:8140",
                         "10.0.0.11:8140", MasterState.JOINING, "0.1.0", T0, T0.plusSeconds(5), 5000),
                 new MasterAnnouncement("cm2", MasterRole.COMPILE, null, null, MasterState.JOINING, "0.1.0", T0, T0,
@@ -111,6 +113,16 @@ class EventCodecTest {
         assertThat(status.masterId()).isEqualTo("cm2");
         assertThat(status.health()).isEqualTo(Health.DOWN);
         assertThat(status.laggingEnvironments()).isEmpty();
+    }
+
+    @Test
+    void readsAResultWrittenBeforeUnchangedExistedAsChanged() {
+        String json = """
+                {"type":"DeployResult","schemaVersion":1,"requestId":"7b0c6c4e-4a53-4bd5-9bd4-1f3ad1c5b3a8",
+                 "masterId":"cm1","environment":"production","status":"SUCCEEDED",
+                 "finishedAt":"2026-11-25T10:15:30Z","durationMs":2}
+                """;
+        assertThat(EventCodec.decode(json, DeployResult.class).unchanged()).isFalse();
     }
 
     @Test

@@ -37,13 +37,18 @@ public final class DeployState {
 
     /** How many requests (and their results) are kept for {@code GET /api/v1/deploys/{id}}. */
     static final int KEPT_REQUESTS = 10_000;
+    /** How many environments a "nothing to do" summary names one by one. */
+    private static final int NAMED_ENVIRONMENTS = 3;
 
-    /** @param planDigest the digest of the plan the master deployed ({@code null}: it deployed no plan) */
+    /**
+     * @param planDigest the digest of the plan the master deployed ({@code null}: it deployed no plan)
+     * @param unchanged the master was at that plan already and deployed nothing ("already current")
+     */
     public record MasterResult(String masterId, String environment, DeployStatus status, String commit,
-            String planDigest, Instant finishedAt, long durationMs, String error) {
+            String planDigest, Instant finishedAt, long durationMs, String error, boolean unchanged) {
         static MasterResult of(DeployResult r) {
             return new MasterResult(r.masterId(), r.environment(), r.status(), r.commit(), r.planDigest(),
-                    r.finishedAt(), r.durationMs(), r.error());
+                    r.finishedAt(), r.durationMs(), r.error(), r.unchanged());
         }
     }
 
@@ -122,10 +127,13 @@ public final class DeployState {
      * @param complete every READY master reported, or planning failed, or the rollout halted
      * @param error the planner's error when planning the request failed; the reason a rollout halted
      * @param rollouts the rollouts of the request's FLEET or CANARY plans
+     * @param summary when the request changed nothing, why: e.g. {@code nothing to do: production already at plan
+     *     <digest>} once every master reported it was at the plan already, or {@code nothing to do: no environment's
+     *     plan uses module <name>} for a module request that no plan answers; {@code null} otherwise
      */
     public record RequestView(UUID requestId, DeployRequest request, List<PlanView> plans, List<MasterResult> results,
             List<String> pendingMasters, boolean complete, Outcome outcome, String error,
-            List<RolloutView> rollouts) {
+            List<RolloutView> rollouts, String summary) {
     }
 
     /**
@@ -270,7 +278,28 @@ public final class DeployState {
         List<RolloutView> rolloutViews = planned.stream().map(this::rollout).flatMap(Optional::stream).toList();
         return Optional.of(new RequestView(requestId, request, planned.stream().map(PlanView::of).toList(),
                 results.values().stream().map(MasterResult::of).toList(), pending, complete, outcome,
-                errors.isEmpty() ? null : String.join("; ", errors), rolloutViews));
+                errors.isEmpty() ? null : String.join("; ", errors), rolloutViews,
+                outcome == Outcome.COMPLETE ? nothingDone(request, planned, results.values()) : null));
+    }
+
+    /**
+     * Why a complete request changed nothing, or null when it changed something: no plan answers a module request
+     * that no environment's plan uses, or every master reported each plan of the request unchanged.
+     */
+    private String nothingDone(DeployRequest request, Collection<DeployPlan> planned,
+            Collection<DeployResult> results) {
+        if (planned.isEmpty()) {
+            return request != null && request.kind() == DeployKind.MODULE
+                    ? "nothing to do: no environment's plan uses module " + request.module() : null;
+        }
+        if (results.isEmpty() || !results.stream().allMatch(DeployResult::unchanged)) {
+            return null;
+        }
+        if (planned.size() > NAMED_ENVIRONMENTS) {
+            return "nothing to do: " + planned.size() + " environments already at their plans";
+        }
+        return "nothing to do: " + String.join(", ", planned.stream()
+                .map(plan -> plan.environment() + " already at plan " + plan.digest()).toList());
     }
 
     /**
@@ -452,7 +481,8 @@ public final class DeployState {
     private List<String> pendingMasters(UUID requestId) {
         Map<String, DeployPlan> planned = plansByRequest.getOrDefault(requestId, Map.of());
         if (!planned.isEmpty() && planned.values().stream()
-                .allMatch(p -> p.status() == PlanStatus.FAILED || halt(p).isPresent())) {
+                .allMatch(p -> p.status() == PlanStatus.FAILED || halt(p).isPresent())
+                || planned.isEmpty() && plansNothing(requests.get(requestId))) {
             return List.of();
         }
         Set<String> reported = new TreeSet<>();
@@ -465,6 +495,15 @@ public final class DeployState {
             }
         }
         return readyMasters().stream().filter(m -> !reported.contains(m) || staging.contains(m)).toList();
+    }
+
+    /**
+     * A module request that no environment's plan answers: the planner re-plans only environments whose latest plan
+     * is PLANNED, not pinned and uses the module, and publishes nothing for the others.
+     */
+    private boolean plansNothing(DeployRequest request) {
+        return request != null && request.kind() == DeployKind.MODULE
+                && plans.values().stream().noneMatch(known -> known.replansModule(request.module()));
     }
 
     private boolean isComplete(Collection<UUID> requestIds) {

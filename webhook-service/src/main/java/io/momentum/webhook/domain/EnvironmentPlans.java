@@ -52,6 +52,12 @@ final class EnvironmentPlans {
         return Optional.ofNullable(failure);
     }
 
+    /** Whether a module request re-plans the environment: its latest plan is PLANNED, not pinned, uses it. */
+    boolean replansModule(String module) {
+        return failure == null && desired != null && desired.status() == PlanStatus.PLANNED && !desired.pinned()
+                && desired.modules().stream().anyMatch(m -> m.name().equals(module));
+    }
+
     List<DeployPlan> history() {
         return List.copyOf(history);
     }

@@ -27,17 +27,20 @@ public record DeployReport(UUID requestId, Boolean complete, List<String> readyM
      * What the service knows of a request: the request, its plans, each master's result and the rollouts of its
      * FLEET or CANARY plans. A master that only STAGED the plan is still pending. A request whose planning failed,
      * or whose rollout halted, is complete at once with {@code outcome} FAILED and the {@code error}: no master
-     * switches to it any more.
+     * switches to it any more. A result {@code unchanged} found its master at the plan already ("already
+     * current"); {@code summary} says so for a request that changed nothing (see
+     * {@link DeployState.RequestView#summary}).
      */
     @Schema(name = "KnownRequest")
     public record KnownRequest(UUID requestId, DeployRequest request, List<DeployState.PlanView> plans,
             List<DeployState.MasterResult> results, List<String> pendingMasters, boolean complete,
-            DeployState.Outcome outcome, String error, List<DeployState.RolloutView> rollouts)
+            DeployState.Outcome outcome, String error, List<DeployState.RolloutView> rollouts, String summary)
             implements RequestStatus {
 
         static KnownRequest of(DeployState.RequestView view) {
             return new KnownRequest(view.requestId(), view.request(), view.plans(), view.results(),
-                    view.pendingMasters(), view.complete(), view.outcome(), view.error(), view.rollouts());
+                    view.pendingMasters(), view.complete(), view.outcome(), view.error(), view.rollouts(),
+                    view.summary());
         }
     }
 

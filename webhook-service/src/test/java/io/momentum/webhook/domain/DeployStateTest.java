@@ -446,4 +446,55 @@ class DeployStateTest {
         assertThat(state.environments().get(0).masters()).extracting(DeployState.MasterCell::planState)
                 .containsExactly(DeployState.PlanState.PREVIOUS);
     }
+
+    @Test
+    void aRequestEveryMasterFoundCurrentCompletesSayingNothingWasDone() {
+        state.onMaster("cm1", master("cm1", MasterState.READY));
+        state.onMaster("cm2", master("cm2", MasterState.READY));
+        DeployPlan first = plan(1);
+        state.onPlan(first);
+        state.onResult(deployed(first, "cm1"));
+        state.onResult(deployed(first, "cm2"));
+        DeployRequest sync = DeployRequest.fullSync(Provider.MANUAL, NOW.plusSeconds(5));
+        DeployPlan again = DeployPlan.planned(sync.requestId(), "production", "puppet", "main", first.commit(),
+                first.modules(), Rollout.IMMEDIATE, NOW.plusSeconds(6));
+        state.onRequest(sync);
+        state.onPlan(again);
+        CompletableFuture<Void> done = state.awaitResults(Set.of(sync.requestId()));
+
+        state.onResult(deployed(again, "cm1").asUnchanged());
+        assertThat(done).isNotDone();
+        assertThat(state.request(sync.requestId()).orElseThrow().summary()).as("cm2 has not answered").isNull();
+        state.onResult(deployed(again, "cm2").asUnchanged());
+
+        assertThat(done).isDone();
+        DeployState.RequestView view = state.request(sync.requestId()).orElseThrow();
+        assertThat(view.outcome()).isEqualTo(DeployState.Outcome.COMPLETE);
+        assertThat(view.results()).extracting(DeployState.MasterResult::unchanged).containsExactly(true, true);
+        assertThat(view.summary()).isEqualTo("nothing to do: production already at plan " + first.digest());
+        assertThat(state.request(first.requestId()).orElseThrow().summary()).as("that one deployed").isNull();
+        assertThat(state.environments()).singleElement().satisfies(row -> assertThat(row.history()).hasSize(1));
+    }
+
+    @Test
+    void aModuleRequestNoPlanUsesCompletesAtOnceAndOneAPlanUsesWaitsForItsPlans() {
+        state.onMaster("cm1", master("cm1", MasterState.READY));
+        state.onPlan(plan(1));
+        DeployRequest apache = DeployRequest.module("apache", null, null, Provider.GITHUB, NOW);
+        DeployRequest stdlib = DeployRequest.module("stdlib", null, null, Provider.GITHUB, NOW);
+        state.onRequest(apache);
+        state.onRequest(stdlib);
+
+        CompletableFuture<Void> done = state.awaitResults(Set.of(apache.requestId()));
+        assertThat(done).isDone();
+        DeployState.RequestView view = state.request(apache.requestId()).orElseThrow();
+        assertThat(view.outcome()).isEqualTo(DeployState.Outcome.COMPLETE);
+        assertThat(view.pendingMasters()).isEmpty();
+        assertThat(view.summary()).isEqualTo("nothing to do: no environment's plan uses module apache");
+        assertThat(state.request(stdlib.requestId()).orElseThrow().outcome()).isEqualTo(DeployState.Outcome.PENDING);
+
+        state.onPlan(plan(2).reactivated(UUID.randomUUID(), NOW.plusSeconds(9)));
+        assertThat(state.request(stdlib.requestId()).orElseThrow().outcome())
+                .as("a pinned plan is not re-planned by a module request").isEqualTo(DeployState.Outcome.COMPLETE);
+    }
 }

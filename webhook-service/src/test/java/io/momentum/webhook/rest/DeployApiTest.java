@@ -16,6 +16,8 @@ import io.momentum.shared.event.MasterAnnouncement;
 import io.momentum.shared.event.MasterRole;
 import io.momentum.shared.event.MasterState;
 import io.momentum.shared.event.ModuleCounts;
+import io.momentum.shared.event.Provider;
+import io.momentum.shared.event.Rollout;
 import io.momentum.shared.event.Topics;
 import io.momentum.shared.json.EventCodec;
 import io.momentum.webhook.TopicRecords;
@@ -164,6 +166,55 @@ class DeployApiTest {
             assertThat(r.key()).isEqualTo(DeployRequest.FULL_SYNC_KEY);
             assertThat(TopicRecords.decode(r).kind()).isEqualTo(DeployKind.FULL_SYNC);
         });
+    }
+
+    /**
+     * What the planner and the agents do for a full sync that changes nothing: the planner answers with the same
+     * plan under the request's id, every master answers it unchanged, and the wait ends with "nothing to do".
+     */
+    @Test
+    void aFullSyncThatChangesNothingCompletesSayingSoAndEveryMasterIsAlreadyCurrent() {
+        String environment = "current_" + UUID.randomUUID().toString().substring(0, 8);
+        DeployPlan deployed = DeployPlan.planned(UUID.randomUUID(), environment, "control", environment, SHA,
+                List.of(), Rollout.IMMEDIATE, Instant.now());
+        produce(Topics.DEPLOY_PLANS, deployed.key(), EventCodec.encodeToString(deployed));
+        Instant asked = Instant.now();
+        CompletableFuture<JsonPath> answer = CompletableFuture.supplyAsync(() -> given()
+                .header("Authorization", TOKEN).contentType("application/json")
+                .body("{\"all\": true, \"wait\": true, \"timeout\": 60}")
+                .post("/api/v1/deploys").then().statusCode(200).extract().jsonPath());
+        DeployRequest sync = await().atMost(Duration.ofSeconds(30)).until(() -> TopicRecords.deployRequests(
+                broker.bootstrapServers(), r -> DeployRequest.FULL_SYNC_KEY.equals(r.key())).stream()
+                .map(TopicRecords::decode).filter(r -> !r.requestedAt().isBefore(asked)).findFirst().orElse(null),
+                r -> r != null);
+        DeployPlan again = DeployPlan.planned(sync.requestId(), environment, "control", environment, SHA,
+                List.of(), Rollout.IMMEDIATE, Instant.now());
+        produce(Topics.DEPLOY_PLANS, again.key(), EventCodec.encodeToString(again));
+        for (String master : List.of(cmA, cmB)) {
+            DeployResult current = DeployResult.of(sync.requestId(), master, environment, SHA,
+                    DeployStatus.SUCCEEDED, Instant.now(), Instant.now(), new ModuleCounts(0, 0), null)
+                    .withPlanDigest(again.digest()).asUnchanged();
+            produce(Topics.DEPLOY_RESULTS, current.key(), EventCodec.encodeToString(current));
+        }
+
+        JsonPath body = answer.orTimeout(60, TimeUnit.SECONDS).join();
+        assertThat(body.getBoolean("complete")).isTrue();
+        assertThat(body.getString("requests[0].outcome")).isEqualTo("COMPLETE");
+        assertThat(body.getString("requests[0].summary"))
+                .isEqualTo("nothing to do: " + environment + " already at plan " + deployed.digest());
+        assertThat(body.getList("requests[0].results.unchanged", Boolean.class)).containsExactly(true, true);
+    }
+
+    @Test
+    void aModuleRequestNoPlanUsesIsCompleteAtOnce() {
+        DeployRequest module = DeployRequest.module("unused_" + UUID.randomUUID().toString().substring(0, 8), null,
+                null, Provider.GITHUB, Instant.now());
+        produce(Topics.DEPLOY_REQUESTS, module.key(), EventCodec.encodeToString(module));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().header("Authorization", TOKEN)
+                .get("/api/v1/deploys/" + module.requestId()).then().statusCode(200)
+                .body("complete", equalTo(true)).body("outcome", equalTo("COMPLETE"))
+                .body("summary", equalTo("nothing to do: no environment's plan uses module " + module.module())));
     }
 
     @Test
