@@ -87,7 +87,7 @@ public record DeployFinished(UUID requestId, DeployOutcome outcome, String reque
             StringBuilder line = new StringBuilder(m.masterId()).append(' ').append(m.environment()).append(": ")
                     .append(m.status());
             if (m.status() == DeployStatus.SUCCEEDED) {
-                line.append(" in ").append(m.durationMs()).append(" ms");
+                line.append(m.unchanged() ? ", already current" : " in " + m.durationMs() + " ms");
             }
             if (m.error() != null) {
                 line.append(" (").append(m.error()).append(')');

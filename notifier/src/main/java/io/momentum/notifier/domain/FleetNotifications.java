@@ -224,7 +224,7 @@ public final class FleetNotifications {
         List<MasterOutcome> outcomes = tracked.results.values().stream()
                 .sorted(Comparator.comparing(DeployResult::masterId).thenComparing(DeployResult::environment))
                 .map(r -> new MasterOutcome(r.masterId(), r.environment(), r.status(), r.commit(), r.durationMs(),
-                        r.error()))
+                        r.unchanged(), r.error()))
                 .toList();
         String commit = anyPlan != null && anyPlan.commit() != null ? anyPlan.commit()
                 : request != null ? request.commit() : null;

@@ -69,6 +69,21 @@ class FleetNotificationsTest {
     }
 
     @Test
+    void aMasterAlreadyAtThePlanReadsAlreadyCurrentNotADeployTime() {
+        DeployRequest request = request("production");
+        fleet.onRequest(request);
+        fleet.onPlan(plan(request, "production"));
+        fleet.onResult(result(request, "cm1", "production", DeployStatus.SUCCEEDED, T0.plusSeconds(1)).asUnchanged());
+        fleet.onResult(result(request, "cm2", "production", DeployStatus.SUCCEEDED, T0.plusSeconds(2)));
+
+        DeployFinished done = (DeployFinished) fleet.evaluate(T0.plusSeconds(3)).get(0);
+
+        assertThat(done.masters()).extracting(MasterOutcome::unchanged).containsExactly(true, false);
+        assertThat(done.details()).contains("cm1 production: SUCCEEDED, already current")
+                .anyMatch(line -> line.startsWith("cm2 production: SUCCEEDED in "));
+    }
+
+    @Test
     void aStagedResultIsNotAReportAndAFailedMasterFailsTheDeploy() {
         DeployRequest request = request("production");
         fleet.onPlan(plan(request, "production"));

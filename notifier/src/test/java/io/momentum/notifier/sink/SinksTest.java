@@ -287,7 +287,7 @@ class SinksTest {
     }
 
     private static MasterOutcome outcome(String master, String environment, DeployStatus status, String error) {
-        return new MasterOutcome(master, environment, status, "c".repeat(40), 840, error);
+        return new MasterOutcome(master, environment, status, "c".repeat(40), 840, false, error);
     }
 
     private static MasterRoutingChanged rejoined() {

@@ -109,7 +109,8 @@ public final class CommitStatusBook {
 
         static Outcome of(DeployResult result) {
             return switch (result.status()) {
-                case SUCCEEDED -> new Outcome(CommitState.SUCCESS, "deployed in " + seconds(result.durationMs()));
+                case SUCCEEDED -> new Outcome(CommitState.SUCCESS, result.unchanged() ? "already current"
+                        : "deployed in " + seconds(result.durationMs()));
                 case FAILED -> new Outcome(CommitState.FAILURE,
                         "failed" + (result.error() == null ? "" : ": " + result.error()));
                 case STAGED -> new Outcome(CommitState.PENDING, "staged, waiting for the rollout to switch");
