@@ -32,7 +32,7 @@ class AuthenticationTest {
     @Test
     void aMissingOrWrongTokenIs401WithTheJsonBody() {
         given().get("/api/v1/environments").then().statusCode(401).contentType("application/json")
-                .header("WWW-Authenticate", containsString("Basic"))
+                .header("WWW-Authenticate", containsString("Bearer"))
                 .body("error", equalTo("a valid bearer token is required"));
         for (String authorization : WRONG) {
             given().header("Authorization", authorization).get("/api/v1/environments").then().statusCode(401)
