@@ -1,12 +1,16 @@
 package io.momentum.service.security;
 
 import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 /**
  * What a refused API call is told, the same in every service: 401 without a valid token (or with credentials for
  * something else, so that a caller learns nothing about which secrets exist), 403 for a valid token whose role is
- * not enough. Each service's {@code rest/} answers it as {@code {"error": "..."}} with {@link #CHALLENGE}.
+ * not enough, as {@code {"error": "..."}} with {@link #CHALLENGE} on a 401.
  */
 public final class ApiRefusals {
 
@@ -17,7 +21,22 @@ public final class ApiRefusals {
     public record Refusal(int status, String error) {
     }
 
+    /** The body of every refusal: {@code {"error": "..."}}. */
+    public record Error(String error) {
+    }
+
     private ApiRefusals() {
+    }
+
+    /**
+     * The JSON answer to a refused API call; what a service's {@code @ServerExceptionMapper} for
+     * {@code AuthenticationFailedException}, {@code UnauthorizedException} and {@code ForbiddenException} returns.
+     */
+    public static Response response(Throwable refusal, ApiTokens tokens, CurrentIdentityAssociation identity) {
+        Refusal answer = of(refusal, tokens, refusal instanceof ForbiddenException ? identity.getIdentity() : null);
+        Response.ResponseBuilder response = Response.status(answer.status()).type(MediaType.APPLICATION_JSON)
+                .entity(new Error(answer.error()));
+        return (answer.status() == 401 ? response.header(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE) : response).build();
     }
 
     /**

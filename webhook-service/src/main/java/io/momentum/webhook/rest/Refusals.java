@@ -6,10 +6,7 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
-import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
@@ -35,10 +32,6 @@ public class Refusals {
         if (resource != null && resource.getResourceClass() == WebhookResource.class) {
             return Responses.unauthorized("webhook authentication required");
         }
-        SecurityIdentity caller = refusal instanceof ForbiddenException ? identity.getIdentity() : null;
-        ApiRefusals.Refusal answer = ApiRefusals.of(refusal, tokens, caller);
-        return Response.status(answer.status()).type(MediaType.APPLICATION_JSON)
-                .entity(new ErrorAnswer(answer.error()))
-                .header(HttpHeaders.WWW_AUTHENTICATE, answer.status() == 401 ? ApiRefusals.CHALLENGE : null).build();
+        return ApiRefusals.response(refusal, tokens, identity);
     }
 }
