@@ -208,7 +208,7 @@ class WebhookEndpointTest {
         String refused = UUID.randomUUID().toString();
         byte[] dots = Deliveries.payload("github", "push", "..", refused).getBytes(StandardCharsets.UTF_8);
         post("/payload", Deliveries.headers("github", "push", dots, refused), dots)
-                .then().statusCode(400).body("error", containsString("environment name"));
+                .then().statusCode(400).body("error", containsString("not a valid git ref name"));
         assertThat(TopicRecords.withDelivery(broker.bootstrapServers(), refused)).isEmpty();
     }
 
