@@ -276,7 +276,8 @@ start_health() {
     -Dmomentum.rollout.canary.soak="${MOMENTUM_CANARY_SOAK:-20s}" \
     -Dmomentum.rollout.stage-timeout=60s \
     "${canary[@]}"
-  start health-monitor "${CMD[@]}"
+  # The same API token as the webhook's: /api/v1 of every service refuses calls without one.
+  MOMENTUM_API_TOKEN="$(cat "$STATE/api-token")" start health-monitor "${CMD[@]}"
 }
 
 write_nginx_config() {
@@ -323,7 +324,7 @@ start_lb() {
     -Dmomentum.lb.nginx.prefix="$STATE/nginx/" \
     -Dmomentum.lb.nginx.error-log="$LOGS/nginx-error.log" \
     -Dmomentum.lb.nginx.connect-timeout=2s
-  start lb-config-service "${CMD[@]}"
+  MOMENTUM_API_TOKEN="$(cat "$STATE/api-token")" start lb-config-service "${CMD[@]}"
 }
 
 # ---- notifier (MOMENTUM_NOTIFY=1): the notifier with one generic webhook sink, signed with a generated secret,

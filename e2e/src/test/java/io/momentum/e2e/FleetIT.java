@@ -123,7 +123,7 @@ class FleetIT {
         fleet.quickstart("restart", "health-monitor", "--wipe-state");
         fleet.quickstart("restart", "lb-config-service", "--wipe-state");
         await().atMost(DEPLOYED).untilAsserted(() -> {
-            assertThat(fleet.get(LocalFleet.LB_API + "/api/v1/backends").status()).isEqualTo(200);
+            assertThat(fleet.api("GET", LocalFleet.LB_API + "/api/v1/backends", null).status()).isEqualTo(200);
             assertThat(upstream()).isEqualTo(before);
         });
         assertThat(servedBy("production", 20)).isNotEmpty();

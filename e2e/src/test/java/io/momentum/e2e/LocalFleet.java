@@ -175,9 +175,13 @@ final class LocalFleet {
         }
     }
 
-    /** Calls the webhook-service API with the quickstart's token: the status and body. */
+    /**
+     * Calls an API with the quickstart's token: the status and body. {@code path} is under the webhook-service, or
+     * a whole URL (health-monitor's and lb-config-service's APIs take the same token).
+     */
     Response api(String method, String path, String json) {
-        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(URI.create(webhookApi() + path))
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
+                        URI.create(path.startsWith("http") ? path : webhookApi() + path))
                 .header("Authorization", "Bearer " + readState("api-token").trim())
                 .timeout(Duration.ofSeconds(30));
         request = json == null ? request.method(method, java.net.http.HttpRequest.BodyPublishers.noBody())

@@ -94,11 +94,29 @@ final class VersionBuilder {
         }
     }
 
+    /**
+     * Refuses a module path that passes through a symbolic link of the control repository ({@code site -> /etc}
+     * with {@code :install_path => 'site'}): the module would be written, and an existing directory there deleted,
+     * outside the environment.
+     */
+    private static void requireRealDirectories(Path code, Path parent, String module) throws DeployException {
+        Path at = code;
+        for (Path part : code.relativize(parent)) {
+            at = at.resolve(part);
+            if (Files.isSymbolicLink(at)) {
+                throw new DeployException("module " + module + ": '" + code.relativize(at) + "' is a symbolic link"
+                        + " in the control repository; modules are installed only into real directories of the"
+                        + " environment");
+            }
+        }
+    }
+
     /** Puts one module into the new version; true when it was reused from the live version. */
     private boolean install(PlannedModule planned, Path code, Optional<EnvironmentStore.Version> live)
             throws DeployException, IOException, InterruptedException {
         ModuleRecord module = record(planned);
         Path dir = code.resolve(module.path());
+        requireRealDirectories(code, dir.getParent(), module.name());
         if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             // The control repository has files where the Puppetfile puts a module: the module wins, as with r10k.
             FileTrees.delete(dir);

@@ -538,6 +538,30 @@ class NativeDeployerTest {
         assertNoStagingLeft("production");
     }
 
+    /** A symbolic link committed to the control repository (site -> outside) must not carry a module out. */
+    @Test
+    void aSymbolicLinkOfTheControlRepositoryCannotCarryAModuleOutTheEnvironment() throws Exception {
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Path work = tmp.resolve("work");
+        control.commit("production", Map.of("Puppetfile", ""));
+        try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.cloneRepository().setURI(control.url())
+                .setDirectory(work.toFile()).setBranch("production").call()) {
+            Files.writeString(work.resolve("Puppetfile"), "mod 'apache', :git => '" + apache.url()
+                    + "', :tag => 'v1.0.0', :install_path => 'site'\n");
+            Files.createSymbolicLink(work.resolve("site"), outside);
+            git.add().addFilepattern(".").call();
+            git.commit().setMessage("site is a link").setAuthor("t", "t@example.net")
+                    .setCommitter("t", "t@example.net").call();
+            git.push().add("production").call();
+        }
+        assertThatThrownBy(() -> deploy(target("production"))).isInstanceOf(DeployException.class)
+                .hasMessageContaining("symbolic link");
+        try (Stream<Path> escaped = Files.list(outside)) {
+            assertThat(escaped).isEmpty();
+        }
+        assertThat(deployer.deployedEnvironments()).doesNotContainKey("production");
+    }
+
     @Test
     void forgeTarballsAreVerifiedAndCannotEscapeTheModule() throws Exception {
         control.commit("production", Map.of("Puppetfile", ""));

@@ -1,6 +1,8 @@
 package io.momentum.health.rest;
 
 import io.momentum.health.domain.MonitoredFleet;
+import io.momentum.service.security.ApiRoles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -16,6 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
  * with the desired and deployed plan of every environment.
  */
 @Path("/api/v1/masters")
+@RolesAllowed(ApiRoles.READER)
 @Produces(MediaType.APPLICATION_JSON)
 public class MastersResource {
 

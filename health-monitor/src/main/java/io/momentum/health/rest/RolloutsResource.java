@@ -2,6 +2,8 @@ package io.momentum.health.rest;
 
 import io.momentum.health.domain.MonitoredFleet;
 import io.momentum.health.domain.RolloutView;
+import io.momentum.service.security.ApiRoles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -14,6 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /** The rollouts this monitor coordinates: per environment whose latest plan is FLEET or CANARY, how far it is. */
 @Path("/api/v1/rollouts")
+@RolesAllowed(ApiRoles.READER)
 @Produces(MediaType.APPLICATION_JSON)
 public class RolloutsResource {
 

@@ -115,9 +115,9 @@ class MonitorFlowTest {
         MasterStatus up = awaitStatus("flow-a", s -> s.health() == Health.UP);
         assertThat(up.routable()).isTrue();
         assertThat(up.role()).isEqualTo(MasterRole.COMPILE);
-        given().get("/api/v1/masters").then().statusCode(200).body("masterId", hasItem("flow-a"));
-        given().get("/api/v1/masters/flow-a").then().statusCode(200).body("health", is("UP"));
-        given().get("/api/v1/masters/nobody").then().statusCode(404);
+        given().auth().oauth2("reader-test-token").get("/api/v1/masters").then().statusCode(200).body("masterId", hasItem("flow-a"));
+        given().auth().oauth2("reader-test-token").get("/api/v1/masters/flow-a").then().statusCode(200).body("health", is("UP"));
+        given().auth().oauth2("reader-test-token").get("/api/v1/masters/nobody").then().statusCode(404);
         given().get("/q/metrics").then().statusCode(200).body(containsString("momentum_health_masters_routable"));
 
         server.mode(Mode.ERROR);
@@ -154,7 +154,7 @@ class MonitorFlowTest {
         MasterStatus lagging = awaitStatus("flow-s2", s -> !s.routable());
         assertThat(lagging.laggingEnvironments()).containsExactly("flow_strict");
         assertThat(lagging.health()).isEqualTo(Health.UP);
-        given().get("/api/v1/masters/flow-s2").then().statusCode(200)
+        given().auth().oauth2("reader-test-token").get("/api/v1/masters/flow-s2").then().statusCode(200)
                 .body("inSync", is(false))
                 .body("environments.find { it.environment == 'flow_strict' }.desired", is("PLANNED"))
                 .body("environments.find { it.environment == 'flow_strict' }.desiredDigest", is(desired.digest()))

@@ -94,7 +94,7 @@ class RolloutFlowTest {
         staged(plan, "roll-1");
         await().atMost(WAIT).until(() -> fleet.rollout(ENV).map(view -> view.pending().equals(List.of("roll-2")))
                 .orElse(false));
-        given().get("/api/v1/rollouts/" + ENV).then().statusCode(200)
+        given().auth().oauth2("reader-test-token").get("/api/v1/rollouts/" + ENV).then().statusCode(200)
                 .body("phase", is("STAGING"))
                 .body("digest", is(plan.digest()))
                 .body("rollout", is("FLEET"))
@@ -107,9 +107,9 @@ class RolloutFlowTest {
         assertThat(all.phase()).isEqualTo(Activation.Phase.ALL);
         assertThat(all.requestId()).isEqualTo(plan.requestId());
         assertThat(all.digest()).isEqualTo(plan.digest());
-        given().get("/api/v1/rollouts").then().statusCode(200)
+        given().auth().oauth2("reader-test-token").get("/api/v1/rollouts").then().statusCode(200)
                 .body("find { it.environment == '" + ENV + "' }.phase", is("ALL"));
-        given().get("/api/v1/rollouts/nowhere").then().statusCode(404);
+        given().auth().oauth2("reader-test-token").get("/api/v1/rollouts/nowhere").then().statusCode(404);
 
         MonitoredFleet rebuilt = new MonitoredFleet(fleet.settings(), fleet.rolloutSettings(), fleet.policy(),
                 List.of(), Clock.systemUTC());

@@ -3,8 +3,10 @@ package io.momentum.lb.rest;
 import io.momentum.lb.config.LbConfig;
 import io.momentum.lb.domain.LbServer;
 import io.momentum.lb.service.LbService;
+import io.momentum.service.security.ApiRoles;
 import io.momentum.shared.event.LbBackend;
 import io.momentum.shared.event.LbConfigApplied;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -16,6 +18,7 @@ import java.util.TreeMap;
 
 /** What the load balancers should have and what they have: GET /api/v1/backends. */
 @Path("/api/v1/backends")
+@RolesAllowed(ApiRoles.READER)
 @Produces(MediaType.APPLICATION_JSON)
 public class BackendsResource {
 

@@ -86,7 +86,7 @@ class MasterStatusToNginxTest {
             assertThat(nginx.outputFile()).content().contains("server " + backends.address("cm1") + ";  # cm1")
                     .contains("# cm3 " + backends.address("cm3") + " not routable");
 
-            given().get("/api/v1/backends").then().statusCode(200)
+            given().auth().oauth2("reader-test-token").get("/api/v1/backends").then().statusCode(200)
                     .body("lbId", equalTo("lb-test"))
                     .body("caughtUp", equalTo(true))
                     .body("desired.masterId", hasItems("cm1", "cm2", "cm3"))

@@ -13,6 +13,9 @@ import io.momentum.webhook.domain.WebhookSecrets;
 import io.momentum.webhook.provider.PayloadParser;
 import io.momentum.webhook.provider.ProviderDetector;
 import io.momentum.webhook.provider.RemoteHeads;
+import io.momentum.service.security.ApiTokens;
+import io.momentum.service.security.ApiTokensConfig;
+import io.momentum.service.security.ApiTokensProducer;
 import io.momentum.webhook.security.CallerRoles;
 import io.momentum.webhook.service.BranchPoll;
 import io.momentum.webhook.service.WebhookIntake;
@@ -64,12 +67,22 @@ public class WebhookBeans {
         return new DeliveryDeduplicator(config.dedup().window(), config.dedup().maxEntries(), Clock.systemUTC());
     }
 
-    /** The secrets that give a caller its roles: the API's token and the optional webhook authentication. */
+    /** The optional webhook authentication's secrets. */
     @Produces
     @Singleton
-    CallerRoles callerRoles(ApiConfig api, WebhookConfig config) {
-        return new CallerRoles(api.token(), config.auth().username(), config.auth().password(),
-                config.auth().bearerToken());
+    CallerRoles callerRoles(WebhookConfig config) {
+        return new CallerRoles(config.auth().username(), config.auth().password(), config.auth().bearerToken());
+    }
+
+    /** The API's tokens with their roles, and the webhook's bearer token: one comparison covers them all. */
+    @Produces
+    @Singleton
+    ApiTokens apiTokens(ApiTokensConfig config, CallerRoles callers) {
+        try {
+            return ApiTokensProducer.logged(callers.withBearerToken(ApiTokens.from(config)));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("momentum.webhook.auth.bearer-token: " + e.getMessage());
+        }
     }
 
     @Produces
@@ -134,19 +147,16 @@ public class WebhookBeans {
     }
 
     /**
-     * Fails start-up without a source or with a broken one, and warns about every provider that is not verified or
-     * refused.
+     * Fails start-up without a source or with a broken one, or with an API token that cannot be read, and warns
+     * about every provider that is not verified or refused.
      */
-    void check(@Observes StartupEvent event, WebhookConfig config, CallerRoles callers, GitProviders providers,
+    void check(@Observes StartupEvent event, WebhookConfig config, ApiTokens tokens, GitProviders providers,
             WebhookSecrets secrets, ControlSources sources) {
         LOG.infof("control repositories: %s", sources.all().stream().map(source -> source.name() + " ("
                 + source.repository().map(name -> name + ", ").orElse("") + "prefix "
                 + (source.prefix() == null ? "none" : source.prefix()) + ")").toList());
         GitProviders.requireKnown(config.providers(), providers.parsers());
         warnAboutVerification(providers, secrets);
-        if (!callers.apiEnabled()) {
-            LOG.warn("momentum.api.token is not set: the deploy and status API (/api/v1) refuses every call");
-        }
     }
 
     static void warnAboutVerification(GitProviders providers, WebhookSecrets secrets) {

@@ -60,10 +60,12 @@ public final class ControlSources {
     /**
      * What a pushed ref deploys, as the source's rules say.
      *
-     * @throws InvalidNameException when the name can never be an environment (only punctuation, too long) and no
-     *     rule of the source skipped it first: refused as such, so that the git host's delivery log shows it
+     * @throws InvalidNameException when the ref is no valid git ref name ({@link RefNames}), or when the name can
+     *     never be an environment (only punctuation, too long) and no rule of the source skipped it first: refused
+     *     as such, so that the git host's delivery log shows it
      */
     public static Source.Decision decide(Source source, RefChange change) {
+        RefNames.requireValid(change.ref());
         if (!change.isBranch() && !change.isTag()) {
             return new Source.Decision.Skip(change.ref() + " is neither a branch nor a tag");
         }

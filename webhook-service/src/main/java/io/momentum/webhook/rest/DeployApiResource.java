@@ -8,6 +8,7 @@ import io.momentum.shared.event.DeployKind;
 import io.momentum.shared.event.DeployPlan;
 import io.momentum.shared.event.DeployRequest;
 import io.momentum.shared.event.Provider;
+import io.momentum.service.security.ApiRoles;
 import io.momentum.shared.source.Source;
 import io.momentum.webhook.config.ApiConfig;
 import io.momentum.webhook.domain.ControlSources;
@@ -15,7 +16,6 @@ import io.momentum.webhook.domain.DeployPublisher;
 import io.momentum.webhook.domain.DeployState;
 import io.momentum.webhook.domain.PlanChoice;
 import io.momentum.webhook.domain.PlanPublisher;
-import io.momentum.webhook.security.CallerRoles;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -61,11 +61,12 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * Manual deploys, rollbacks and the fleet's deploy status, like {@code puppet code deploy} (with {@code --wait}),
- * but per master. Every call needs {@code Authorization: Bearer <momentum.api.token>}: the {@value CallerRoles#DEPLOYER} role
- * of {@link io.momentum.webhook.security.AuthorizationHeaderMechanism}; a refusal is answered by {@link Refusals}.
+ * but per master. Every call needs {@code Authorization: Bearer <token>} (service-support's API tokens): reads the
+ * {@value ApiRoles#READER} role, everything else the {@value ApiRoles#DEPLOYER} role (the class's default, so that an
+ * endpoint without its own annotation is closed to readers); a refusal is answered by {@link Refusals}.
  */
 @Path("/api/v1")
-@RolesAllowed(CallerRoles.DEPLOYER)
+@RolesAllowed(ApiRoles.DEPLOYER)
 @Produces(MediaType.APPLICATION_JSON)
 public class DeployApiResource {
 
@@ -124,6 +125,7 @@ public class DeployApiResource {
 
     @GET
     @Path("deploys")
+    @RolesAllowed(ApiRoles.READER)
     @Operation(summary = "Recent deploy requests, newest first, each as GET /api/v1/deploys/{requestId} shows it")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = RecentDeploys.class)))
     @APIResponse(responseCode = "400", content = @Content(schema = @Schema(implementation = ErrorAnswer.class)))
@@ -138,6 +140,7 @@ public class DeployApiResource {
 
     @GET
     @Path("deploys/{requestId}")
+    @RolesAllowed(ApiRoles.READER)
     @Operation(summary = "Per-master status of one deploy request")
     @APIResponse(responseCode = "200",
             content = @Content(schema = @Schema(implementation = DeployReport.KnownRequest.class)))
@@ -155,6 +158,7 @@ public class DeployApiResource {
 
     @GET
     @Path("environments")
+    @RolesAllowed(ApiRoles.READER)
     @Operation(summary = "Environment x master matrix: the desired plan (commit and pinned modules), how far its"
             + " rollout is, the plans a rollback can re-activate, and what each master serves or staged")
     public EnvironmentMatrix environments() {

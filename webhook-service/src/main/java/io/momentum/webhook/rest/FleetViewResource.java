@@ -2,11 +2,11 @@ package io.momentum.webhook.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.momentum.service.security.ApiRoles;
 import io.momentum.shared.event.MasterStatus;
 import io.momentum.webhook.domain.LoadBalancerChanges;
 import io.momentum.webhook.domain.MasterStatuses;
 import io.momentum.webhook.messaging.LiveEvents;
-import io.momentum.webhook.security.CallerRoles;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import jakarta.annotation.security.RolesAllowed;
@@ -29,7 +29,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
  * the fleet's events. Same bearer token as the rest of {@code /api/v1}.
  */
 @Path("/api/v1")
-@RolesAllowed(CallerRoles.DEPLOYER)
+@RolesAllowed(ApiRoles.READER)
 public class FleetViewResource {
 
     /** Keeps idle connections open through proxies that close silent ones. */

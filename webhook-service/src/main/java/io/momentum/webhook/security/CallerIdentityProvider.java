@@ -11,7 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Set;
 
-/** Credentials that match a configured secret become an identity with {@link CallerRoles}; others fail. */
+/** Basic credentials that match the webhook's username and password become a {@value CallerRoles#WEBHOOK}. */
 @ApplicationScoped
 public class CallerIdentityProvider implements IdentityProvider<CredentialsRequest> {
 
@@ -25,14 +25,14 @@ public class CallerIdentityProvider implements IdentityProvider<CredentialsReque
 
     @Override
     public Uni<SecurityIdentity> authenticate(CredentialsRequest request, AuthenticationRequestContext context) {
-        Credentials credentials = request.credentials();
+        Credentials.Basic credentials = request.credentials();
         Set<String> granted = roles.of(credentials);
         if (granted.isEmpty()) {
             return Uni.createFrom().failure(
                     new AuthenticationFailedException("credentials match no configured secret"));
         }
-        String name = credentials instanceof Credentials.Basic basic ? basic.username() : "bearer";
-        return Uni.createFrom().item(QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(name))
+        return Uni.createFrom().item(QuarkusSecurityIdentity.builder()
+                .setPrincipal(new QuarkusPrincipal(credentials.username()))
                 .addRoles(granted).build());
     }
 }

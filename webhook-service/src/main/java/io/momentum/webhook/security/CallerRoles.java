@@ -1,39 +1,32 @@
 package io.momentum.webhook.security;
 
+import io.momentum.service.security.ApiTokens;
 import io.momentum.webhook.provider.SignatureVerifier;
-import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Which roles a caller's credentials give: {@value #DEPLOYER} for the deploy API's bearer token
- * ({@code momentum.api.token}), {@value #WEBHOOK} for the optional webhook basic or bearer authentication
- * ({@code momentum.webhook.auth.*}). Every secret is compared in constant time, and every configured secret is
- * compared, so timing tells neither which one matched nor their length.
+ * Who may deliver webhooks while webhook authentication is configured ({@code momentum.webhook.auth.*}): a basic
+ * username and password, or a bearer token, each giving the {@value #WEBHOOK} role. The bearer token joins the
+ * API's tokens ({@link #withBearerToken}), so one constant-time comparison covers every token; the API's own roles
+ * are service-support's {@code ApiRoles}. Every secret is compared in constant time.
  */
 public final class CallerRoles {
 
-    /** May call the deploy and status API ({@code /api/v1}). */
-    public static final String DEPLOYER = "deployer";
     /** May deliver webhooks while webhook authentication is configured. */
     public static final String WEBHOOK = "webhook";
+    /** The name of the webhook's bearer token among the API tokens. */
+    static final String WEBHOOK_TOKEN = "webhook";
 
-    private final Optional<String> apiToken;
     private final Optional<String> webhookUsername;
     private final Optional<String> webhookPassword;
     private final Optional<String> webhookToken;
 
-    public CallerRoles(Optional<String> apiToken, Optional<String> webhookUsername, Optional<String> webhookPassword,
+    public CallerRoles(Optional<String> webhookUsername, Optional<String> webhookPassword,
             Optional<String> webhookToken) {
-        this.apiToken = apiToken.filter(s -> !s.isEmpty());
         this.webhookUsername = webhookUsername.filter(s -> !s.isEmpty());
         this.webhookPassword = webhookPassword.filter(s -> !s.isEmpty());
         this.webhookToken = webhookToken.filter(s -> !s.isEmpty());
-    }
-
-    /** Without {@code momentum.api.token} nobody is a deployer: the API refuses every call. */
-    public boolean apiEnabled() {
-        return apiToken.isPresent();
     }
 
     /** Without a webhook password or token the webhook endpoints are open (their signatures still count). */
@@ -41,27 +34,19 @@ public final class CallerRoles {
         return webhookPassword.isPresent() || webhookToken.isPresent();
     }
 
-    /** Empty when the credentials match no configured secret. */
-    public Set<String> of(Credentials credentials) {
-        Set<String> roles = new LinkedHashSet<>();
-        if (credentials instanceof Credentials.Bearer bearer) {
-            if (matches(bearer.token(), apiToken)) {
-                roles.add(DEPLOYER);
-            }
-            if (matches(bearer.token(), webhookToken)) {
-                roles.add(WEBHOOK);
-            }
-        } else if (credentials instanceof Credentials.Basic basic && webhookPassword.isPresent()) {
-            boolean userOk = SignatureVerifier.sameSecret(basic.username(), webhookUsername.orElse(""));
-            boolean passwordOk = SignatureVerifier.sameSecret(basic.password(), webhookPassword.get());
-            if (userOk & passwordOk) {
-                roles.add(WEBHOOK);
-            }
-        }
-        return roles;
+    /** The API's tokens plus the webhook's bearer token (role {@value #WEBHOOK} only), when one is set. */
+    public ApiTokens withBearerToken(ApiTokens apiTokens) {
+        return webhookToken.map(token -> apiTokens.with(new ApiTokens.Token(WEBHOOK_TOKEN, token, Set.of(WEBHOOK))))
+                .orElse(apiTokens);
     }
 
-    private static boolean matches(String given, Optional<String> expected) {
-        return expected.isPresent() && SignatureVerifier.sameSecret(given, expected.get());
+    /** {@value #WEBHOOK} for the configured username and password, else nothing. */
+    public Set<String> of(Credentials.Basic basic) {
+        if (webhookPassword.isEmpty()) {
+            return Set.of();
+        }
+        boolean userOk = SignatureVerifier.sameSecret(basic.username(), webhookUsername.orElse(""));
+        boolean passwordOk = SignatureVerifier.sameSecret(basic.password(), webhookPassword.get());
+        return userOk & passwordOk ? Set.of(WEBHOOK) : Set.of();
     }
 }

@@ -4,16 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
 
-/** What a caller presents in its {@code Authorization} header. Never printed: the values are secrets. */
+/** What a webhook caller presents in its {@code Authorization} header. Never printed: the values are secrets. */
 public sealed interface Credentials {
-
-    /** {@code Authorization: Bearer <token>}. */
-    record Bearer(String token) implements Credentials {
-        @Override
-        public String toString() {
-            return "Bearer[***]";
-        }
-    }
 
     /** {@code Authorization: Basic base64(<username>:<password>)}. */
     record Basic(String username, String password) implements Credentials {
@@ -24,31 +16,25 @@ public sealed interface Credentials {
     }
 
     /**
-     * The credentials of an {@code Authorization} header; empty without the header or for a scheme other than
-     * Bearer and Basic.
+     * The basic credentials of an {@code Authorization} header; empty without the header or for another scheme
+     * (a bearer token is service-support's {@code BearerTokenMechanism}'s).
      *
      * @throws IllegalArgumentException for a Basic header that is no base64 of {@code user:password}
      */
-    static Optional<Credentials> parse(String header) {
-        if (header == null) {
+    static Optional<Basic> parse(String header) {
+        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
             return Optional.empty();
         }
-        if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return Optional.of(new Bearer(header.substring(7).trim()));
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("basic credentials are not base64");
         }
-        if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
-            String decoded;
-            try {
-                decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("basic credentials are not base64");
-            }
-            int colon = decoded.indexOf(':');
-            if (colon < 0) {
-                throw new IllegalArgumentException("basic credentials have no user:password");
-            }
-            return Optional.of(new Basic(decoded.substring(0, colon), decoded.substring(colon + 1)));
+        int colon = decoded.indexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException("basic credentials have no user:password");
         }
-        return Optional.empty();
+        return Optional.of(new Basic(decoded.substring(0, colon), decoded.substring(colon + 1)));
     }
 }

@@ -84,11 +84,11 @@ class MissingSecretsTest {
     @Test
     void apiWithoutATokenRefusesEveryCall() {
         given().header("Authorization", "Bearer anything").get("/api/v1/environments").then().statusCode(401)
-                .body("error", containsString("momentum.api.token is not set"));
+                .body("error", containsString("no API token is configured"));
         given().get("/api/v1/deploys/" + UUID.randomUUID()).then().statusCode(401);
         given().contentType("application/json").body("{nope").post("/api/v1/deploys").then().statusCode(401);
         given().post("/api/v1/environments/production/rollback").then().statusCode(401)
-                .body("error", containsString("momentum.api.token is not set"));
+                .body("error", containsString("no API token is configured"));
         given().delete("/api/v1/environments/production/pin").then().statusCode(401);
     }
 
@@ -101,14 +101,14 @@ class MissingSecretsTest {
                 .then().statusCode(202);
         assertThat(TopicRecords.withDelivery(broker.bootstrapServers(), deliveryId)).hasSize(1);
         given().header("Authorization", "Bearer hook-token").get("/api/v1/environments").then().statusCode(401)
-                .contentType("application/json").body("error", containsString("momentum.api.token is not set"));
+                .contentType("application/json").body("error", containsString("no API token is configured"));
         given().auth().preemptive().basic("puppet", "s3cret").get("/api/v1/environments").then().statusCode(401)
-                .contentType("application/json").body("error", containsString("momentum.api.token is not set"));
+                .contentType("application/json").body("error", containsString("no API token is configured"));
         // Valid webhook credentials hold no deploy role: refused as 401 like any other caller, never 403.
         given().header("Authorization", "Bearer hook-token").post("/api/v1/environments/production/rollback")
-                .then().statusCode(401).body("error", containsString("momentum.api.token is not set"));
+                .then().statusCode(401).body("error", containsString("no API token is configured"));
         given().auth().preemptive().basic("puppet", "s3cret").delete("/api/v1/environments/production/pin")
-                .then().statusCode(401).body("error", containsString("momentum.api.token is not set"));
+                .then().statusCode(401).body("error", containsString("no API token is configured"));
     }
 
     @Test

@@ -191,16 +191,24 @@ class WebhookEndpointTest {
     void hostileBranchIsMappedOrRefused() {
         String deliveryId = UUID.randomUUID().toString();
         String suffix = unique("");
-        byte[] body = Deliveries.payload("github", "push", "x;rm -rf $HOME/" + suffix, deliveryId)
+        byte[] body = Deliveries.payload("github", "push", "x;rm${IFS}-rf$HOME/" + suffix, deliveryId)
                 .getBytes(StandardCharsets.UTF_8);
         post("/payload", Deliveries.headers("github", "push", body, deliveryId), body).then().statusCode(202);
         assertThat(TopicRecords.withDelivery(broker.bootstrapServers(), deliveryId)).singleElement()
-                .satisfies(r -> assertThat(r.key()).isEqualTo("env:x_rm__rf__HOME_" + suffix));
+                .satisfies(r -> assertThat(r.key()).isEqualTo("env:x_rm__IFS__rf_HOME_" + suffix));
+
+        // A space is no part of any git ref: not from git, refused.
+        String spaced = UUID.randomUUID().toString();
+        byte[] space = Deliveries.payload("github", "push", "x;rm -rf $HOME/" + suffix, spaced)
+                .getBytes(StandardCharsets.UTF_8);
+        post("/payload", Deliveries.headers("github", "push", space, spaced), space)
+                .then().statusCode(400).body("error", containsString("not a valid git ref name"));
+        assertThat(TopicRecords.withDelivery(broker.bootstrapServers(), spaced)).isEmpty();
 
         String refused = UUID.randomUUID().toString();
         byte[] dots = Deliveries.payload("github", "push", "..", refused).getBytes(StandardCharsets.UTF_8);
         post("/payload", Deliveries.headers("github", "push", dots, refused), dots)
-                .then().statusCode(400).body("error", containsString("environment name"));
+                .then().statusCode(400).body("error", containsString("not a valid git ref name"));
         assertThat(TopicRecords.withDelivery(broker.bootstrapServers(), refused)).isEmpty();
     }
 

@@ -205,7 +205,7 @@ class WebhookIntakeTest {
         assertThat(unknown.reason()).contains("unknown provider");
         IntakeResult.Invalid punctuation = as(IntakeResult.Invalid.class,
                 outcome(intake(), delivery("github", "push", pushTo("..."), "b-4")));
-        assertThat(punctuation.reason()).contains("environment name");
+        assertThat(punctuation.reason()).contains("not a valid git ref name");
         assertThat(publisher.published).isEmpty();
     }
 
@@ -252,7 +252,7 @@ class WebhookIntakeTest {
     /** The contract with the agents: they apply the same source rules to every request before deploying it. */
     @Test
     void everyPublishedRequestIsOneTheAgentsAccept() {
-        for (String branch : List.of("production", "main", "feature/new-thing", "x;rm -rf $HOME")) {
+        for (String branch : List.of("production", "main", "feature/new-thing", "x;rm${IFS}-rf$HOME")) {
             outcome(intake(), delivery("github", "push", pushTo(branch), "c-" + branch.hashCode()));
         }
         outcome(intake(), delivery("gitlab", "delete", Deliveries.payload("gitlab", "delete"), "c-delete"));

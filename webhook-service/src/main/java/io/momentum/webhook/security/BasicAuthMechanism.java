@@ -15,21 +15,22 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The service's one authentication mechanism: reads the {@code Authorization} header (Bearer or Basic) and lets
- * {@link CallerIdentityProvider} turn it into an identity with roles. No header, or another scheme, is an anonymous
- * caller. Authentication is lazy ({@code quarkus.http.auth.proactive=false}): only an endpoint that asks for a role
- * looks at the header, so the open webhooks never judge an Azure DevOps basic-auth signature and {@code /q/*} never
- * refuses a stale header.
+ * The webhooks' optional basic authentication ({@code momentum.webhook.auth.username/password}): reads an
+ * {@code Authorization: Basic} header and lets {@link CallerIdentityProvider} check it. Bearer tokens (the API's and
+ * the webhook's {@code bearer-token}) are service-support's {@code BearerTokenMechanism}; no header or another
+ * scheme is an anonymous caller. Authentication is lazy ({@code quarkus.http.auth.proactive=false}): only an
+ * endpoint that asks for a role looks at the header, so the open webhooks never judge an Azure DevOps basic-auth
+ * signature and {@code /q/*} never refuses a stale header.
  */
 @ApplicationScoped
-public class AuthorizationHeaderMechanism implements HttpAuthenticationMechanism {
+public class BasicAuthMechanism implements HttpAuthenticationMechanism {
 
     private static final ChallengeData CHALLENGE =
             new ChallengeData(401, HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"momentum\"");
 
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identities) {
-        Optional<Credentials> credentials;
+        Optional<Credentials.Basic> credentials;
         try {
             credentials = Credentials.parse(context.request().getHeader(HttpHeaderNames.AUTHORIZATION));
         } catch (IllegalArgumentException e) {
