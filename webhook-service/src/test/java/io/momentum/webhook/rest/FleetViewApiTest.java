@@ -138,16 +138,6 @@ class FleetViewApiTest {
     }
 
     @Test
-    void aReaderTokenReadsWhatTheConsoleShowsButCannotDeploy() {
-        for (String path : List.of("/api/v1/masters", "/api/v1/load-balancers", "/api/v1/deploys",
-                "/api/v1/environments")) {
-            given().header("Authorization", "Bearer viewer-test-token").get(path).then().statusCode(200);
-        }
-        given().header("Authorization", "Bearer viewer-test-token").contentType("application/json")
-                .body("{\"environments\": [\"production\"]}").post("/api/v1/deploys").then().statusCode(403);
-    }
-
-    @Test
     void theEventStreamCarriesRecordsReadAfterItOpened() throws Exception {
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         HttpClient client = HttpClient.newHttpClient();

@@ -11,6 +11,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -47,7 +48,11 @@ class WebhookHttpsTest extends HttpsServiceTest {
 
     @Test
     void aReaderTokenReadsButCannotDeploy() throws Exception {
-        assertThat(send("GET", "/api/v1/environments", READER, null).statusCode()).isEqualTo(200);
+        // Everything the console and the command line read.
+        for (String path : List.of("/api/v1/environments", "/api/v1/masters", "/api/v1/load-balancers",
+                "/api/v1/deploys")) {
+            assertThat(send("GET", path, READER, null).statusCode()).as(path).isEqualTo(200);
+        }
         assertThat(send("GET", "/api/v1/deploys/" + UUID.randomUUID(), READER, null).statusCode()).isEqualTo(404);
         HttpResponse<String> deploy = send("POST", "/api/v1/deploys", READER, "{\"all\": true}");
         assertThat(deploy.statusCode()).isEqualTo(403);
