@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -44,6 +46,9 @@ public final class CompactedTopicReader implements AutoCloseable {
     private final EventDecoder decoder;
     private final Thread thread;
     private final Map<TopicPartition, Long> replayEnd = new HashMap<>();
+    private final ConcurrentLinkedQueue<CompletableFuture<Void>> readUpToNowRequests = new ConcurrentLinkedQueue<>();
+    /** Each waiting {@link #readUpToNow()} and the end offsets it waits for; touched by the reader thread only. */
+    private final Map<CompletableFuture<Void>, Map<TopicPartition, Long>> readUpToNowTargets = new HashMap<>();
     private volatile boolean running = true;
     private volatile boolean caughtUp;
     private volatile KafkaConsumer<String, byte[]> consumer;
@@ -77,6 +82,18 @@ public final class CompactedTopicReader implements AutoCloseable {
         return caughtUp;
     }
 
+    /**
+     * Completes once this reader has applied every record that was on its topics when called: for a decision that
+     * must see what others wrote just before (a rollback choosing "the previous plan" right after a broker outage,
+     * while the reader is still catching up). Does not complete while Kafka cannot be reached: callers bound the
+     * wait, and a future they abandon is dropped.
+     */
+    public CompletableFuture<Void> readUpToNow() {
+        CompletableFuture<Void> read = new CompletableFuture<>();
+        readUpToNowRequests.add(read);
+        return read;
+    }
+
     private void run() {
         try (KafkaConsumer<String, byte[]> kafka = new KafkaConsumer<>(consumerConfig, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
@@ -107,6 +124,7 @@ public final class CompactedTopicReader implements AutoCloseable {
                     if (!records.isEmpty() || justCaughtUp) {
                         afterBatch.run();
                     }
+                    settleReadUpToNow(kafka);
                 } catch (WakeupException e) {
                     throw e;
                 } catch (RuntimeException e) {
@@ -150,6 +168,29 @@ public final class CompactedTopicReader implements AutoCloseable {
             LOG.debugf("%s: reading from the beginning: %s", name, added);
         }
         return true;
+    }
+
+    /** Takes new {@link #readUpToNow()} requests with the end offsets of now, completes those whose ends are read. */
+    private void settleReadUpToNow(KafkaConsumer<String, byte[]> kafka) {
+        if (!readUpToNowRequests.isEmpty()) {
+            // Asked first: if the broker cannot answer, the requests stay queued for the next round.
+            Map<TopicPartition, Long> ends = kafka.endOffsets(kafka.assignment());
+            for (CompletableFuture<Void> request; (request = readUpToNowRequests.poll()) != null; ) {
+                readUpToNowTargets.put(request, ends);
+            }
+        }
+        readUpToNowTargets.entrySet().removeIf(target -> {
+            if (target.getKey().isDone()) {
+                return true;
+            }
+            for (Map.Entry<TopicPartition, Long> end : target.getValue().entrySet()) {
+                if (kafka.position(end.getKey()) < end.getValue()) {
+                    return false;
+                }
+            }
+            target.getKey().complete(null);
+            return true;
+        });
     }
 
     private boolean reachedReplayEnd(KafkaConsumer<String, byte[]> kafka) {

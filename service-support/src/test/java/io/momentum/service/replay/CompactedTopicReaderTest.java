@@ -15,7 +15,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -104,6 +107,46 @@ class CompactedTopicReaderTest {
                 producer.send(new ProducerRecord<>(topic, "first", EventCodec.encode(status("first")))).get();
             }
             await().atMost(Duration.ofSeconds(15)).until(() -> reader.caughtUp() && applied.contains("first"));
+        }
+    }
+
+    @Test
+    void readUpToNowCompletesOnlyOnceWhatWasOnTheTopicWhenAskedIsApplied() throws Exception {
+        String topic = "replay-now-" + System.nanoTime();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
+        }
+        EventDecoder decoder = new EventDecoder(Validation.buildDefaultValidatorFactory().getValidator(),
+                new SimpleMeterRegistry());
+        List<String> applied = new CopyOnWriteArrayList<>();
+        CountDownLatch gate = new CountDownLatch(1);
+        try (CompactedTopicReader reader = new CompactedTopicReader("now", List.of(topic), consumerConfig(),
+                record -> {
+                    if (record.key().startsWith("late")) {
+                        // The reader lags: it is stuck on the first late record until the gate opens.
+                        try {
+                            gate.await(30, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    applied.add(record.key());
+                }, () -> { }, () -> { }, decoder)) {
+            reader.start();
+            await().atMost(Duration.ofSeconds(30)).until(reader::caughtUp);
+            try (KafkaProducer<String, byte[]> producer = producer()) {
+                for (int i = 0; i < 3; i++) {
+                    producer.send(new ProducerRecord<>(topic, "late" + i, EventCodec.encode(status("x")))).get();
+                }
+            }
+
+            CompletableFuture<Void> read = reader.readUpToNow();
+            Thread.sleep(500);
+            assertThat(read).isNotDone();
+            gate.countDown();
+
+            read.get(15, TimeUnit.SECONDS);
+            assertThat(applied).contains("late0", "late1", "late2");
         }
     }
 

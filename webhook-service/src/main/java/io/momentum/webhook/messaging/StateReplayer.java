@@ -21,6 +21,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -64,6 +65,16 @@ public class StateReplayer {
     void onStart(@Observes StartupEvent event) {
         reader = readers.open("deploy-state", TOPICS, this::apply, () -> {
         });
+    }
+
+    /**
+     * Completes once the state holds every record that is on the topics now (see
+     * {@link CompactedTopicReader#readUpToNow()}), for a decision that must not be taken on a lagging view.
+     */
+    public CompletableFuture<Void> readUpToNow() {
+        CompactedTopicReader current = reader;
+        return current == null ? CompletableFuture.failedFuture(new IllegalStateException("not started"))
+                : current.readUpToNow();
     }
 
     /** Whether everything that was on the topics when the service started has been read. */

@@ -11,12 +11,15 @@ import io.momentum.shared.event.Provider;
 import io.momentum.service.security.ApiRoles;
 import io.momentum.shared.source.Source;
 import io.momentum.webhook.config.ApiConfig;
+import io.momentum.webhook.config.WebhookConfig;
 import io.momentum.webhook.domain.ControlSources;
 import io.momentum.webhook.domain.DeployPublisher;
 import io.momentum.webhook.domain.DeployState;
 import io.momentum.webhook.domain.PlanChoice;
 import io.momentum.webhook.domain.PlanPublisher;
+import io.momentum.webhook.messaging.StateReplayer;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.ConstraintViolation;
@@ -50,6 +53,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -80,6 +84,12 @@ public class DeployApiResource {
 
     @Inject
     ApiConfig config;
+
+    @Inject
+    WebhookConfig webhook;
+
+    @Inject
+    StateReplayer replayer;
 
     @Inject
     DeployPublisher publisher;
@@ -190,14 +200,16 @@ public class DeployApiResource {
         if (!violations.isEmpty()) {
             throw new ConstraintViolationException(violations);
         }
-        PlanChoice choice = state.rollbackTarget(environment, command.digest());
-        if (!(choice instanceof PlanChoice.Chosen chosen)) {
-            return Uni.createFrom().item(refusal(choice));
-        }
-        DeployPlan plan = chosen.plan().reactivated(UUID.randomUUID(), Clock.systemUTC().instant());
-        return answerOnceStored(plans.publish(plan), "rollback", "rollback " + plan.requestId() + " of "
-                + environment + " to plan " + plan.digest() + " (commit " + plan.commit() + ") requested",
-                Set.of(plan.requestId()), command.waits(), timeout(command.timeout()));
+        return onCurrentState("rollback", () -> {
+            PlanChoice choice = state.rollbackTarget(environment, command.digest());
+            if (!(choice instanceof PlanChoice.Chosen chosen)) {
+                return Uni.createFrom().item(refusal(choice));
+            }
+            DeployPlan plan = chosen.plan().reactivated(UUID.randomUUID(), Clock.systemUTC().instant());
+            return answerOnceStored(plans.publish(plan), "rollback", "rollback " + plan.requestId() + " of "
+                    + environment + " to plan " + plan.digest() + " (commit " + plan.commit() + ") requested",
+                    Set.of(plan.requestId()), command.waits(), timeout(command.timeout()));
+        });
     }
 
     @DELETE
@@ -211,24 +223,26 @@ public class DeployApiResource {
             + " deploys its branch there", content = @Content(schema = @Schema(implementation = ErrorAnswer.class)))
     @APIResponse(responseCode = "503", content = @Content(schema = @Schema(implementation = ErrorAnswer.class)))
     public Uni<Response> unpin(@PathParam("environment") String environment) {
-        PlanChoice choice = state.pinnedPlan(environment);
-        if (!(choice instanceof PlanChoice.Chosen chosen)) {
-            return Uni.createFrom().item(refusal(choice));
-        }
-        DeployPlan pinned = chosen.plan();
-        Optional<Source> source = Optional.ofNullable(pinned.source()).flatMap(sources::named)
-                .filter(s -> ControlSources.deploysTo(s, pinned.branch(), environment));
-        if (source.isEmpty()) {
-            return Uni.createFrom().item(Responses.error(409, "cannot unpin environment " + environment
-                    + ": source " + pinned.source() + " no longer deploys branch " + pinned.branch() + " there"));
-        }
-        // The branch head, not the pinned commit: the planner resolves it, as for a push.
-        DeployRequest request = new DeployRequest(UUID.randomUUID(), DeployKind.ENVIRONMENT, environment,
-                pinned.branch(), source.get().name(), source.get().remote(), null, false, null, Provider.MANUAL, null,
-                UNPIN, Clock.systemUTC().instant());
-        return answerOnceStored(publisher.publish(List.of(request)), "unpin request", "unpin " + request.requestId()
-                + " of " + environment + " requested: branch " + pinned.branch() + " of source "
-                + source.get().name(), Set.of(request.requestId()), false, config.defaultWait());
+        return onCurrentState("unpin request", () -> {
+            PlanChoice choice = state.pinnedPlan(environment);
+            if (!(choice instanceof PlanChoice.Chosen chosen)) {
+                return Uni.createFrom().item(refusal(choice));
+            }
+            DeployPlan pinned = chosen.plan();
+            Optional<Source> source = Optional.ofNullable(pinned.source()).flatMap(sources::named)
+                    .filter(s -> ControlSources.deploysTo(s, pinned.branch(), environment));
+            if (source.isEmpty()) {
+                return Uni.createFrom().item(Responses.error(409, "cannot unpin environment " + environment
+                        + ": source " + pinned.source() + " no longer deploys branch " + pinned.branch() + " there"));
+            }
+            // The branch head, not the pinned commit: the planner resolves it, as for a push.
+            DeployRequest request = new DeployRequest(UUID.randomUUID(), DeployKind.ENVIRONMENT, environment,
+                    pinned.branch(), source.get().name(), source.get().remote(), null, false, null, Provider.MANUAL,
+                    null, UNPIN, Clock.systemUTC().instant());
+            return answerOnceStored(publisher.publish(List.of(request)), "unpin request", "unpin "
+                    + request.requestId() + " of " + environment + " requested: branch " + pinned.branch()
+                    + " of source " + source.get().name(), Set.of(request.requestId()), false, config.defaultWait());
+        });
     }
 
     /** The JSON reader wraps a body that is no JSON, or a value it cannot build, in a bare 400. */
@@ -289,6 +303,27 @@ public class DeployApiResource {
                             .handle((done, late) -> late == null ? report(200, ids, true) : report(202, ids, false));
                 });
         return Uni.createFrom().completionStage(answer);
+    }
+
+    /**
+     * Takes a decision on the deploy state (which plan to roll back to, which pin to end) only once the state holds
+     * every record on the topics as of now: right after a broker outage the reader may lag the masters by a second,
+     * and "the previous plan" judged on a lagging view is one too far back. 503 when Kafka cannot tell in time.
+     */
+    private Uni<Response> onCurrentState(String what, Supplier<Uni<Response>> decision) {
+        CompletableFuture<Void> read = replayer.readUpToNow()
+                .orTimeout(webhook.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        return Uni.createFrom().completionStage(read)
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .onItemOrFailure().transformToUni((done, failure) -> {
+                    if (failure == null) {
+                        return decision.get();
+                    }
+                    LOG.errorf("%s refused: the deploy state could not be read up to date from Kafka: %s", what,
+                            failure.toString());
+                    return Uni.createFrom().item(Responses.error(503, "the " + what + " was not made: the deploy"
+                            + " state could not be read up to date from Kafka; nothing was published; retry"));
+                });
     }
 
     private static Response refusal(PlanChoice choice) {
