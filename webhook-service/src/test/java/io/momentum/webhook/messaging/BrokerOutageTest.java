@@ -76,7 +76,8 @@ class BrokerOutageTest {
         broker.stop();
         try {
             given().header("Authorization", TOKEN).post("/api/v1/environments/" + environment + "/rollback")
-                    .then().statusCode(503).body("error", equalTo("the rollback could not be stored; retry"));
+                    .then().statusCode(503).body("error", equalTo("the rollback was not made: the deploy state could"
+                            + " not be read up to date from Kafka; nothing was published; retry"));
         } finally {
             broker.start();
         }
