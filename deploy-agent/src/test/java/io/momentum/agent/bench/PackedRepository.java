@@ -3,6 +3,8 @@ package io.momentum.agent.bench;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -19,8 +21,9 @@ import org.eclipse.jgit.lib.TreeFormatter;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 
 /**
- * Writes a module's bare repository in one go: all its objects into a single pack (JGit's pack inserter) rather than
- * one loose file each, so that generating hundreds of module repositories takes seconds on a busy disk.
+ * Writes a bare repository in one go: all its objects into a single pack (JGit's pack inserter) rather than one loose
+ * file each, so that generating hundreds of module repositories and a control repository of a thousand files takes
+ * seconds even on a busy disk.
  */
 final class PackedRepository {
 
@@ -48,18 +51,42 @@ final class PackedRepository {
             if (tag != null) {
                 update(repo, Constants.R_TAGS + tag, first);
             }
-            RefUpdate symbolic = repo.updateRef(Constants.HEAD);
-            symbolic.link(Constants.R_HEADS + "main");
+            repo.updateRef(Constants.HEAD).link(Constants.R_HEADS + "main");
+        }
+    }
+
+    /** Creates a bare repository at {@code dir} with one commit of {@code files} on each of {@code branches}. */
+    static void writeBranches(Path dir, Map<String, String> files, List<String> branches) throws IOException {
+        try (Repository repo = FileRepositoryBuilder.create(dir.toFile())) {
+            repo.create(true);
+            Map<String, ObjectId> heads = new LinkedHashMap<>();
+            try (PackInserter inserter = ((ObjectDirectory) repo.getObjectDatabase()).newPackInserter()) {
+                inserter.checkExisting(false);
+                ObjectId tree = tree(inserter, new TreeMap<>(files), "");
+                for (String branch : branches) {
+                    heads.put(branch, commit(inserter, tree, null, "environment " + branch + "\n"));
+                }
+                inserter.flush();
+            }
+            for (Map.Entry<String, ObjectId> head : heads.entrySet()) {
+                update(repo, Constants.R_HEADS + head.getKey(), head.getValue());
+            }
+            repo.updateRef(Constants.HEAD).link(Constants.R_HEADS + branches.get(0));
         }
     }
 
     private static ObjectId commit(PackInserter inserter, Map<String, String> files, ObjectId parent)
             throws IOException {
+        return commit(inserter, tree(inserter, new TreeMap<>(files), ""), parent, "release\n");
+    }
+
+    private static ObjectId commit(PackInserter inserter, ObjectId tree, ObjectId parent, String message)
+            throws IOException {
         CommitBuilder commit = new CommitBuilder();
-        commit.setTreeId(tree(inserter, new TreeMap<>(files), ""));
+        commit.setTreeId(tree);
         commit.setAuthor(AUTHOR);
         commit.setCommitter(AUTHOR);
-        commit.setMessage("release\n");
+        commit.setMessage(message);
         if (parent != null) {
             commit.setParentId(parent);
         }
