@@ -239,7 +239,7 @@ engine_bench() {
   java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$CP" io.momentum.agent.bench.DeployEngineBench \
     "$@" 2>"$LOGS/$name.err" | tee "$LOGS/$name.log" || fail_with "$LOGS/$name.err" "DeployEngineBench $* failed"
 }
-# median_sum LOG ENGINE: seconds of one round of ENGINE (sum of its medians over the three cases).
+# median_sum LOG ENGINE: seconds of one round of ENGINE (sum of its medians over the four cases).
 median_sum() { awk -v e="$2" '$1 == e && NF >= 5 && $2 ~ /^[0-9]+$/ && $3 ~ /^[0-9]+\.[0-9]+$/ {s += $4} END {printf "%.1f", s}' "$1"; }
 # cold_summary LOG: the cold-case medians as "native 1.1 s, g10k 5.0 s (4.6x slower), ...".
 cold_summary() {
@@ -277,9 +277,9 @@ else
   say "cold deploy writes them all), so: no warm-up round, r10k-shellgit not at this size."
   # Which engines and rounds fit: an engine's round here (4 cases) took 73x (native), 55x (g10k) and 48x
   # (r10k-rugged) its 3x20 round (sum of medians, after the warm-up round) at the same load (2026-12-02, load average
-  # about 20); the factors below add a fifth for margin and for removing the files the round wrote. Fixed costs
-  # (generation, the tree check, the JVM): about 90 s at that load. First one round of every engine that fits, in
-  # this order, then more rounds while the budget allows.
+  # about 20); the factors below add a fifth for removing the files the round wrote (one native round leaves about
+  # 500,000 entries: 67 s to remove) and margin. Fixed costs: generation (8 s), the tree check (20-45 s), the JVM.
+  # First one round of every engine that fits, in this order, then more rounds while the budget allows.
   remaining=$((BUDGET - $(elapsed) - 20 - 90))
   engines=(native g10k r10k-rugged)
   declare -A factor=([native]=90 [g10k]=65 [r10k-rugged]=60)
