@@ -100,8 +100,9 @@ public class KafkaDeployPublisher implements DeployPublisher {
                 own.put(name.substring(PREFIX.length()), settings.getValue(name, String.class));
             }
         }
-        // The topic's metadata stays known however long no webhook arrives, so a send never waits for it.
-        own.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, String.valueOf(Long.MAX_VALUE));
+        // The topic's metadata stays known through a year without webhooks, so a send does not wait for it (not
+        // Long.MAX_VALUE: the producer adds it to the time of the last send, and an overflow would drop the topic).
+        own.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, String.valueOf(Duration.ofDays(365).toMillis()));
         own.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
         own.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
         return own;
