@@ -40,7 +40,7 @@ BUDGET=870 # seconds; a full run must stay under 15 minutes
 if [ "$QUICK" = 1 ]; then
   MODE=quick; LB_SAMPLES=10; PUSHES=10; PUSHES_SCALE=0; INTAKE_REQUESTS=1000; FAILOVER_CYCLES=1; MIXED_PUSHES=8
 else
-  MODE=full; LB_SAMPLES=20; PUSHES=50; PUSHES_SCALE=20; INTAKE_REQUESTS=5000; FAILOVER_CYCLES=4; MIXED_PUSHES=12
+  MODE=full; LB_SAMPLES=20; PUSHES=50; PUSHES_SCALE=20; INTAKE_REQUESTS=5000; FAILOVER_CYCLES=2; MIXED_PUSHES=12
 fi
 CATCH_UP_ENVIRONMENTS=30
 INTAKE_CONCURRENCY=32
@@ -141,16 +141,16 @@ cpu_snapshot() {
       "/proc/$(cat "$f")/stat" 2>/dev/null || true
   done >"$1"
 }
-# cpu_per_push IDLE0 IDLE1 IDLE_MS BEFORE AFTER RUN_MS PUSHES: the fleet's CPU time per push between two snapshots,
-# less what each process used while idle (two snapshots IDLE_MS apart), by kind of process.
+# cpu_per_push BEFORE AFTER PUSHES: the fleet's CPU time per push between two snapshots, by kind of process.
 cpu_per_push() {
-  join <(sort "$1") <(sort "$2") | join - <(sort "$4") | join - <(sort "$5") \
-    | awk -v idle="$3" -v run="$6" -v n="$7" '
-    {d = (($5 - $4) - ($3 - $2) * run / idle) / n; if (d < 0) d = 0; t += d
+  join <(sort "$1") <(sort "$2") | awk -v n="$3" '
+    {d = ($3 - $2) / n; t += d
      if ($1 ~ /^agent-/) {a += d; na++; if ($1 == "agent-mom") m = d} else if ($1 ~ /^demo-/) {p += d} else k[$1] = d}
     END {printf "%d ms: %d agents %d (the MoM'"'"'s, with the planner, %d), kafka %d, webhook-service %d, health-monitor %d, lb-config-service %d, demo masters %d",
          t, na, a, m, k["kafka"], k["webhook-service"], k["health-monitor"], k["lb-config-service"], p}'
 }
+# cpu_rate BEFORE AFTER MS: the fleet's CPU time per second between two snapshots MS apart.
+cpu_rate() { join <(sort "$1") <(sort "$2") | awk -v ms="$3" '{t += $3 - $2} END {printf "%d", t * 1000 / ms}'; }
 # push_to_consistent MASTERS PUSHES: case 2 on the fleet as it is; one table row, and the hops and CPU below it.
 PUSH_ROWS=()
 PUSH_SUMMARY=()
@@ -158,19 +158,19 @@ push_to_consistent() {
   local masters="$1" pushes="$2" log="$LOGS/push-$1.log" line n mn md p99 mx cpu
   local t0 t1 t2
   cpu_snapshot "$WORK/cpu-idle0"; t0=$(date +%s%3N)
-  sleep 3
+  sleep 2
   cpu_snapshot "$WORK/cpu-before"; t1=$(date +%s%3N)
   java "$ROOT/bench/PushToConsistent.java" "$FLEET" "$pushes" "$WEBHOOK_URL" "$masters" >"$log" 2>&1 \
     || fail_with "$log" "PushToConsistent ($masters masters) failed"
   cpu_snapshot "$WORK/cpu-after"; t2=$(date +%s%3N)
   line=$(grep '^push-to-consistent' "$log") || fail_with "$log" "PushToConsistent printed no result"
   read -r n mn md p99 mx warm < <(sed -E 's/.*pushes=([0-9]+) +min=([0-9]+) ms +median=([0-9]+) ms +p99=([0-9]+) ms +max=([0-9]+) ms +warm-ups=([0-9]+).*/\1 \2 \3 \4 \5 \6/' <<<"$line")
-  cpu=$(cpu_per_push "$WORK/cpu-idle0" "$WORK/cpu-before" $((t1 - t0)) "$WORK/cpu-before" "$WORK/cpu-after" \
-    $((t2 - t1)) $((n + warm)))
+  cpu=$(cpu_per_push "$WORK/cpu-before" "$WORK/cpu-after" $((n + warm)))
   printf '%-8s %7s %7s %7s %7s %7s   %s\n' "masters" "pushes" "min" "median" "p99" "max" "(ms)"
   printf '%-8s %7s %7s %7s %7s %7s   load average %s\n' "$masters" "$n" "$mn" "$md" "$p99" "$mx" "$(load)"
   sed -n 's/^hops /  hops /p' "$log"
-  say "  CPU per push (every process of the fleet, less its CPU when idle for 3 s before): $cpu"
+  say "  CPU per push (every process of the fleet, the bench's polling of the webhook's API included): $cpu"
+  say "  the same fleet idle, the 2 s before: $(cpu_rate "$WORK/cpu-idle0" "$WORK/cpu-before" $((t1 - t0))) ms CPU per second; pushes took $(((t2 - t1) / (n + warm))) ms each"
   PUSH_SUMMARY+=("$masters masters: median $md ms, p99 $p99 ms ($n pushes, load $(load | cut -d' ' -f1))")
 }
 # ready_times LOG: "name ms cpu" for every "NAME ready N ms after its start (M ms CPU)" line quickstart wrote.
