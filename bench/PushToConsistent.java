@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,7 +23,8 @@ import javax.crypto.spec.SecretKeySpec;
  * Push to consistent, against a running quickstart fleet: commits a one-line change to the sample control
  * repository (its webhook hook switched off for the push), then itself POSTs the signed GitHub webhook and measures
  * until every READY master has reported SUCCEEDED for that request ({@code GET /api/v1/deploys/<id>} says
- * complete). One warm-up push (more until {@code masters} reported), then N measured ones; prints min, median, p99
+ * complete; asked again at every deploy result on its {@code /api/v1/events} stream, at the latest every 50 ms:
+ * polling every few milliseconds cost the webhook-service more CPU than the push itself). One warm-up push (more until {@code masters} reported), then N measured ones; prints min, median, p99
  * and max, and where the time went (intake, planner, the slowest master's pickup and deploy, its result reaching the
  * webhook's API): the median of each hop and the hops of the slowest push.
  *
@@ -33,6 +35,8 @@ import javax.crypto.spec.SecretKeySpec;
 public final class PushToConsistent {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** Released at every deploy result the webhook-service streams. */
+    private static final Semaphore RESULTS = new Semaphore(0);
 
     public static void main(String[] args) throws Exception {
         Path state = Path.of(args[0]).toAbsolutePath();
@@ -42,6 +46,7 @@ public final class PushToConsistent {
         String secret = Files.readString(state.resolve("webhook-secret")).trim();
         String token = Files.readString(state.resolve("api-token")).trim();
         Path clone = Files.createTempDirectory("momentum-bench-clone");
+        followResults(webhook, token);
         try {
             git(clone.getParent(), "clone", "-q", "-b", "production", state.resolve("git/control.git").toString(),
                     clone.toString());
@@ -183,6 +188,7 @@ public final class PushToConsistent {
         HttpRequest request = HttpRequest.newBuilder(URI.create(webhook + "/api/v1/deploys/" + requestId))
                 .header("Authorization", "Bearer " + token).build();
         while (System.nanoTime() < deadline) {
+            RESULTS.drainPermits();
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() == 200 && response.body().contains("\"complete\":true")) {
                 if (response.body().contains("\"FAILED\"")) {
@@ -190,9 +196,23 @@ public final class PushToConsistent {
                 }
                 return response.body();
             }
-            Thread.sleep(10);
+            RESULTS.tryAcquire(50, TimeUnit.MILLISECONDS);
         }
         throw new IllegalStateException("request " + requestId + " was not complete within 120 s");
+    }
+
+    /** Follows the webhook-service's event stream in the background, releasing RESULTS at every deploy result. */
+    private static void followResults(String webhook, String token) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(webhook + "/api/v1/events"))
+                .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").build();
+        HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenAccept(response -> {
+            if (response.statusCode() != 200) {
+                System.err.println("event stream answered " + response.statusCode() + "; polling only");
+                return;
+            }
+            response.body().filter(line -> line.replace(" ", "").equals("event:deploy-result"))
+                    .forEach(line -> RESULTS.release());
+        });
     }
 
     private static String git(Path dir, String... args) throws Exception {
