@@ -9,15 +9,17 @@
 #   1. deploy engines: native (JGit) vs g10k vs r10k (rugged, shellgit) on generated control repositories: 3
 #      environments x 20 git modules, and a real site's size (full run only): 30 x 300 modules (git on branches and
 #      tags, Forge releases from a local Forge) with 1,000 hiera files; cold, no-change, one environment, one module
-#   2. push to consistent: signed webhook until every master of a local fleet deployed the commit
+#   2. push to consistent: signed webhook until every master of a local fleet deployed the commit, at 3 masters
+#      and scaled out to 10 (quickstart.sh add-master), with where the time goes and CPU per push
 #   3. webhook intake: signed GitHub pushes per second at saturation (acks=all): webhook-service alone with an
 #      embedded broker (WebhookLoadBench, 32 and 256 in flight, CPU per push), and the fleet's webhook-service
 #      while its agents consume the requests
 #   4. load balancer: MasterStatus on the topic -> nginx / HAProxy serving it; and a fleet master failing and
 #      recovering -> nginx (health-monitor + lb-config-service end to end)
-#   5. memory: peak RSS (VmHWM) of every process of the fleet after cases 2-4 and 6
+#   5. memory: peak RSS (VmHWM) of every process of the fleet at the end (11 masters)
 #   6. mixed serving: continuous pushes while clients request through nginx; requests that got older code than an
 #      earlier request (regressions) and the switch spread, for immediate, fleet and fleet + strict rollouts
+#   7. start-up: process start to ready of each service and agent; a fresh master's catch-up of 30 environments
 #
 # Maven runs as ./mvnw -B -q: pass more flags through MAVEN_ARGS (MAVEN_ARGS=-o to stay offline). The fleet uses
 # port offset BENCH_PORT_OFFSET (default 2000: Kafka 11092, webhook 10088, nginx 20140, ...). Needs JDK 17, git,
@@ -29,7 +31,7 @@ QUICK=0
 case "${1:-}" in
   --quick) QUICK=1 ;;
   "") ;;
-  -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) echo "bench: unknown option $1 (--quick)" >&2; exit 2 ;;
 esac
 
@@ -40,8 +42,9 @@ BUDGET=870 # seconds; a full run must stay under 15 minutes
 if [ "$QUICK" = 1 ]; then
   MODE=quick; LB_SAMPLES=10; PUSHES=10; INTAKE_REQUESTS=1000; FAILOVER_CYCLES=1; MIXED_PUSHES=8
 else
-  MODE=full; LB_SAMPLES=20; PUSHES=50; INTAKE_REQUESTS=5000; FAILOVER_CYCLES=4; MIXED_PUSHES=12
+  MODE=full; LB_SAMPLES=20; PUSHES=50; INTAKE_REQUESTS=5000; FAILOVER_CYCLES=2; MIXED_PUSHES=12
 fi
+CATCH_UP_ENVIRONMENTS=30
 INTAKE_CONCURRENCY=32
 
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
@@ -124,23 +127,73 @@ while read -r line; do
 done < <(grep '^BENCH topic-to-serving' "$MAVEN_LOG" | sort)
 
 # ---------------------------------------------------------------------------------------------------------------
-section "local fleet for cases 2-5 (deploy/quickstart.sh up, port offset $OFFSET, state in $FLEET)"
-up_started=$SECONDS
+section "local fleet for cases 2-7 (deploy/quickstart.sh up, port offset $OFFSET, state in $FLEET)"
+FLEET_START=$SECONDS
 FLEET_UP=1
 fleet up >"$LOGS/quickstart.log" 2>&1 || fail_with "$LOGS/quickstart.log" "the fleet did not start"
 say "Kafka, webhook-service, health-monitor, lb-config-service, nginx, 3 masters (mom, cm1, cm2: deploy agent +"
-say "demo compile master each): up and first deploy served through nginx in $((SECONDS - up_started)) s"
+say "demo compile master each): up and first deploy served through nginx in $((SECONDS - FLEET_START)) s"
+cp "$LOGS/quickstart.log" "$LOGS/startup-up.log"
 
-section "case 2: push to consistent"
-say "$PUSHES pushes after 1 warm-up: commit + git push to the fleet's control repository, then from the signed GitHub"
-say "webhook POST until GET /api/v1/deploys/<id> says every READY master (3) reported SUCCEEDED"
-java "$ROOT/bench/PushToConsistent.java" "$FLEET" "$PUSHES" "$WEBHOOK_URL" >"$LOGS/push.log" 2>&1 \
-  || fail_with "$LOGS/push.log" "PushToConsistent failed"
-line=$(grep '^push-to-consistent' "$LOGS/push.log") || fail_with "$LOGS/push.log" "PushToConsistent printed no result"
-read -r n mn md p99 mx < <(sed -E 's/.*pushes=([0-9]+) +min=([0-9]+) ms +median=([0-9]+) ms +p99=([0-9]+) ms +max=([0-9]+) ms.*/\1 \2 \3 \4 \5/' <<<"$line")
-printf '%-9s %7s %7s %7s %7s   %s\n' "pushes" "min" "median" "p99" "max" "(ms)"
-printf '%-9s %7s %7s %7s %7s\n' "$n" "$mn" "$md" "$p99" "$mx"
-PUSH_SUMMARY="median $md ms, p99 $p99 ms (min $mn, max $mx; $n pushes, 3 masters)"
+# cpu_snapshot FILE: CPU time (ms) of every process of the fleet, one "name ms" line each.
+cpu_snapshot() {
+  local f
+  for f in "$FLEET"/pids/*.pid; do
+    awk -v n="$(basename "$f" .pid)" -v hz="$(getconf CLK_TCK)" '{sub(/^.*\) /, ""); print n, ($12 + $13) * 1000 / hz}' \
+      "/proc/$(cat "$f")/stat" 2>/dev/null || true
+  done >"$1"
+}
+# cpu_per_push BEFORE AFTER PUSHES: the fleet's CPU time per push between two snapshots, by kind of process.
+cpu_per_push() {
+  join <(sort "$1") <(sort "$2") | awk -v n="$3" '
+    {d = ($3 - $2) / n; t += d
+     if ($1 ~ /^agent-/) {a += d; na++; if ($1 == "agent-mom") m = d} else if ($1 ~ /^demo-/) {p += d} else k[$1] = d}
+    END {printf "%d ms: %d agents %d (the MoM'"'"'s, with the planner, %d), kafka %d, webhook-service %d, health-monitor %d, lb-config-service %d, demo masters %d",
+         t, na, a, m, k["kafka"], k["webhook-service"], k["health-monitor"], k["lb-config-service"], p}'
+}
+# cpu_rate BEFORE AFTER MS: the fleet's CPU time per second between two snapshots MS apart.
+cpu_rate() { join <(sort "$1") <(sort "$2") | awk -v ms="$3" '{t += $3 - $2} END {printf "%d", t * 1000 / ms}'; }
+# push_to_consistent MASTERS PUSHES: case 2 on the fleet as it is; one table row, and the hops and CPU below it.
+PUSH_ROWS=()
+PUSH_SUMMARY=()
+push_to_consistent() {
+  local masters="$1" pushes="$2" log="$LOGS/push-$1.log" line n mn md p99 mx cpu
+  local t0 t1 t2
+  cpu_snapshot "$WORK/cpu-idle0"; t0=$(date +%s%3N)
+  sleep 2
+  cpu_snapshot "$WORK/cpu-before"; t1=$(date +%s%3N)
+  java "$ROOT/bench/PushToConsistent.java" "$FLEET" "$pushes" "$WEBHOOK_URL" "$masters" >"$log" 2>&1 \
+    || fail_with "$log" "PushToConsistent ($masters masters) failed"
+  cpu_snapshot "$WORK/cpu-after"; t2=$(date +%s%3N)
+  line=$(grep '^push-to-consistent' "$log") || fail_with "$log" "PushToConsistent printed no result"
+  read -r n mn md p99 mx warm < <(sed -E 's/.*pushes=([0-9]+) +min=([0-9]+) ms +median=([0-9]+) ms +p99=([0-9]+) ms +max=([0-9]+) ms +warm-ups=([0-9]+).*/\1 \2 \3 \4 \5 \6/' <<<"$line")
+  cpu=$(cpu_per_push "$WORK/cpu-before" "$WORK/cpu-after" $((n + warm)))
+  printf '%-8s %7s %7s %7s %7s %7s   %s\n' "masters" "pushes" "min" "median" "p99" "max" "(ms)"
+  printf '%-8s %7s %7s %7s %7s %7s   load average %s\n' "$masters" "$n" "$mn" "$md" "$p99" "$mx" "$(load)"
+  sed -n 's/^hops /  hops /p' "$log"
+  say "  CPU per push (every process of the fleet, the bench's polling of the webhook's API included): $cpu"
+  say "  the same fleet idle, the 2 s before: $(cpu_rate "$WORK/cpu-idle0" "$WORK/cpu-before" $((t1 - t0))) ms CPU per second; pushes took $(((t2 - t1) / (n + warm))) ms each"
+  PUSH_SUMMARY+=("$masters masters: median $md ms, p99 $p99 ms ($n pushes, load $(load | cut -d' ' -f1))")
+}
+# ready_times LOG: "name ms cpu" for every "NAME ready N ms after its start (M ms CPU)" line quickstart wrote.
+ready_times() { sed -nE 's/^quickstart: ([a-z0-9-]+) ready ([0-9]+) ms after its start \(([0-9]+) ms CPU\).*/\1 \2 \3/p' "$1"; }
+# await_agents_ready ID...: until each agent's own API says READY (it has every environment at its plan).
+await_agents_ready() {
+  local id deadline=$((SECONDS + 120))
+  for id in "$@"; do
+    until curl -fsS "http://127.0.0.1:$((8100 + OFFSET + ${id#cm}))/api/v1/agent" 2>/dev/null | grep -q '"state":"READY"'; do
+      [ $SECONDS -lt $deadline ] || die "agent $id is not READY within 120 s"
+      sleep 0.2
+    done
+  done
+}
+
+section "case 2: push to consistent, 3 masters"
+say "$PUSHES pushes after a warm-up: commit + git push to the fleet's control repository, then from the signed GitHub"
+say "webhook POST until GET /api/v1/deploys/<id> says every READY master reported SUCCEEDED (and all of them did)."
+say "hops, along the master that finished last: intake (POST -> requestedAt), plan (-> plannedAt), pickup (-> that"
+say "master starts its deploy), deploy (its durationMs), report (its result -> the webhook's API says complete)"
+push_to_consistent 3 "$PUSHES"
 
 section "case 3: webhook intake at saturation"
 say "signed GitHub push webhooks, a new delivery id each, $INTAKE_CONCURRENCY in flight, after a warm-up; the service answers"
@@ -209,27 +262,94 @@ MOMENTUM_ROUTING=strict fleet restart health-monitor >>"$LOGS/quickstart.log" 2>
   || fail_with "$LOGS/quickstart.log" "restarting health-monitor with strict routing failed"
 mixed fleet+strict
 
-section "case 5: peak memory of the fleet's processes after cases 2-4"
-say "VmHWM (peak resident set) and VmRSS from /proc/<pid>/status; services run with -Xmx256m -XX:+UseSerialGC"
-say "(quickstart's settings), Kafka with -Xmx512m"
+section "case 7a: start-up, each service restarted alone (and back to immediate rollouts, serve-stale routing)"
+say "process start -> its /q/health/ready first answers 200 (polled every 0.1 s by quickstart), and the CPU time the"
+say "process had used by then (load-independent). cold = the same during 'quickstart up' above, Kafka's services"
+say "starting side by side, then the 3 agents side by side. The agent is the MoM's (planner on); the catch-up below"
+say "shows a compile master's."
+: >"$LOGS/startup-restart.log"
+for target in "master mom" health-monitor webhook-service lb-config-service; do
+  # shellcheck disable=SC2086 # two words for a master
+  fleet restart $target >>"$LOGS/startup-restart.log" 2>&1 \
+    || fail_with "$LOGS/startup-restart.log" "restarting $target failed"
+done
+declare -A COLD_MS=() COLD_CPU=()
+while read -r name ms cpu; do COLD_MS[$name]=$ms; COLD_CPU[$name]=$cpu; done < <(ready_times "$LOGS/startup-up.log")
+printf '%-18s %12s %12s %12s %12s\n' "process" "alone ms" "alone CPU" "cold ms" "cold CPU"
+STARTUP_SUMMARY=()
+while read -r name ms cpu; do
+  printf '%-18s %12s %12s %12s %12s\n' "$name" "$ms" "$cpu" "${COLD_MS[$name]:--}" "${COLD_CPU[$name]:--}"
+  STARTUP_SUMMARY+=("${name/agent-mom/agent (MoM)} $(awk -v m="$ms" 'BEGIN {printf "%.1f", m / 1000}') s")
+done < <(ready_times "$LOGS/startup-restart.log")
+
+section "case 2: push to consistent, scaling out to 10 masters (quickstart.sh add-master)"
+# A step at 6 masters (3 added, 20 pushes) cost about 110 s of the 15 minutes under load: 3 and 10 show the scaling.
+ADDED=(cm3 cm4 cm5 cm6 cm7 cm8 cm9)
+say "7 compile masters added side by side (each an agent, -Xmx256m, and a demo Puppet Server, -Xmx48m), then, once"
+say "every agent is READY, push to consistent as above, $PUSHES pushes"
+fleet add-master "${ADDED[@]}" >>"$LOGS/add-masters.log" 2>&1 || fail_with "$LOGS/add-masters.log" "add-master ${ADDED[*]} failed"
+await_agents_ready "${ADDED[@]}"
+say "added ${ADDED[*]}: agents ready $(ready_times "$LOGS/add-masters.log" | awk '{printf "%s%.1f", (NR > 1 ? "/" : ""), $2 / 1000}') s after their start (started together)"
+push_to_consistent 10 "$PUSHES"
+
+section "case 7b: catch-up: a fresh master (empty disk) joins a fleet of 10 with $CATCH_UP_ENVIRONMENTS environments"
+say "first the control repository gets $((CATCH_UP_ENVIRONMENTS - 2)) more branches and one full sync deploys all $CATCH_UP_ENVIRONMENTS environments on the"
+say "10 masters; then quickstart.sh add-master cm10, timed from its agent's process start until /q/health/ready"
+say "(ready) and until its own API says READY with all $CATCH_UP_ENVIRONMENTS environments deployed (joined)"
+java "$ROOT/bench/CatchUp.java" prepare "$FLEET" "$CATCH_UP_ENVIRONMENTS" "$WEBHOOK_URL" >"$LOGS/catch-up.log" 2>&1 \
+  || fail_with "$LOGS/catch-up.log" "CatchUp prepare failed"
+sync_ms=$(sed -nE 's/^full-sync .* ms=([0-9]+).*/\1/p' "$LOGS/catch-up.log")
+say "full sync of $CATCH_UP_ENVIRONMENTS environments ($((CATCH_UP_ENVIRONMENTS - 2)) new) on 10 masters: $sync_ms ms (load average $(load))"
+java "$ROOT/bench/CatchUp.java" join "$FLEET" cm10 $((8110 + OFFSET)) "$CATCH_UP_ENVIRONMENTS" >>"$LOGS/catch-up.log" 2>&1 &
+join_pid=$!
+fleet add-master cm10 >>"$LOGS/add-masters.log" 2>&1 || fail_with "$LOGS/add-masters.log" "add-master cm10 failed"
+wait "$join_pid" || fail_with "$LOGS/catch-up.log" "CatchUp join failed"
+read -r ready_ms joined_ms < <(sed -nE 's/^catch-up .* ready=([0-9]+) ms joined=([0-9]+) ms.*/\1 \2/p' "$LOGS/catch-up.log")
+joined_cpu=$(awk -v hz="$(getconf CLK_TCK)" '{sub(/^.*\) /, ""); printf "%d", ($12 + $13) * 1000 / hz}' "/proc/$(cat "$FLEET/pids/agent-cm10.pid")/stat")
+printf '%-10s %12s %12s %12s   %s\n' "master" "environments" "ready ms" "joined ms" "(CPU when measured: $joined_cpu ms)"
+printf '%-10s %12s %12s %12s   load average %s\n' "cm10" "$CATCH_UP_ENVIRONMENTS" "$ready_ms" "$joined_ms" "$(load)"
+CATCH_UP_SUMMARY="fresh agent ready in $(awk -v m="$ready_ms" 'BEGIN {printf "%.1f", m / 1000}') s, all $CATCH_UP_ENVIRONMENTS environments deployed and READY $(awk -v m="$joined_ms" 'BEGIN {printf "%.1f", m / 1000}') s after its start; full sync of $CATCH_UP_ENVIRONMENTS environments on 10 masters $sync_ms ms"
+
+section "case 5: peak memory of the fleet's processes after cases 2-4, 6 and 7 (11 masters)"
+say "VmHWM (peak resident set) and VmRSS from /proc/<pid>/status; services and agents run with -Xmx256m"
+say "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 (quickstart's settings), demo Puppet Servers with -Xmx48m, Kafka with"
+say "-Xmx512m. Target: every Momentum service under 256 MiB (Kafka and the demo masters are not Momentum's)."
 printf '%-18s %8s %12s %12s\n' "process" "pid" "peak MiB" "now MiB"
 MEM_SUMMARY=()
 total=0
-for name in kafka webhook-service health-monitor lb-config-service agent-mom agent-cm1 agent-cm2; do
-  pidfile="$FLEET/pids/$name.pid"
-  [ -f "$pidfile" ] || die "no pid file for $name"
+agents_max=0
+demo_max=0
+over=()
+for pidfile in "$FLEET"/pids/kafka.pid "$FLEET"/pids/webhook-service.pid "$FLEET"/pids/health-monitor.pid \
+    "$FLEET"/pids/lb-config-service.pid $(ls "$FLEET"/pids/agent-*.pid | sort -V) $(ls "$FLEET"/pids/demo-*.pid | sort -V); do
+  name=$(basename "$pidfile" .pid)
   pid=$(cat "$pidfile")
   [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = java ] || die "$name (pid $pid) is not a running java process"
   hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status")
   rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")
   total=$((total + hwm))
   printf '%-18s %8s %12d %12d\n' "$name" "$pid" $((hwm / 1024)) $((rss / 1024))
-  MEM_SUMMARY+=("$name $((hwm / 1024))")
+  case "$name" in
+    agent-*) [ $((hwm / 1024)) -gt "$agents_max" ] && agents_max=$((hwm / 1024)) ;;
+    demo-*) [ $((hwm / 1024)) -gt "$demo_max" ] && demo_max=$((hwm / 1024)) ;;
+    *) MEM_SUMMARY+=("$name $((hwm / 1024))") ;;
+  esac
+  case "$name" in kafka|demo-*) ;; *) [ $((hwm / 1024)) -lt 256 ] || over+=("$name") ;; esac
 done
 printf '%-18s %8s %12d\n' "sum of peaks" "" $((total / 1024))
+MEM_SUMMARY+=("agents (11) at most $agents_max" "demo masters at most $demo_max")
+if [ "${#over[@]}" -gt 0 ]; then
+  say "OVER 256 MiB: ${over[*]}"
+  MEM_SUMMARY+=("over 256 MiB: ${over[*]}")
+else
+  MEM_SUMMARY+=("every Momentum service under 256 MiB")
+fi
 
 fleet down >>"$LOGS/quickstart.log" 2>&1 || say "bench: quickstart down failed; see $LOGS/quickstart.log"
 FLEET_UP=0
+FLEET_SECONDS=$((SECONDS - FLEET_START))
+say
+say "fleet cases (2-7) took $FLEET_SECONDS s"
 
 # ---------------------------------------------------------------------------------------------------------------
 CP="$ROOT/deploy-agent/target/classes:$ROOT/deploy-agent/target/test-classes:$(cat "$ROOT/deploy-agent/target/bench-classpath.txt")"
@@ -338,11 +458,13 @@ else
   say "| 1. deploy, 30 envs x 300 modules (git, Forge), 1,000 hiera files | ${BIG_NOTE:-not run} |"
 fi
 say "| 6. mixed serving during continuous pushes (headline) | $(printf '%s; ' "${MIXED_SUMMARY[@]}" | sed 's/; $//') |"
-say "| 2. push to consistent (webhook -> 3 masters deployed) | $PUSH_SUMMARY |"
+say "| 2. push to consistent (webhook -> every master deployed) | $(printf '%s; ' "${PUSH_SUMMARY[@]}" | sed 's/; $//') |"
 say "| 3. webhook intake at saturation (acks=all) | $INTAKE_SUMMARY |"
 say "| 4a. MasterStatus on the topic -> LB serving (incl. 500 ms debounce) | $(printf '%s; ' "${LB_SUMMARY[@]}" | sed 's/; $//') |"
 say "| 4b. fleet master status 503 / 200 -> nginx | $FAILOVER_SUMMARY |"
-say "| 5. peak RSS, MiB | $(printf '%s, ' "${MEM_SUMMARY[@]}" | sed 's/, $//') |"
+say "| 5. peak RSS, MiB (11 masters) | $(printf '%s, ' "${MEM_SUMMARY[@]}" | sed 's/, $//') |"
+say "| 7a. start-up, process start -> ready, restarted alone | $(printf '%s, ' "${STARTUP_SUMMARY[@]}" | sed 's/, $//') |"
+say "| 7b. catch-up of a fresh master, $CATCH_UP_ENVIRONMENTS environments | $CATCH_UP_SUMMARY |"
 say
-say "total time $(( $(elapsed) / 60 ))m$(( $(elapsed) % 60 ))s; written to $RESULT"
+say "total time $(( $(elapsed) / 60 ))m$(( $(elapsed) % 60 ))s (fleet cases 2-7 $FLEET_SECONDS s); written to $RESULT"
 OK=1

@@ -4,7 +4,7 @@
 #
 #   deploy/quickstart.sh up [--masters N]   start everything (N compile masters besides the MoM; default 2)
 #   deploy/quickstart.sh status             environment x master table, health, routable
-#   deploy/quickstart.sh add-master ID      start one more compile master (agent + demo Puppet Server)
+#   deploy/quickstart.sh add-master ID...   start more compile masters (agent + demo Puppet Server each)
 #   deploy/quickstart.sh down               stop everything this script started (by PID)
 #   deploy/quickstart.sh restart kafka|webhook-service|health-monitor|lb-config-service|notifier [--wipe-state]
 #   deploy/quickstart.sh restart master ID  stop and start a master's agent and demo Puppet Server (state kept)
@@ -377,14 +377,40 @@ stop_pids() {
 
 stop_pid() { stop_pids "$1"; }
 
-wait_ready() { # NAME PORT
-  wait_http "http://127.0.0.1:$2/q/health/ready" "$1" 120
+# "N ms after its start (M ms CPU)" of process PID: from /proc, its start time and CPU time in clock ticks.
+process_age() { # PID
+  awk -v hz="$(getconf CLK_TCK)" -v up="$(cut -d' ' -f1 /proc/uptime)" \
+    '{sub(/^.*\) /, ""); printf "%d ms after its start (%d ms CPU)", (up - $20 / hz) * 1000, ($12 + $13) * 1000 / hz}' \
+    "/proc/$1/stat"
+}
+
+# wait_ready NAME:PORT...: polls every /q/health/ready side by side and says, for each, how long after its process
+# started it was first ready (the benchmark reads these lines: "NAME ready N ms after its start (M ms CPU)").
+wait_ready() {
+  local pending=("$@") still item name port deadline=$((SECONDS + 120))
+  while [ ${#pending[@]} -gt 0 ]; do
+    still=()
+    for item in "${pending[@]}"; do
+      name="${item%%:*}" port="${item##*:}"
+      if curl -fsS -m 2 -o /dev/null "http://127.0.0.1:$port/q/health/ready" 2>/dev/null; then
+        say "$name ready $(process_age "$(cat "$PIDS/$name.pid")")"
+      else
+        is_running "$name" || die "$name stopped; see $LOGS/$name.log"
+        still+=("$item")
+      fi
+    done
+    pending=("${still[@]}")
+    [ ${#pending[@]} -eq 0 ] && break
+    [ $SECONDS -lt $deadline ] || die "not ready within 120 s: ${pending[*]%%:*}; see $LOGS"
+    sleep 0.1
+  done
 }
 
 start_all_masters() {
-  local id
+  local id ready=()
   for id in "$@"; do start_master "$id"; done
-  for id in "$@"; do wait_ready "agent-$id" $((AGENT_BASE_PORT + $(master_index "$id"))); done
+  for id in "$@"; do ready+=("agent-$id:$((AGENT_BASE_PORT + $(master_index "$id")))"); done
+  wait_ready "${ready[@]}"
 }
 
 cmd_up() {
@@ -422,12 +448,10 @@ cmd_up() {
   start_webhook
   start_health
   start_lb
-  wait_ready webhook-service "$WEBHOOK_PORT"
-  wait_ready health-monitor "$HEALTH_PORT"
-  wait_ready lb-config-service "$LB_PORT"
+  wait_ready webhook-service:"$WEBHOOK_PORT" health-monitor:"$HEALTH_PORT" lb-config-service:"$LB_PORT"
   if notify_enabled; then
     say "starting the notifier :$NOTIFIER_PORT and the demo notification receiver :$NOTIFY_RECEIVER_PORT"
-    start_notifier; wait_ready notifier "$NOTIFIER_PORT"
+    start_notifier; wait_ready notifier:"$NOTIFIER_PORT"
   fi
   say "starting masters ${masters[*]} (deploy agent + demo compile master each)"
   start_all_masters "${masters[@]}"
@@ -458,13 +482,16 @@ DONE
   fi
 }
 
-cmd_add_master() {
-  local id="${1:?add-master needs an id such as cm4}"
-  [[ "$id" =~ ^cm[0-9]{1,2}$ ]] || die "compile master ids are cmN (N a number): $id"
-  is_running "agent-$id" && die "$id is already running"
+cmd_add_master() { # ID...
+  local id
+  [ $# -gt 0 ] || die "add-master needs an id such as cm4"
+  for id in "$@"; do
+    [[ "$id" =~ ^cm[0-9]{1,2}$ ]] || die "compile master ids are cmN (N a number): $id"
+    is_running "agent-$id" && die "$id is already running"
+  done
   is_running kafka || die "the fleet is not up: deploy/quickstart.sh up"
-  start_all_masters "$id"
-  say "$id started: it catches up on every environment, then the health monitor lets it into the upstream"
+  start_all_masters "$@"
+  say "$* started: each catches up on every environment, then the health monitor lets it into the upstream"
 }
 
 cmd_restart() { # NAME [--wipe-state] | master ID
@@ -472,16 +499,16 @@ cmd_restart() { # NAME [--wipe-state] | master ID
   case "$name" in
     master) restart_master "${2:?restart master needs an id such as cm1}" ;;
     kafka) stop_pid kafka; start_kafka ;;
-    webhook-service) stop_pid "$name"; start_webhook; wait_ready "$name" "$WEBHOOK_PORT" ;;
+    webhook-service) stop_pid "$name"; start_webhook; wait_ready "$name:$WEBHOOK_PORT" ;;
     health-monitor)
       stop_pid "$name"
       [ "$wipe" = --wipe-state ] && rm -rf "$STATE/state/health-monitor"
-      start_health; wait_ready "$name" "$HEALTH_PORT" ;;
+      start_health; wait_ready "$name:$HEALTH_PORT" ;;
     lb-config-service)
       stop_pid "$name"
       [ "$wipe" = --wipe-state ] && rm -rf "$STATE/state/lb-config-service"
-      start_lb; wait_ready "$name" "$LB_PORT" ;;
-    notifier) stop_notifier; start_notifier; wait_ready "$name" "$NOTIFIER_PORT" ;;
+      start_lb; wait_ready "$name:$LB_PORT" ;;
+    notifier) stop_notifier; start_notifier; wait_ready "$name:$NOTIFIER_PORT" ;;
     *) die "cannot restart $name" ;;
   esac
 }

@@ -30,6 +30,7 @@ import java.util.UUID;
  * &lt;base&gt;/.momentum/&lt;env&gt;/&lt;version&gt;/deploy.json  its {@link DeployManifest}
  * &lt;base&gt;/.momentum/&lt;env&gt;/.staging-&lt;id&gt;/         a version being built (never live)
  * &lt;base&gt;/.momentum/&lt;env&gt;/last-attempt.json       the last failed attempt, in r10k's format
+ * &lt;base&gt;/.momentum/.modules/&lt;key&gt;/               files linked into versions ({@link ModuleTrees})
  * </pre>
  *
  * Puppet ignores {@code .momentum} (not a valid environment name). An environment is "managed" exactly when its
@@ -51,6 +52,7 @@ final class EnvironmentStore {
     private final Path base;
     private final Path state;
     private final int keepVersions;
+    private final ModuleTrees moduleTrees;
 
     /** @param keepVersions how many versions per environment stay on disk, the live one included (at least 1) */
     EnvironmentStore(Path base, int keepVersions) {
@@ -60,6 +62,7 @@ final class EnvironmentStore {
         this.base = base.toAbsolutePath().normalize();
         this.state = this.base.resolve(STATE_DIR);
         this.keepVersions = keepVersions;
+        this.moduleTrees = new ModuleTrees(state.resolve(ModuleTrees.DIR));
     }
 
     /** A deployed version: its directory and what it holds. */
@@ -68,6 +71,11 @@ final class EnvironmentStore {
         Path code() {
             return dir.resolve(CODE);
         }
+    }
+
+    /** The module trees the versions of every environment link their modules' files from. */
+    ModuleTrees moduleTrees() {
+        return moduleTrees;
     }
 
     Path link(String environment) {
@@ -278,6 +286,7 @@ final class EnvironmentStore {
                 if (!keep.contains(name) && !name.startsWith(".")
                         && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
                     FileTrees.delete(entry);
+                    moduleTrees.versionsDeleted();
                 }
             }
         }
@@ -314,6 +323,7 @@ final class EnvironmentStore {
         Path dir = stateDir(environment);
         boolean had = Files.exists(dir);
         FileTrees.delete(dir);
+        moduleTrees.versionsDeleted();
         return managed || had;
     }
 

@@ -32,7 +32,8 @@ import org.eclipse.jgit.lib.ObjectId;
  * rollback downloads nothing). Otherwise a mirror is fetched only when it lacks a commit the plan names (a commit
  * the remote no longer has fails the deploy), a complete new version is built in a staging directory of the
  * environments' file system (control files written straight from git objects, unchanged modules hard-linked from the
- * live version, changed ones written from git or a Forge tarball verified against the plan, then
+ * live version, changed ones linked from the {@linkplain ModuleTrees tree of their release}, written once from git or
+ * a Forge tarball verified against the plan, then
  * {@code .r10k-deploy.json}) and made live by renaming a symlink. A failure or an interrupt at any point discards the
  * staging directory: the previous version was never touched. The newest {@code keep-versions} versions stay on disk.
  * See {@link EnvironmentStore} for the layout.

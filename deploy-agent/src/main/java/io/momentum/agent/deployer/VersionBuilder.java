@@ -23,7 +23,8 @@ import org.eclipse.jgit.lib.ObjectId;
  * Assembles a complete new version of an environment from a plan in a staging directory (control files from git
  * objects, unchanged modules hard-linked from the live version, changed ones from git or a Forge tarball checked
  * against the plan's SHA-256, then {@code .r10k-deploy.json}) and makes it live or keeps it staged. Every object it
- * needs is already in the mirrors: {@link NativeDeployer} fetched what was missing.
+ * needs is already in the mirrors: {@link NativeDeployer} fetched what was missing. A changed module is linked from
+ * its release's tree in {@link ModuleTrees}, which is written when no environment has it yet.
  */
 final class VersionBuilder {
 
@@ -51,9 +52,26 @@ final class VersionBuilder {
      */
     DeployOutcome build(DeployPlan plan, ZonedDateTime started, Mirror control, ObjectId commit,
             Optional<EnvironmentStore.Version> live, boolean goLive) throws DeployException, InterruptedException {
-        String environment = plan.environment();
         List<ModuleRecord> modules = plan.modules().stream().map(VersionBuilder::record).toList();
         int fetched = (int) modules.stream().filter(m -> !m.type().equals(ModuleRecord.LOCAL)).count();
+        ModuleTrees trees = store.moduleTrees();
+        trees.beginBuild();
+        try {
+            return build(plan, started, control, commit, live, goLive, modules, fetched);
+        } finally {
+            trees.endBuild();
+            try {
+                trees.sweep();
+            } catch (IOException e) {
+                // Unused module trees only take room; the next sweep removes them.
+            }
+        }
+    }
+
+    private DeployOutcome build(DeployPlan plan, ZonedDateTime started, Mirror control, ObjectId commit,
+            Optional<EnvironmentStore.Version> live, boolean goLive, List<ModuleRecord> modules, int fetched)
+            throws DeployException, InterruptedException {
+        String environment = plan.environment();
         Path staging;
         try {
             staging = store.newStaging(environment);
@@ -132,10 +150,15 @@ final class VersionBuilder {
         }
         Predicate<String> skip = module.excludeSpec() ? path -> path.equals("spec") : path -> false;
         if (planned.type() == PlannedModule.Type.GIT) {
-            TreeWriter.write(mirrors.mirror(module.source()).repository(), ObjectId.fromString(module.sha()), dir, skip);
+            ObjectId commit = ObjectId.fromString(module.sha());
+            store.moduleTrees().install(ModuleTrees.key(module.type(), module.source(), module.sha(),
+                    module.excludeSpec()), dir,
+                    tree -> TreeWriter.write(mirrors.mirror(module.source()).repository(), commit, tree, skip));
         } else {
-            ForgeClient.extract(forge.tarball(module.source(), module.version(), planned.sha256()), dir,
-                    module.excludeSpec());
+            store.moduleTrees().install(ModuleTrees.key(module.type(), module.source(),
+                    module.version() + "@" + planned.sha256(), module.excludeSpec()), dir,
+                    tree -> ForgeClient.extract(forge.tarball(module.source(), module.version(), planned.sha256()),
+                            tree, module.excludeSpec()));
         }
         return false;
     }

@@ -394,8 +394,46 @@ class NativeDeployerTest {
             assertThat(read(branch + "/name")).isEqualTo(branch);
             assertThat(read(branch + "/modules/apache/VERSION")).isEqualTo("1");
             assertThat(read(branch + "/modules/thing/manifests/init.pp")).isEqualTo("class thing {}");
+            // Each module release was written once and is linked into every environment.
+            for (String file : List.of("modules/apache/VERSION", "modules/ntp/manifests/init.pp",
+                    "modules/thing/manifests/init.pp")) {
+                assertThat(Files.isSameFile(environments.resolve(branch).resolve(file),
+                        environments.resolve("production").resolve(file))).isTrue();
+            }
+            assertThat(environments.resolve(branch + "/modules/ntp/spec")).doesNotExist();
         }
+        assertThat(moduleTrees()).hasSize(3);
         assertThat(deployer.deployedEnvironments()).containsOnlyKeys(branches);
+    }
+
+    @Test
+    void aModuleTreeNoVersionLinksAnyMoreIsRemovedAndOneStillUsedStays() throws Exception {
+        try (NativeDeployer keepOne = new NativeDeployer(settings(List.of(TestSources.source("control",
+                control.url(), null)), 1))) {
+            control.commit("production", Map.of("Puppetfile", puppetfile("v1.0.0")));
+            control.commit("develop", Map.of("Puppetfile",
+                    "mod 'ntp', :git => '" + ntp.url() + "', :branch => 'main'\n"));
+            keepOne.deploy(plans.plan(target("production")));
+            keepOne.deploy(plans.plan(target("develop")));
+            // production excludes ntp's spec, develop does not: two trees of ntp.
+            assertThat(moduleTrees()).hasSize(4);
+            Files.createDirectories(environments.resolve(".momentum/.modules/.tmp-killed/manifests"));
+
+            ntp.commit("main", Map.of("manifests/init.pp", "class ntp { $v = 2 }"));
+            keepOne.deploy(plans.plan(target("production")));
+
+            // production's old ntp tree is gone with its version, develop's stays; a killed writer's leftovers too.
+            assertThat(moduleTrees()).hasSize(4).noneMatch(name -> name.startsWith(".tmp-"));
+            assertThat(read("develop/modules/ntp/manifests/init.pp")).isEqualTo("class ntp {}");
+            assertThat(read("production/modules/ntp/manifests/init.pp")).contains("$v = 2");
+            assertThat(read("production/modules/apache/VERSION")).isEqualTo("1");
+        }
+    }
+
+    private List<String> moduleTrees() throws Exception {
+        try (Stream<Path> trees = Files.list(environments.resolve(".momentum/.modules"))) {
+            return trees.map(p -> p.getFileName().toString()).toList();
+        }
     }
 
     @Test
