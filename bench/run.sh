@@ -6,7 +6,9 @@
 #   bench/run.sh --quick   smaller: 3x20 deploys without r10k-shellgit, fewer rounds and samples (about 3.5 minutes)
 #
 # Cases:
-#   1. deploy engines: native (JGit) vs g10k vs r10k (rugged, shellgit) on generated control repositories
+#   1. deploy engines: native (JGit) vs g10k vs r10k (rugged, shellgit) on generated control repositories: 3
+#      environments x 20 git modules, and a real site's size (full run only): 30 x 300 modules (git on branches and
+#      tags, Forge releases from a local Forge) with 1,000 hiera files; cold, no-change, one environment, one module
 #   2. push to consistent: signed webhook until every master of a local fleet deployed the commit, at 3 masters
 #      and scaled out to 10 (quickstart.sh add-master), with where the time goes and CPU per push
 #   3. webhook intake: signed GitHub pushes per second at saturation (acks=all): webhook-service alone with an
@@ -357,8 +359,8 @@ engine_bench() {
   java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$CP" io.momentum.agent.bench.DeployEngineBench \
     "$@" 2>"$LOGS/$name.err" | tee "$LOGS/$name.log" || fail_with "$LOGS/$name.err" "DeployEngineBench $* failed"
 }
-# median_sum LOG ENGINE: seconds of one round of ENGINE (sum of its medians over the three cases).
-median_sum() { awk -v e="$2" '$1 == e && NF >= 5 && $2 ~ /^[0-9]+$/ {s += $4} END {printf "%.1f", s}' "$1"; }
+# median_sum LOG ENGINE: seconds of one round of ENGINE (sum of its medians over the four cases).
+median_sum() { awk -v e="$2" '$1 == e && NF >= 5 && $2 ~ /^[0-9]+$/ && $3 ~ /^[0-9]+\.[0-9]+$/ {s += $4} END {printf "%.1f", s}' "$1"; }
 # cold_summary LOG: the cold-case medians as "native 1.1 s, g10k 5.0 s (4.6x slower), ...".
 cold_summary() {
   awk '/^case cold/ {on = 1; next} on && /^engine/ {next} on && NF == 0 {on = 0}
@@ -368,16 +370,17 @@ cold_summary() {
 
 section "case 1: deploy engines, 3 environments x 20 git modules"
 say "native = deploy-agent's JGit backend (environments in parallel, as the agent does); g10k and r10k run the way"
-say "operators run them (one call for all environments, or one environment). Every module is a local file:// git"
-say "repository (branches and tags), so network time is not part of it."
+say "operators run them (one call for all environments, one environment, or one module). Every module is a local"
+say "file:// git repository (branches and tags), so network time is not part of it. After the first measured round"
+say "the trees the engines deployed are compared file by file."
 if [ "$QUICK" = 1 ]; then
   say "quick: 2 measured rounds, warm-up round for native only (JIT); r10k-shellgit left out (45-60 s per round"
   say "here; the full run has it)"
-  engine_bench engines-3x20 3 20 2 native,g10k,r10k-rugged native
+  engine_bench engines-3x20 git:3x20 2 native,g10k,r10k-rugged native
 else
   say "3 measured rounds (r10k-shellgit 2: about a minute per round here) after 1 warm-up round (r10k-shellgit"
   say "without: it showed no warm-up effect, and its round is the most expensive)"
-  engine_bench engines-3x20 3 20 3 native,g10k,r10k-rugged,r10k-shellgit:2 native,g10k,r10k-rugged
+  engine_bench engines-3x20 git:3x20 3 native,g10k,r10k-rugged,r10k-shellgit:2 native,g10k,r10k-rugged
 fi
 SMALL_COLD="$(cold_summary "$LOGS/engines-3x20.log")"
 if [ "$QUICK" = 1 ]; then SMALL_COLD="$SMALL_COLD (r10k-shellgit: full run only)"; fi
@@ -385,24 +388,29 @@ if [ "$QUICK" = 1 ]; then SMALL_COLD="$SMALL_COLD (r10k-shellgit: full run only)
 BIG_COLD=""
 BIG_NOTE=""
 if [ "$QUICK" = 1 ]; then
-  BIG_NOTE="10x100 not run (--quick)"
+  BIG_NOTE="30x300 not run (--quick)"
 else
-  section "case 1: deploy engines, 10 environments x 100 git modules"
-  # Which engines and rounds fit: each engine's 3x20 round time scaled linearly by the work (1000 / 60 module
-  # deploys; conservative: the engines scale better than that here). First the fewest rounds of every engine that
-  # fits, in this order (native's warm-up round included), then more rounds while the budget allows.
-  remaining=$((BUDGET - $(elapsed) - 20))
-  engines=(native r10k-rugged g10k r10k-shellgit)
-  declare -A least=([native]=3 [r10k-rugged]=1 [g10k]=1 [r10k-shellgit]=1)
-  declare -A most=([native]=3 [r10k-rugged]=2 [g10k]=2 [r10k-shellgit]=1)
+  section "case 1: deploy engines, a real site's size: 30 environments x 300 modules, 1,000 hiera files"
+  say "of the 300 modules 120 git on a branch, 60 git on a tag (whose branch moved on), 120 pinned Forge releases from a"
+  say "Forge in the bench's process (every engine configured for it: r10k forge.baseurl, g10k forge_base_url, native"
+  say "momentum.deploy.forge-base-url); 240,000 files per engine's 30 environments. One round is minutes here (each"
+  say "cold deploy writes them all), so: no warm-up round, r10k-shellgit not at this size."
+  # Which engines and rounds fit: an engine's round here (4 cases) took 73x (native), 55x (g10k) and 48x
+  # (r10k-rugged) its 3x20 round (sum of medians, after the warm-up round) at the same load (2026-12-02, load average
+  # about 20); the factors below add a fifth for removing the files the round wrote (one native round leaves about
+  # 500,000 entries: 67 s to remove) and margin. Fixed costs: generation (8 s), the tree check (20-45 s), the JVM.
+  # First one round of every engine that fits, in this order, then more rounds while the budget allows.
+  remaining=$((BUDGET - $(elapsed) - 20 - 90))
+  engines=(native g10k r10k-rugged)
+  declare -A factor=([native]=90 [g10k]=65 [r10k-rugged]=60)
+  declare -A most=([native]=3 [g10k]=2 [r10k-rugged]=1)
   declare -A per_round=() rounds=()
   planned=0
   for engine in "${engines[@]}"; do
-    per_round[$engine]=$(awk -v r="$(median_sum "$LOGS/engines-3x20.log" "$engine")" 'BEGIN {printf "%d", r * 1000 / 60 + 1}')
-    cost=$((${least[$engine]} * ${per_round[$engine]}))
-    if [ "$engine" = native ]; then cost=$((cost + ${per_round[$engine]})); fi # its warm-up round
-    if [ $((planned + cost)) -le "$remaining" ]; then
-      rounds[$engine]=${least[$engine]}; planned=$((planned + cost))
+    per_round[$engine]=$(awk -v r="$(median_sum "$LOGS/engines-3x20.log" "$engine")" -v f="${factor[$engine]}" \
+      'BEGIN {printf "%d", r * f + 1}')
+    if [ $((planned + ${per_round[$engine]})) -le "$remaining" ]; then
+      rounds[$engine]=1; planned=$((planned + ${per_round[$engine]}))
     fi
   done
   for engine in "${engines[@]}"; do
@@ -414,7 +422,7 @@ else
   plan=(); skipped=(); reduced=()
   for engine in "${engines[@]}"; do
     if [ -z "${rounds[$engine]:-}" ]; then
-      skipped+=("$engine (estimated ${per_round[$engine]} s per round: its 3x20 round x 16.7; $((remaining - planned)) s of the 15-minute budget left)")
+      skipped+=("$engine (estimated ${per_round[$engine]} s per round: its 3x20 round x ${factor[$engine]}; $((remaining - planned)) s of the 15-minute budget left)")
       continue
     fi
     plan+=("$engine:${rounds[$engine]}")
@@ -423,7 +431,7 @@ else
       say "FEWER ROUNDS: $engine ${rounds[$engine]} of ${most[$engine]} (estimated ${per_round[$engine]} s per round)"
     fi
   done
-  say "planned: ${plan[*]} (engine:rounds; warm-up round for native only), estimated $planned s of $remaining s left"
+  say "planned: ${plan[*]} (engine:rounds, no warm-up round), estimated $planned s + 90 s fixed of $((remaining + 90)) s left"
   for s in "${skipped[@]}"; do say "SKIPPED: $s"; done
   if [ "${#reduced[@]}" -gt 0 ]; then
     BIG_NOTE="time budget: $(printf '%s, ' "${reduced[@]}" | sed 's/, $//')"
@@ -432,8 +440,10 @@ else
     BIG_NOTE="${BIG_NOTE:+$BIG_NOTE; }not run at this size (time budget): $(printf '%s, ' "${skipped[@]%% (*}" | sed 's/, $//')"
   fi
   if [ "${#plan[@]}" -gt 0 ]; then
-    engine_bench engines-10x100 10 100 3 "$(IFS=,; echo "${plan[*]}")" native
-    BIG_COLD="$(cold_summary "$LOGS/engines-10x100.log")"
+    engine_bench engines-30x300 site:30x300 3 "$(IFS=,; echo "${plan[*]}")" none
+    BIG_COLD="$(cold_summary "$LOGS/engines-30x300.log")"
+    trees=$(sed -nE 's/^tree check .*: (ALL EQUAL|DIFFERENT) .*/\1/p' "$LOGS/engines-30x300.log")
+    if [ -n "$trees" ]; then BIG_NOTE="${BIG_NOTE:+$BIG_NOTE; }deployed trees: ${trees,,}"; fi
   fi
 fi
 
@@ -443,9 +453,9 @@ say "| case | result |"
 say "| --- | --- |"
 say "| 1. deploy, 3 envs x 20 git modules, cold, median | $SMALL_COLD |"
 if [ -n "$BIG_COLD" ]; then
-  say "| 1. deploy, 10 envs x 100 git modules, cold, median | $BIG_COLD${BIG_NOTE:+; $BIG_NOTE} |"
+  say "| 1. deploy, 30 envs x 300 modules (git, Forge), 1,000 hiera files, cold, median | $BIG_COLD${BIG_NOTE:+; $BIG_NOTE} |"
 else
-  say "| 1. deploy, 10 envs x 100 git modules | ${BIG_NOTE:-not run} |"
+  say "| 1. deploy, 30 envs x 300 modules (git, Forge), 1,000 hiera files | ${BIG_NOTE:-not run} |"
 fi
 say "| 6. mixed serving during continuous pushes (headline) | $(printf '%s; ' "${MIXED_SUMMARY[@]}" | sed 's/; $//') |"
 say "| 2. push to consistent (webhook -> every master deployed) | $(printf '%s; ' "${PUSH_SUMMARY[@]}" | sed 's/; $//') |"
