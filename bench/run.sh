@@ -99,11 +99,12 @@ say "results: $RESULT"
 
 # ---------------------------------------------------------------------------------------------------------------
 section "build; case 4a: MasterStatus on the topic -> load balancer serving it; case 3a: webhook-service alone"
-say "one Maven run: compiles what the benchmarks use, writes deploy-agent's test classpath, and runs two @QuarkusTest"
+say "one Maven run: packages what the fleet runs (so it never measures a stale build), writes deploy-agent's test"
+say "classpath, and runs two @QuarkusTest"
 say "benchmarks with an embedded Kafka broker: lb-config-service's TopicToServingBench (one application per load"
 say "balancer, the real nginx / HAProxy) and webhook-service's WebhookLoadBench"
 MAVEN_LOG="$LOGS/maven-benchmarks.log"
-if ! "$ROOT/mvnw" -B -q -f "$ROOT/pom.xml" -pl deploy-agent,lb-config-service,webhook-service -am test \
+if ! "$ROOT/mvnw" -B -q -f "$ROOT/pom.xml" -pl deploy-agent,lb-config-service,webhook-service,health-monitor,notifier,local-kafka -am package \
     -Dtest='TopicToServingBench*,WebhookLoadBench' -Dsurefire.failIfNoSpecifiedTests=false \
     -Dbench.samples="$LB_SAMPLES" -Dbench.requests="$INTAKE_REQUESTS" -Dbench.concurrency="$INTAKE_CONCURRENCY" \
     dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt \
