@@ -304,6 +304,8 @@ public final class PlanScheduler implements AutoCloseable {
             return CompletableFuture.completedFuture(null);
         }
         UUID id = request.requestId();
+        // Every environment's first planning of this request asks the module's remote (and the control's) once.
+        long received = System.nanoTime();
         List<CompletableFuture<Void>> jobs = new ArrayList<>();
         book.all().values().stream().filter(plan -> !plan.pinned() && holds(plan, module)).forEach(plan -> {
             String environment = plan.environment();
@@ -315,7 +317,8 @@ public final class PlanScheduler implements AutoCloseable {
             };
             jobs.add(enqueue(new Job(id, environment, "module:" + module, false, true,
                     latest -> holds(latest, module)
-                            ? Outcome.of(resolver.resolveModule(id, latest, module, Instant.now()), again) : null,
+                            ? Outcome.of(resolver.resolveModule(id, latest, module, Instant.now(), received), again)
+                            : null,
                     new CompletableFuture<>())));
         });
         LOG.infof("module %s: re-planning %d environments", module, jobs.size());
@@ -330,6 +333,8 @@ public final class PlanScheduler implements AutoCloseable {
     /** Lists the sources (off the caller's thread) and plans from the listing: a full sync or the catch-up. */
     private CompletableFuture<Void> fromListing(UUID requestId, boolean onlyMissingOrBehind) {
         String what = onlyMissingOrBehind ? "catch-up" : "full sync";
+        // The environments' first plannings ask each remote once for the whole sync (retries ask again).
+        long started = System.nanoTime();
         // A full sync answers its request for every environment it plans; the catch-up answers none.
         boolean answers = requestId != null;
         CompletableFuture<BranchLister.Listing> listed;
@@ -360,7 +365,8 @@ public final class PlanScheduler implements AutoCloseable {
                         : failed && sameRequest(latest, target) ? latest.requestId() : UUID.randomUUID();
                 Replan again = planning(target);
                 jobs.add(enqueue(new Job(id, target.environment(), WHOLE, false, answers,
-                        l -> Outcome.of(again.plan(id), again), new CompletableFuture<>())));
+                        l -> Outcome.of(resolver.resolve(id, target, book.lastPlanned(target.environment()),
+                                Instant.now(), started), again), new CompletableFuture<>())));
             }
             int planned = jobs.size();
             plans.forEach((environment, latest) -> {

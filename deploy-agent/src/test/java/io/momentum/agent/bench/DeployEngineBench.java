@@ -575,23 +575,30 @@ public final class DeployEngineBench {
             planner = deployer.planResolver();
         }
 
+        /** As the agent's planner does a full sync: one request, each remote asked once for all environments. */
         @Override
         public void deployAll() throws Exception {
-            inParallel(branches, this::deployOne);
+            long freshSince = System.nanoTime();
+            inParallel(branches, branch -> deploy(branch, freshSince));
         }
 
         @Override
         public void deployOne(String branch) throws Exception {
-            deploy(planner.plan(UUID.randomUUID(), new EnvironmentTarget(branch, "control", control.url(),
-                    branch, null), latest.get(branch), Instant.now()));
+            deploy(branch, System.nanoTime());
+        }
+
+        private void deploy(String branch, long freshSince) throws Exception {
+            deploy(planner.resolve(UUID.randomUUID(), new EnvironmentTarget(branch, "control", control.url(),
+                    branch, null), latest.get(branch), Instant.now(), freshSince).plan());
         }
 
         @Override
         public void deployModule(String module) throws Exception {
             List<String> holding = branches.stream().filter(branch -> latest.get(branch).modules().stream()
                     .anyMatch(m -> m.name().equals(module))).toList();
-            inParallel(holding, branch -> deploy(planner.replanModule(UUID.randomUUID(), latest.get(branch), module,
-                    Instant.now())));
+            long freshSince = System.nanoTime();
+            inParallel(holding, branch -> deploy(planner.resolveModule(UUID.randomUUID(), latest.get(branch), module,
+                    Instant.now(), freshSince).plan()));
         }
 
         private void deploy(DeployPlan plan) throws Exception {

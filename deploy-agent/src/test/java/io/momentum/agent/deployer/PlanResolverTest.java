@@ -123,6 +123,27 @@ class PlanResolverTest {
     }
 
     @Test
+    void oneRequestPlanningManyEnvironmentsAsksEachRemoteOnceAndTheNextRequestAsksAgain() throws Exception {
+        String ntpV1 = ntp.commit("main", Map.of("manifests/init.pp", "class ntp {}"));
+        String puppetfile = puppetfile("v1.0.0", "'acme/thing', '1.2.3'");
+        control.commit("production", Map.of("Puppetfile", puppetfile));
+        control.commit("staging", Map.of("Puppetfile", puppetfile));
+        long request = System.nanoTime();
+
+        DeployPlan production = resolver.resolve(UUID.randomUUID(), target("production", null), null, AT, request)
+                .plan();
+        String ntpV2 = ntp.commit("main", Map.of("manifests/init.pp", "class ntp { $v = 2 }"));
+        DeployPlan staging = resolver.resolve(UUID.randomUUID(), target("staging", null), null, AT, request).plan();
+        DeployPlan next = resolver.resolve(UUID.randomUUID(), target("staging", null), null, AT, System.nanoTime())
+                .plan();
+
+        assertThat(production.modules().get(1).sha()).isEqualTo(ntpV1);
+        assertThat(staging.modules().get(1).sha()).as("the request's fetch of ntp counts for staging too")
+                .isEqualTo(ntpV1);
+        assertThat(next.modules().get(1).sha()).as("a later request fetches again").isEqualTo(ntpV2);
+    }
+
+    @Test
     void aModuleRefThatDoesNotExistFailsThePlanNamingTheModuleAndItsLine() throws Exception {
         ntp.commit("main", Map.of("manifests/init.pp", "class ntp {}"));
         String commit = control.commit("production", Map.of("Puppetfile", puppetfile("v9.9.9", "'acme/thing', '1.2.3'")));
