@@ -34,7 +34,9 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class PushToConsistent {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** HTTP/1.1: on one upgraded HTTP/2 connection beside the event stream, a push failed with GOAWAY. */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient EVENTS = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     /** Released at every deploy result the webhook-service streams. */
     private static final Semaphore RESULTS = new Semaphore(0);
 
@@ -205,7 +207,7 @@ public final class PushToConsistent {
     private static void followResults(String webhook, String token) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(webhook + "/api/v1/events"))
                 .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").build();
-        HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenAccept(response -> {
+        EVENTS.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenAccept(response -> {
             if (response.statusCode() != 200) {
                 System.err.println("event stream answered " + response.statusCode() + "; polling only");
                 return;
