@@ -233,7 +233,11 @@ public final class RequestConsumer implements AutoCloseable {
             consumer.commitSync(due);
             tracker.committed(due);
         } catch (WakeupException e) {
-            throw e;
+            if (!stopping) {
+                throw e;
+            }
+            // stop()'s wakeup, still pending because the loop had passed its last poll: the throw cleared it.
+            commit();
         } catch (KafkaException e) {
             LOG.warnf("commit of %s failed (will retry): %s", due, e.getMessage());
         }
