@@ -302,23 +302,43 @@ public final class DeployScheduler implements AutoCloseable {
     }
 
     private void run(String environment, Job job) {
+        Job.Done done;
         try {
-            Job.Done done = runner.execute(job);
-            if (done == null) {
-                job.done().completeExceptionally(new CancellationException("deploy interrupted by shutdown"));
-            } else {
-                complete(job, done);
-            }
-        } finally {
-            synchronized (this) {
-                Lane lane = lanes.get(environment);
-                lane.running = null;
-                if (lane.pending == null) {
-                    lanes.remove(environment);
-                } else if (!closed) {
-                    startNext(environment, lane);
-                }
-            }
+            done = runner.execute(job);
+        } catch (RuntimeException | Error e) {
+            leaveLane(environment);
+            startPending(environment);
+            throw e;
+        }
+        // The lane is left before the job completes, so that whoever acts on its completion (a reconcile retrying
+        // what failed) finds the environment free; a waiting job starts after, behind this job's results.
+        boolean pending = leaveLane(environment);
+        if (done == null) {
+            job.done().completeExceptionally(new CancellationException("deploy interrupted by shutdown"));
+        } else {
+            complete(job, done);
+        }
+        if (pending) {
+            startPending(environment);
+        }
+    }
+
+    /** Marks the environment's lane idle and removes it when no job waits in it; true when one waits. */
+    private synchronized boolean leaveLane(String environment) {
+        Lane lane = lanes.get(environment);
+        lane.running = null;
+        if (lane.pending == null) {
+            lanes.remove(environment);
+            return false;
+        }
+        return true;
+    }
+
+    /** Starts the job waiting in the environment's idle lane, unless a new job started it already. */
+    private synchronized void startPending(String environment) {
+        Lane lane = lanes.get(environment);
+        if (lane != null && lane.running == null && lane.pending != null && !closed) {
+            startNext(environment, lane);
         }
     }
 

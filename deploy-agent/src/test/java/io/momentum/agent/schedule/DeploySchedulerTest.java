@@ -318,6 +318,22 @@ class DeploySchedulerTest {
     }
 
     @Test
+    void aReconcileRightWhenAFailedDeployCompletesRetriesIt() throws Exception {
+        scheduler(1, control());
+        deployer.unreachable("production", "connection refused: git.example.net");
+        DeployPlan production = plan("production", A);
+
+        // The retry runs on the deploy's own thread the moment its failure completes: its lane must be gone then.
+        CompletableFuture<Void> retried = scheduler.reconcile(List.of(production)).handle((ok, unreachable) -> {
+            deployer.reachable("production");
+            return scheduler.reconcile(List.of(production));
+        }).thenCompose(retry -> retry);
+
+        await(retried);
+        assertThat(deployer.isLive(production)).isTrue();
+    }
+
+    @Test
     void reconcilingFailsWithTheCauseWhileAControlRepositoryCannotBeFetchedAndDeploysTheRest() throws Exception {
         scheduler(2, control());
         deployer.unreachable("production", "authentication failed for ssh://git@git.example.net/control.git (key k)");
