@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
@@ -109,15 +110,18 @@ public class PostDeploySteps implements AfterDeploy {
                         known == null || now - known.lastNanos() > retryFor.toNanos()
                                 ? new Outage(now, now) : new Outage(known.sinceNanos(), now));
                 long deadline = outage.sinceNanos() + retryFor.toNanos();
-                if (now + delay.toNanos() > deadline) {
+                if (now >= deadline) {
                     return outcome(step, false, e.getMessage() + " (failing for "
                             + seconds(now - outage.sinceNanos()) + ", " + attempt + " attempt(s) in this deploy; "
                             + "momentum.deploy.post.retry-for is " + retryFor + ")", started);
                 }
+                // The last wait ends at the deadline, so the outage's budget is spent when this deploy gives up and
+                // the next deploy meeting it fails after one attempt.
+                long waitNanos = Math.min(delay.toNanos(), deadline - now);
                 LOG.debugf("post-deploy %s for %s: %s; trying again in %d ms", step.name(), environment,
-                        e.getMessage(), delay.toMillis());
+                        e.getMessage(), TimeUnit.NANOSECONDS.toMillis(waitNanos));
                 try {
-                    Thread.sleep(delay.toMillis());
+                    Thread.sleep(TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999));
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     return outcome(step, false, e.getMessage() + " (interrupted while waiting to try again)",
