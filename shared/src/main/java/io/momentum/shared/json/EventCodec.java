@@ -1,7 +1,8 @@
 package io.momentum.shared.json;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -58,26 +59,46 @@ public final class EventCodec {
      */
     public static <T extends Event> T decode(byte[] json, Class<T> type) {
         try {
-            JsonNode tree = MAPPER.readTree(json);
-            if (tree == null || !tree.isObject()) {
-                throw new EventDecodingException("not a JSON object");
-            }
-            JsonNode declared = tree.get("type");
-            if (declared != null && !declared.asText().equals(type.getSimpleName())) {
-                throw new EventDecodingException("expected type " + type.getSimpleName() + " but got "
-                        + declared.asText());
-            }
-            JsonNode version = tree.get("schemaVersion");
-            if (version != null && version.asInt() > Event.SCHEMA_VERSION) {
-                throw new UnsupportedSchemaVersionException(type.getSimpleName() + " schemaVersion " + version.asText()
-                        + " is newer than " + Event.SCHEMA_VERSION + ", the newest this reader knows");
-            }
-            return MAPPER.treeToValue(tree, type);
+            requireTypeAndVersion(json, type);
+            return MAPPER.readValue(json, type);
         } catch (EventDecodingException e) {
             throw e;
         } catch (IOException | IllegalArgumentException e) {
             throw new EventDecodingException("cannot decode " + type.getSimpleName() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Checks the top-level {@code type} and {@code schemaVersion} before anything is bound, reading only those two
+     * values (nested ones are skipped unread): every service decodes every record of its topics while replaying,
+     * and a tree built just for this check cost as much as binding the record.
+     */
+    private static void requireTypeAndVersion(byte[] json, Class<?> type) throws IOException {
+        try (JsonParser parser = MAPPER.createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new EventDecodingException("not a JSON object");
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (value.isStructStart()) {
+                    parser.skipChildren();
+                    if (field.equals("type")) {
+                        throw wrongType(type, "");
+                    }
+                } else if (field.equals("type") && !parser.getText().equals(type.getSimpleName())) {
+                    throw wrongType(type, parser.getText());
+                } else if (field.equals("schemaVersion") && parser.getValueAsInt(0) > Event.SCHEMA_VERSION) {
+                    throw new UnsupportedSchemaVersionException(type.getSimpleName() + " schemaVersion "
+                            + parser.getText() + " is newer than " + Event.SCHEMA_VERSION
+                            + ", the newest this reader knows");
+                }
+            }
+        }
+    }
+
+    private static EventDecodingException wrongType(Class<?> expected, String declared) {
+        return new EventDecodingException("expected type " + expected.getSimpleName() + " but got " + declared);
     }
 
     public static <T extends Event> T decode(String json, Class<T> type) {

@@ -165,4 +165,27 @@ class EventCodecTest {
                 .isInstanceOf(UnsupportedSchemaVersionException.class)
                 .hasMessageContaining("schemaVersion 2");
     }
+
+    @Test
+    void namesANewerSchemaVersionEvenWhenItsFieldsNoLongerBind() {
+        String json = """
+                {"type":"MasterStatus","schemaVersion":2,"masterId":"cm2","health":{"state":"DOWN"},"inSync":true,
+                 "routable":false,"checkedAt":"2026-11-25T10:15:30Z"}
+                """;
+        assertThatThrownBy(() -> EventCodec.decode(json, MasterStatus.class))
+                .isInstanceOf(UnsupportedSchemaVersionException.class)
+                .hasMessageContaining("schemaVersion 2");
+    }
+
+    @Test
+    void checksOnlyTheTopLevelType() {
+        DeployPlan plan = everyEvent().filter(DeployPlan.class::isInstance).map(DeployPlan.class::cast)
+                .filter(p -> !p.modules().isEmpty()).findFirst().orElseThrow();
+        byte[] json = EventCodec.encode(plan);
+        assertThat(new String(json, StandardCharsets.UTF_8)).contains("\"type\":\"GIT\"");
+        assertThat(EventCodec.decode(json, DeployPlan.class)).isEqualTo(plan);
+        assertThatThrownBy(() -> EventCodec.decode("{\"type\":{\"name\":\"MasterStatus\"}}", MasterStatus.class))
+                .isInstanceOf(EventDecodingException.class)
+                .hasMessageContaining("expected type MasterStatus");
+    }
 }

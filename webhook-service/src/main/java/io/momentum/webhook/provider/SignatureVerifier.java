@@ -5,14 +5,24 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /** Checks a delivery against one secret over the raw body bytes, in constant time. */
 public final class SignatureVerifier {
+
+    /**
+     * A keyed Mac per thread and secret: looking up the provider and deriving the key pads on every delivery cost
+     * as much as the HMAC itself. Deliveries are verified on the event loop, a few threads with a few secrets each;
+     * the bound only keeps an unusual caller (many secrets, as in tests) from growing it.
+     */
+    private static final ThreadLocal<Map<String, Mac>> MACS = ThreadLocal.withInitial(HashMap::new);
+    private static final int MACS_PER_THREAD = 32;
 
     private SignatureVerifier() {
     }
@@ -74,10 +84,24 @@ public final class SignatureVerifier {
     }
 
     private static byte[] hmacSha256(String secret, byte[] body) {
+        Map<String, Mac> macs = MACS.get();
+        Mac mac = macs.get(secret);
+        if (mac == null) {
+            if (macs.size() >= MACS_PER_THREAD) {
+                macs.clear();
+            }
+            mac = newMac(secret);
+            macs.put(secret, mac);
+        }
+        // doFinal leaves the Mac initialised with the same key, ready for the next body.
+        return mac.doFinal(body);
+    }
+
+    private static Mac newMac(String secret) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return mac.doFinal(body);
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);
         }

@@ -4,7 +4,6 @@ import io.momentum.webhook.provider.WebhookHeaders;
 import io.momentum.webhook.security.WebhookCallers;
 import io.momentum.webhook.service.WebhookIntake;
 import io.quarkus.vertx.http.security.AuthorizationPolicy;
-import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -17,6 +16,7 @@ import jakarta.ws.rs.core.Response;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -49,7 +49,7 @@ public class WebhookResource {
     @APIResponse(responseCode = "401", content = @Content(schema = @Schema(implementation = ErrorAnswer.class)))
     @APIResponse(responseCode = "400", content = @Content(schema = @Schema(implementation = ErrorAnswer.class)))
     @APIResponse(responseCode = "503", content = @Content(schema = @Schema(implementation = ErrorAnswer.class)))
-    public Uni<Response> payload(byte[] body, @Context HttpHeaders headers) {
+    public CompletionStage<Response> payload(byte[] body, @Context HttpHeaders headers) {
         return receive(WebhookIntake.Target.ENVIRONMENTS, body, headers, Optional.empty());
     }
 
@@ -64,13 +64,13 @@ public class WebhookResource {
     @APIResponse(responseCode = "401", content = @Content(schema = @Schema(implementation = ErrorAnswer.class)))
     @APIResponse(responseCode = "400", content = @Content(schema = @Schema(implementation = ErrorAnswer.class)))
     @APIResponse(responseCode = "503", content = @Content(schema = @Schema(implementation = ErrorAnswer.class)))
-    public Uni<Response> module(byte[] body, @Context HttpHeaders headers,
+    public CompletionStage<Response> module(byte[] body, @Context HttpHeaders headers,
             @RestQuery("module_name") String moduleName) {
         return receive(WebhookIntake.Target.MODULE, body, headers,
                 Optional.ofNullable(moduleName).filter(m -> !m.isBlank()));
     }
 
-    private Uni<Response> receive(WebhookIntake.Target target, byte[] body, HttpHeaders headers,
+    private CompletionStage<Response> receive(WebhookIntake.Target target, byte[] body, HttpHeaders headers,
             Optional<String> moduleName) {
         Map<String, String> flat = new HashMap<>();
         headers.getRequestHeaders().forEach((name, values) -> {
@@ -82,6 +82,6 @@ public class WebhookResource {
         boolean form = type != null && type.isCompatible(MediaType.APPLICATION_FORM_URLENCODED_TYPE);
         WebhookIntake.Delivery delivery = new WebhookIntake.Delivery(target, WebhookHeaders.of(flat),
                 body == null ? new byte[0] : body, form, moduleName);
-        return Uni.createFrom().completionStage(() -> intake.receive(delivery)).map(Responses::of);
+        return intake.receive(delivery).thenApply(Responses::of);
     }
 }

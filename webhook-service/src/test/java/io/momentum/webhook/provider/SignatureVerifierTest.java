@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 class SignatureVerifierTest {
@@ -20,6 +23,25 @@ class SignatureVerifierTest {
         assertThat(SignatureVerifier.sign("It's a Secret to Everybody", hello)).isEqualTo(expected);
         assertThat(SignatureVerifier.matches(GITHUB, headers("X-Hub-Signature-256", "sha256=" + expected), hello,
                 "It's a Secret to Everybody")).isTrue();
+    }
+
+    @Test
+    void aMacKeptPerThreadAndSecretSignsEveryBodyAfresh() throws Exception {
+        // More secrets than a thread keeps Macs for, each used twice, interleaved with other bodies.
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < 40; i++) {
+                String secret = "secret-" + i;
+                byte[] body = ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8);
+                assertThat(SignatureVerifier.sign(secret, body)).isEqualTo(freshHmac(secret, body));
+                assertThat(SignatureVerifier.sign(secret, BODY)).isEqualTo(freshHmac(secret, BODY));
+            }
+        }
+    }
+
+    private static String freshHmac(String secret, byte[] body) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return HexFormat.of().formatHex(mac.doFinal(body));
     }
 
     @Test
