@@ -225,12 +225,8 @@ public final class WebhookIntake {
                         deliveryKey == null ? "-" : deliveryKey, failure.getMessage());
                 return new IntakeResult.NotStored("the deploy request could not be stored; retry the delivery");
             }
-            // Debug only: at thousands of pushes a second, formatting and writing this line cost more than
-            // verifying the delivery; the requests topic and GET /api/v1/deploys/{id} keep what was published.
-            if (LOG.isDebugEnabled()) {
-                LOG.debugf("%s delivery %s published %s", provider.id(), deliveryKey == null ? "-" : deliveryKey,
-                        requests.stream().map(r -> r.key() + "@" + r.commit()).toList());
-            }
+            LOG.infof("%s delivery %s published %s", provider.id(), deliveryKey == null ? "-" : deliveryKey,
+                    requests.stream().map(r -> r.key() + "@" + r.commit()).toList());
             return new IntakeResult.Published(provider, requests, skipped);
         });
     }
