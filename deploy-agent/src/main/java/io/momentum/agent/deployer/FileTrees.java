@@ -54,7 +54,8 @@ final class FileTrees {
 
     /**
      * Recreates {@code from} at {@code to} with hard links to the same files (copies when the file system refuses a
-     * link), so that reusing an unchanged module costs a directory walk, not a checkout.
+     * link), so that a module directory deployed before module trees were shared becomes its release's tree without
+     * a checkout.
      */
     static int link(Path from, Path to) throws IOException, InterruptedException {
         int[] files = {0};
