@@ -14,16 +14,18 @@ import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.eclipse.jgit.lib.ObjectId;
 
 /**
  * Assembles a complete new version of an environment from a plan in a staging directory (control files from git
- * objects, each module directory a symbolic link to its release's tree in {@link ModuleTrees}, then
- * {@code .r10k-deploy.json}) and makes it live or keeps it staged. A version thus costs its control files and one
- * link per module. A tree missing from {@code .modules} is written once, from git objects or a Forge tarball checked
+ * objects, or hard-linked from the live version when only modules changed, each module directory a symbolic link to
+ * its release's tree in {@link ModuleTrees}, then {@code .r10k-deploy.json}) and makes it live or keeps it staged. A
+ * version thus costs its control files and one link per module. A tree missing from {@code .modules} is written once, from git objects or a Forge tarball checked
  * against the plan's SHA-256 (every object it needs is already in the mirrors: {@link NativeDeployer} fetched what
  * was missing), or from the live version's real directory when that one was deployed before module trees were
  * linked and holds the same release.
@@ -82,7 +84,7 @@ final class VersionBuilder {
         }
         try {
             Path code = staging.resolve(EnvironmentStore.CODE);
-            TreeWriter.write(control.repository(), commit, code, path -> false);
+            writeControlFiles(control, commit, modules, code, live);
             AtomicInteger reused = new AtomicInteger();
             tasks.runAll(plan.modules().stream().filter(m -> m.type() != PlannedModule.Type.LOCAL)
                     .<Callable<Void>>map(m -> () -> {
@@ -112,6 +114,28 @@ final class VersionBuilder {
         } finally {
             store.discard(staging);
         }
+    }
+
+    /**
+     * Writes the control repository's files from git objects, or links them from the live version when it has the
+     * same control commit and puts its modules at the same paths (a module pushed: the control files are the same).
+     */
+    private static void writeControlFiles(Mirror control, ObjectId commit, List<ModuleRecord> modules, Path code,
+            Optional<EnvironmentStore.Version> live) throws IOException, InterruptedException, DeployException {
+        Set<Path> modulePaths = installedPaths(modules);
+        if (live.isPresent() && live.get().manifest().commit().equals(commit.name())
+                && installedPaths(live.get().manifest().modules()).equals(modulePaths)) {
+            FileTrees.link(live.get().code(), code, relative -> modulePaths.contains(relative)
+                    || relative.toString().equals(R10kDeployFile.NAME));
+        } else {
+            TreeWriter.write(control.repository(), commit, code, path -> false);
+        }
+    }
+
+    /** Where modules that are not the control repository's own are installed. */
+    private static Set<Path> installedPaths(List<ModuleRecord> modules) {
+        return modules.stream().filter(m -> !m.type().equals(ModuleRecord.LOCAL))
+                .map(m -> Path.of(m.path()).normalize()).collect(Collectors.toSet());
     }
 
     /**

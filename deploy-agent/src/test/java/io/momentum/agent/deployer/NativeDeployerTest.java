@@ -197,6 +197,11 @@ class NativeDeployerTest {
                 .isEqualTo(Files.readSymbolicLink(firstVersion.resolve("modules/apache")));
         assertThat(Files.readSymbolicLink(environments.resolve("production").toRealPath().resolve("modules/ntp")))
                 .isNotEqualTo(Files.readSymbolicLink(firstVersion.resolve("modules/ntp")));
+        // The control commit did not change: its files are linked from the previous version, not written again.
+        assertThat(Files.isSameFile(environments.resolve("production/Puppetfile"), firstVersion.resolve("Puppetfile")))
+                .isTrue();
+        assertThat(Files.isSameFile(environments.resolve("production/.r10k-deploy.json"),
+                firstVersion.resolve(".r10k-deploy.json"))).isFalse();
         assertThat(versions("production")).hasSize(2);
     }
 
@@ -503,6 +508,7 @@ class NativeDeployerTest {
         }
         FileTrees.delete(environments.resolve(".momentum/.modules"));
 
+        // A module push: the control files are linked from the old version, its module directories left out.
         ntp.commit("main", Map.of("manifests/init.pp", "class ntp { $v = 2 }"));
         DeployOutcome upgraded = deploy(target("production"));
 
@@ -517,6 +523,7 @@ class NativeDeployerTest {
         assertThat(moduleTrees()).hasSize(3);
         assertThat(read("production/modules/ntp/manifests/init.pp")).contains("$v = 2");
         assertThat(environments.resolve("production/modules/ntp/spec")).doesNotExist();
+        assertThat(Files.isSameFile(next.resolve("Puppetfile"), live.resolve("Puppetfile"))).isTrue();
     }
 
     /** The key of the module tree an environment's module directory links to. */
