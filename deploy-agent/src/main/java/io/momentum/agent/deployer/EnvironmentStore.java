@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.momentum.shared.env.EnvironmentNames;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -19,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * The on-disk layout of natively deployed environments, all on the environments' own file system so that every
@@ -30,8 +32,13 @@ import java.util.UUID;
  * &lt;base&gt;/.momentum/&lt;env&gt;/&lt;version&gt;/deploy.json  its {@link DeployManifest}
  * &lt;base&gt;/.momentum/&lt;env&gt;/.staging-&lt;id&gt;/         a version being built (never live)
  * &lt;base&gt;/.momentum/&lt;env&gt;/last-attempt.json       the last failed attempt, in r10k's format
- * &lt;base&gt;/.momentum/.modules/&lt;key&gt;/               files linked into versions ({@link ModuleTrees})
+ * &lt;base&gt;/.momentum/.modules/&lt;key&gt;/               one module release's files ({@link ModuleTrees})
  * </pre>
+ *
+ * A version's {@code code} holds the control repository's files (and {@code .r10k-deploy.json}); each module
+ * directory there is a relative symbolic link to its release's tree in {@code .momentum/.modules}, shared with every
+ * other version of any environment that has the same release. An operator running {@code ls -l modules/} in an
+ * environment sees those links; a file edited in place below one changes in all of them.
  *
  * Puppet ignores {@code .momentum} (not a valid environment name). An environment is "managed" exactly when its
  * entry is a symlink into {@code .momentum/<env>/}; anything else in the base directory is left alone. The newest
@@ -46,6 +53,7 @@ final class EnvironmentStore {
     private static final String MANIFEST = "deploy.json";
     private static final String STAGING_PREFIX = ".staging-";
     static final String LAST_ATTEMPT = "last-attempt.json";
+    private static final String TAKEN_OVER_PREFIX = "taken-over-";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -73,7 +81,7 @@ final class EnvironmentStore {
         }
     }
 
-    /** The module trees the versions of every environment link their modules' files from. */
+    /** The module trees the versions of every environment link their module directories to. */
     ModuleTrees moduleTrees() {
         return moduleTrees;
     }
@@ -215,7 +223,7 @@ final class EnvironmentStore {
         if (!deployedByAnotherTool(link)) {
             return null;
         }
-        String takenOver = "taken-over-" + System.currentTimeMillis();
+        String takenOver = TAKEN_OVER_PREFIX + System.currentTimeMillis();
         Files.move(link, stateDir(environment).resolve(takenOver), StandardCopyOption.ATOMIC_MOVE);
         return takenOver;
     }
@@ -289,6 +297,63 @@ final class EnvironmentStore {
                     moduleTrees.versionsDeleted();
                 }
             }
+        }
+    }
+
+    /**
+     * The keys of the module trees linked from any version or staging directory of any environment. A version's
+     * links are found at its manifest's module paths; a directory without a readable manifest (a staging directory,
+     * a damaged version) is searched for links. Any error is thrown: a tree must not be removed on a partial answer.
+     */
+    Set<String> moduleTreesInUse() throws IOException {
+        Set<String> inUse = new HashSet<>();
+        if (!Files.isDirectory(state)) {
+            return inUse;
+        }
+        try (DirectoryStream<Path> environments = Files.newDirectoryStream(state,
+                entry -> !entry.getFileName().toString().startsWith(".")
+                        && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS))) {
+            for (Path environment : environments) {
+                try (DirectoryStream<Path> versions = Files.newDirectoryStream(environment,
+                        entry -> !entry.getFileName().toString().startsWith(TAKEN_OVER_PREFIX)
+                                && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS))) {
+                    for (Path version : versions) {
+                        addTreesLinkedFrom(version, inUse);
+                    }
+                }
+            }
+        }
+        return inUse;
+    }
+
+    private void addTreesLinkedFrom(Path version, Set<String> inUse) throws IOException {
+        Path code = version.resolve(CODE);
+        DeployManifest manifest = null;
+        try {
+            manifest = JSON.readValue(version.resolve(MANIFEST).toFile(), DeployManifest.class);
+        } catch (IOException e) {
+            // No manifest yet (staging) or an unreadable one: look at every link instead.
+        }
+        if (manifest != null) {
+            for (DeployManifest.ModuleRecord module : manifest.modules()) {
+                Path dir = code.resolve(module.path()).normalize();
+                if (dir.startsWith(code) && Files.isSymbolicLink(dir)) {
+                    moduleTrees.key(dir).ifPresent(inUse::add);
+                }
+            }
+            return;
+        }
+        if (!Files.isDirectory(code, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(code)) {
+            for (Path path : (Iterable<Path>) paths::iterator) {
+                if (Files.isSymbolicLink(path)) {
+                    moduleTrees.key(path).ifPresent(inUse::add);
+                }
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.function.Predicate;
 
 /** Whole-tree file operations that never follow symbolic links. */
 final class FileTrees {
@@ -54,14 +55,24 @@ final class FileTrees {
 
     /**
      * Recreates {@code from} at {@code to} with hard links to the same files (copies when the file system refuses a
-     * link), so that reusing an unchanged module costs a directory walk, not a checkout.
+     * link), so that a module directory deployed before module trees were shared becomes its release's tree without
+     * a checkout.
      */
     static int link(Path from, Path to) throws IOException, InterruptedException {
+        return link(from, to, relative -> false);
+    }
+
+    /** {@link #link(Path, Path)} leaving out the paths (relative to {@code from}) {@code skip} accepts. */
+    static int link(Path from, Path to, Predicate<Path> skip) throws IOException, InterruptedException {
         int[] files = {0};
         Files.walkFileTree(from, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                Files.createDirectories(to.resolve(from.relativize(dir)));
+                Path relative = from.relativize(dir);
+                if (skip.test(relative)) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                Files.createDirectories(to.resolve(relative));
                 return FileVisitResult.CONTINUE;
             }
 
@@ -70,7 +81,11 @@ final class FileTrees {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new InterruptedIOException(file);
                 }
-                Path target = to.resolve(from.relativize(file));
+                Path relative = from.relativize(file);
+                if (skip.test(relative)) {
+                    return FileVisitResult.CONTINUE;
+                }
+                Path target = to.resolve(relative);
                 if (attrs.isSymbolicLink()) {
                     Files.createSymbolicLink(target, Files.readSymbolicLink(file));
                 } else {

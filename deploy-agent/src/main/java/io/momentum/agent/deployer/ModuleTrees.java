@@ -12,32 +12,36 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.stream.Stream;
 
 /**
  * The files of each module release (a git commit or a Forge release, with or without {@code spec}), written once
- * on the environments' file system and hard-linked into every version that installs it, so that ten environments
- * with the same module cost one checkout and ten sets of links.
+ * on the environments' file system and shared by every version that installs it: the version's module directory is
+ * a relative symbolic link to the tree ({@code code/modules/stdlib -> ../../../../.modules/<key>}), so that thirty
+ * environments with the same module cost one checkout and thirty links, and moving the base directory as a whole
+ * keeps every link working. Puppet follows symlinked module directories; {@code ls -l modules/} in an environment
+ * shows where each one points.
  *
  * <pre>
  * &lt;base&gt;/.momentum/.modules/&lt;key&gt;/        one complete module tree, never changed once renamed into place
- * &lt;base&gt;/.momentum/.modules/.tmp-&lt;id&gt;/     a tree being written (removed when found stale)
+ * &lt;base&gt;/.momentum/.modules/.tmp-&lt;id&gt;/     a tree being written (removed by the next sweep)
  * </pre>
  *
- * <p>Sharing inodes is safe against deploys because nothing Momentum writes ever changes a deployed file: every
- * deploy builds a new version beside the live one. A file edited in place on the master (not through git) would
- * change in every version and environment that shares it, which is why the environments' trees are to be treated
- * as read-only, as r10k's are (it overwrites such edits on the module's next change).
+ * <p>Sharing a tree is safe against deploys because nothing Momentum writes ever changes it: every deploy builds a
+ * new version beside the live one and links it to the trees of its releases. A file edited in place on the master
+ * (not through git) changes in every version of every environment using that release, which is why the
+ * environments' trees are to be treated as read-only, as r10k's are (it overwrites such edits on the module's next
+ * change).
  *
- * <p>A tree is removed once no version links to it any more: every version links all its regular files, so a tree
- * whose first regular file has a single link is unused. The sweep runs only while no version is being built in
- * this process ({@link #building} is held by every build), so that a tree is never removed between the check that
- * it exists and its linking.
+ * <p>A tree is removed once no version or staging directory of any environment links to it any more (what is in
+ * use is read from the versions' links by {@link EnvironmentStore#moduleTreesInUse}). The sweep runs only while no
+ * version is being built in this process ({@link #building} is held by every build), so that a tree is never removed
+ * between the check that it exists and the link to it.
  */
 final class ModuleTrees {
 
@@ -80,7 +84,16 @@ final class ModuleTrees {
         building.readLock().unlock();
     }
 
-    /** Links the tree of {@code key} into {@code target} (absent), writing the tree first if it is not there yet. */
+    /** The tree of {@code key} when {@code link} (a symbolic link) points to one, from where it is. */
+    Optional<String> key(Path link) throws IOException {
+        Path tree = link.getParent().resolve(Files.readSymbolicLink(link)).normalize();
+        return dir.equals(tree.getParent()) ? Optional.of(tree.getFileName().toString()) : Optional.empty();
+    }
+
+    /**
+     * Makes {@code target} (absent) a relative symbolic link to the tree of {@code key}, writing the tree first if it
+     * is not there yet.
+     */
     void install(String key, Path target, Writer writer) throws IOException, InterruptedException, DeployException {
         Path tree = dir.resolve(key);
         if (!Files.isDirectory(tree, LinkOption.NOFOLLOW_LINKS)) {
@@ -94,7 +107,7 @@ final class ModuleTrees {
                 }
             }
         }
-        FileTrees.link(tree, target);
+        Files.createSymbolicLink(target, target.getParent().relativize(tree));
     }
 
     private void write(Path tree, Writer writer) throws IOException, InterruptedException, DeployException {
@@ -120,11 +133,16 @@ final class ModuleTrees {
         versionsDeleted.set(true);
     }
 
+    /** What links to trees: the keys of every tree a version or staging directory of any environment uses. */
+    interface Users {
+        Set<String> treesInUse() throws IOException;
+    }
+
     /**
-     * Removes the trees no version links to any more, and what killed writers left, when versions were deleted and
-     * no build is running here; otherwise leaves them for a later sweep.
+     * Removes the trees nothing links to any more, and what killed writers left, when versions were deleted and no
+     * build is running here; otherwise leaves them for a later sweep.
      */
-    void sweep() throws IOException {
+    void sweep(Users users) throws IOException {
         if (!versionsDeleted.get() || !building.writeLock().tryLock()) {
             return;
         }
@@ -133,10 +151,13 @@ final class ModuleTrees {
             if (!Files.isDirectory(dir)) {
                 return;
             }
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-                for (Path entry : entries) {
-                    if (entry.getFileName().toString().startsWith(TEMP_PREFIX) || unused(entry)) {
-                        FileTrees.delete(entry);
+            try {
+                Set<String> inUse = users.treesInUse();
+                try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+                    for (Path entry : entries) {
+                        if (!inUse.contains(entry.getFileName().toString())) {
+                            FileTrees.delete(entry);
+                        }
                     }
                 }
             } catch (IOException e) {
@@ -146,18 +167,5 @@ final class ModuleTrees {
         } finally {
             building.writeLock().unlock();
         }
-    }
-
-    /** No other link to its first regular file; a tree without any is cheap to write again. */
-    private static boolean unused(Path tree) throws IOException {
-        Optional<Path> first;
-        try (Stream<Path> files = Files.find(tree, Integer.MAX_VALUE,
-                (path, attributes) -> attributes.isRegularFile())) {
-            first = files.findFirst();
-        }
-        if (first.isEmpty()) {
-            return true;
-        }
-        return ((Number) Files.getAttribute(first.get(), "unix:nlink", LinkOption.NOFOLLOW_LINKS)).intValue() <= 1;
     }
 }

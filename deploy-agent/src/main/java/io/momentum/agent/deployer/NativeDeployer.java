@@ -31,12 +31,12 @@ import org.eclipse.jgit.lib.ObjectId;
  * nothing to do; if a kept version was, the environment's symlink is moved to it and nothing else happens (a
  * rollback downloads nothing). Otherwise a mirror is fetched only when it lacks a commit the plan names (a commit
  * the remote no longer has fails the deploy), a complete new version is built in a staging directory of the
- * environments' file system (control files written straight from git objects, unchanged modules hard-linked from the
- * live version, changed ones linked from the {@linkplain ModuleTrees tree of their release}, written once from git or
- * a Forge tarball verified against the plan, then
- * {@code .r10k-deploy.json}) and made live by renaming a symlink. A failure or an interrupt at any point discards the
- * staging directory: the previous version was never touched. The newest {@code keep-versions} versions stay on disk.
- * See {@link EnvironmentStore} for the layout.
+ * environments' file system (control files written straight from git objects, each module directory a relative
+ * symbolic link to the {@linkplain ModuleTrees tree of its release}, which every environment with that release shares
+ * and which is written once from git or a Forge tarball verified against the plan, then {@code .r10k-deploy.json}) and
+ * made live by renaming a symlink. A failure or an interrupt at any point discards the staging directory: the
+ * previous version was never touched. The newest {@code keep-versions} versions stay on disk. See
+ * {@link EnvironmentStore} for the layout.
  *
  * <p>A FLEET or CANARY plan is {@linkplain #stage staged} the same way but kept beside the live version, the symlink
  * not moved, and made live by {@link #activate} (the symlink alone) when its activation comes.

@@ -14,17 +14,21 @@ import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.eclipse.jgit.lib.ObjectId;
 
 /**
  * Assembles a complete new version of an environment from a plan in a staging directory (control files from git
- * objects, unchanged modules hard-linked from the live version, changed ones from git or a Forge tarball checked
- * against the plan's SHA-256, then {@code .r10k-deploy.json}) and makes it live or keeps it staged. Every object it
- * needs is already in the mirrors: {@link NativeDeployer} fetched what was missing. A changed module is linked from
- * its release's tree in {@link ModuleTrees}, which is written when no environment has it yet.
+ * objects, or hard-linked from the live version when only modules changed, each module directory a symbolic link to
+ * its release's tree in {@link ModuleTrees}, then {@code .r10k-deploy.json}) and makes it live or keeps it staged. A
+ * version thus costs its control files and one link per module. A tree missing from {@code .modules} is written once, from git objects or a Forge tarball checked
+ * against the plan's SHA-256 (every object it needs is already in the mirrors: {@link NativeDeployer} fetched what
+ * was missing), or from the live version's real directory when that one was deployed before module trees were
+ * linked and holds the same release.
  */
 final class VersionBuilder {
 
@@ -61,7 +65,7 @@ final class VersionBuilder {
         } finally {
             trees.endBuild();
             try {
-                trees.sweep();
+                trees.sweep(store::moduleTreesInUse);
             } catch (IOException e) {
                 // Unused module trees only take room; the next sweep removes them.
             }
@@ -80,7 +84,7 @@ final class VersionBuilder {
         }
         try {
             Path code = staging.resolve(EnvironmentStore.CODE);
-            TreeWriter.write(control.repository(), commit, code, path -> false);
+            writeControlFiles(control, commit, modules, code, live);
             AtomicInteger reused = new AtomicInteger();
             tasks.runAll(plan.modules().stream().filter(m -> m.type() != PlannedModule.Type.LOCAL)
                     .<Callable<Void>>map(m -> () -> {
@@ -113,6 +117,28 @@ final class VersionBuilder {
     }
 
     /**
+     * Writes the control repository's files from git objects, or links them from the live version when it has the
+     * same control commit and puts its modules at the same paths (a module pushed: the control files are the same).
+     */
+    private static void writeControlFiles(Mirror control, ObjectId commit, List<ModuleRecord> modules, Path code,
+            Optional<EnvironmentStore.Version> live) throws IOException, InterruptedException, DeployException {
+        Set<Path> modulePaths = installedPaths(modules);
+        if (live.isPresent() && live.get().manifest().commit().equals(commit.name())
+                && installedPaths(live.get().manifest().modules()).equals(modulePaths)) {
+            FileTrees.link(live.get().code(), code, relative -> modulePaths.contains(relative)
+                    || relative.toString().equals(R10kDeployFile.NAME));
+        } else {
+            TreeWriter.write(control.repository(), commit, code, path -> false);
+        }
+    }
+
+    /** Where modules that are not the control repository's own are installed. */
+    private static Set<Path> installedPaths(List<ModuleRecord> modules) {
+        return modules.stream().filter(m -> !m.type().equals(ModuleRecord.LOCAL))
+                .map(m -> Path.of(m.path()).normalize()).collect(Collectors.toSet());
+    }
+
+    /**
      * Refuses a module path that passes through a symbolic link of the control repository ({@code site -> /etc}
      * with {@code :install_path => 'site'}): the module would be written, and an existing directory there deleted,
      * outside the environment.
@@ -129,7 +155,10 @@ final class VersionBuilder {
         }
     }
 
-    /** Puts one module into the new version; true when it was reused from the live version. */
+    /**
+     * Links one module of the new version to its release's tree; true when the live version has the same release
+     * (it is reused, whether or not its tree had to be written).
+     */
     private boolean install(PlannedModule planned, Path code, Optional<EnvironmentStore.Version> live)
             throws DeployException, IOException, InterruptedException {
         ModuleRecord module = record(planned);
@@ -141,25 +170,23 @@ final class VersionBuilder {
         }
         Files.createDirectories(dir.getParent());
         ModuleRecord previous = live.map(v -> v.manifest().reusable(module)).orElse(null);
-        if (previous != null) {
-            Path from = live.get().code().resolve(previous.path());
-            if (Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS)) {
-                FileTrees.link(from, dir);
-                return true;
-            }
-        }
-        Predicate<String> skip = module.excludeSpec() ? path -> path.equals("spec") : path -> false;
-        if (planned.type() == PlannedModule.Type.GIT) {
+        String release = planned.type() == PlannedModule.Type.GIT ? module.sha()
+                : module.version() + "@" + planned.sha256();
+        String key = ModuleTrees.key(module.type(), module.source(), release, module.excludeSpec());
+        Path livePreviously = previous == null ? null : live.get().code().resolve(previous.path());
+        if (livePreviously != null && Files.isDirectory(livePreviously, LinkOption.NOFOLLOW_LINKS)) {
+            // Deployed before module trees were linked: its files become the tree, nothing is checked out again.
+            store.moduleTrees().install(key, dir, tree -> FileTrees.link(livePreviously, tree));
+        } else if (planned.type() == PlannedModule.Type.GIT) {
+            Predicate<String> skip = module.excludeSpec() ? path -> path.equals("spec") : path -> false;
             ObjectId commit = ObjectId.fromString(module.sha());
-            store.moduleTrees().install(ModuleTrees.key(module.type(), module.source(), module.sha(),
-                    module.excludeSpec()), dir,
+            store.moduleTrees().install(key, dir,
                     tree -> TreeWriter.write(mirrors.mirror(module.source()).repository(), commit, tree, skip));
         } else {
-            store.moduleTrees().install(ModuleTrees.key(module.type(), module.source(),
-                    module.version() + "@" + planned.sha256(), module.excludeSpec()), dir,
+            store.moduleTrees().install(key, dir,
                     tree -> ForgeClient.extract(forge.tarball(module.source(), module.version(), planned.sha256()),
                             tree, module.excludeSpec()));
         }
-        return false;
+        return previous != null;
     }
 }

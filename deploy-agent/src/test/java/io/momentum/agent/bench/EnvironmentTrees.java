@@ -51,32 +51,47 @@ final class EnvironmentTrees {
         try {
             // The native backend's environment is a symlink to its live version.
             Path root = Files.exists(environment) ? environment.toRealPath() : environment;
-            if (!Files.isDirectory(root)) {
-                return files;
+            if (Files.isDirectory(root)) {
+                addFiles(root, "", files);
             }
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
-                    return dir.getFileName().toString().equals(".git") ? FileVisitResult.SKIP_SUBTREE
-                            : FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                    String relative = root.relativize(file).toString();
-                    String name = file.getFileName().toString();
-                    if (name.equals(".git") || name.equals(G10K_MODULE_RECORD) || RECORDS.contains(relative)) {
-                        return FileVisitResult.CONTINUE;
-                    }
-                    files.put(relative, attributes.isSymbolicLink() ? "-> " + Files.readSymbolicLink(file)
-                            : sha256(file));
-                    return FileVisitResult.CONTINUE;
-                }
-            });
             return files;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Adds the files below {@code root} as {@code prefix + relative path}; a module directory the native backend
+     * links to its shared tree ({@code .momentum/.modules}) is read through the link, as Puppet reads it.
+     */
+    private static void addFiles(Path root, String prefix, SortedMap<String, String> files) throws IOException {
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
+                return dir.getFileName().toString().equals(".git") ? FileVisitResult.SKIP_SUBTREE
+                        : FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                String relative = prefix + root.relativize(file);
+                String name = file.getFileName().toString();
+                if (name.equals(".git") || name.equals(G10K_MODULE_RECORD) || RECORDS.contains(relative)) {
+                    return FileVisitResult.CONTINUE;
+                }
+                if (attributes.isSymbolicLink() && isModuleTree(file)) {
+                    addFiles(file.toRealPath(), relative + "/", files);
+                    return FileVisitResult.CONTINUE;
+                }
+                files.put(relative, attributes.isSymbolicLink() ? "-> " + Files.readSymbolicLink(file)
+                        : sha256(file));
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    private static boolean isModuleTree(Path link) throws IOException {
+        return Files.isDirectory(link) && link.toRealPath().getParent().endsWith(Path.of(".momentum", ".modules"));
     }
 
     private static String sha256(Path file) throws IOException {

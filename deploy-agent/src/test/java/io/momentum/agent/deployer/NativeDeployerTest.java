@@ -148,6 +148,9 @@ class NativeDeployerTest {
         assertThat(environments.resolve("production/modules/ntp/spec")).doesNotExist();
         assertThat(read("production/modules/thing/manifests/init.pp")).isEqualTo("class thing {}");
         assertThat(read("production/modules/role/manifests/init.pp")).isEqualTo("class role {}");
+        // A local module is the control repository's own directory; the others link to their releases' trees.
+        assertThat(Files.isSymbolicLink(environments.resolve("production/modules/role"))).isFalse();
+        assertThat(Files.isSymbolicLink(environments.resolve("production/modules/thing"))).isTrue();
         assertThat(environments.resolve("production/.git")).doesNotExist();
 
         JsonNode info = deployFile("production");
@@ -184,9 +187,21 @@ class NativeDeployerTest {
         assertThat(moved.modules()).isEqualTo(new ModuleCounts(1, 2));
         assertThat(read("production/modules/ntp/manifests/init.pp")).contains("$v = 2");
         assertThat(deployFile("production").get("module_deploys").get(1).get("sha").asText()).isEqualTo(ntpV2);
-        // Reused modules are hard links to the previous version's files, which is kept for rollbacks.
-        assertThat(Files.isSameFile(environments.resolve("production/modules/apache/VERSION"),
-                firstVersion.resolve("modules/apache/VERSION"))).isTrue();
+        // Every module directory is a relative link to its release's tree: the reused ones to the same tree as in
+        // the previous version (kept for rollbacks), the changed one to a new tree.
+        Path apacheDir = environments.resolve("production").toRealPath().resolve("modules/apache");
+        assertThat(Files.isSymbolicLink(apacheDir)).isTrue();
+        assertThat(Files.readSymbolicLink(apacheDir)).isEqualTo(Path.of("../../../../.modules")
+                .resolve(Files.readSymbolicLink(apacheDir).getFileName()));
+        assertThat(Files.readSymbolicLink(apacheDir))
+                .isEqualTo(Files.readSymbolicLink(firstVersion.resolve("modules/apache")));
+        assertThat(Files.readSymbolicLink(environments.resolve("production").toRealPath().resolve("modules/ntp")))
+                .isNotEqualTo(Files.readSymbolicLink(firstVersion.resolve("modules/ntp")));
+        // The control commit did not change: its files are linked from the previous version, not written again.
+        assertThat(Files.isSameFile(environments.resolve("production/Puppetfile"), firstVersion.resolve("Puppetfile")))
+                .isTrue();
+        assertThat(Files.isSameFile(environments.resolve("production/.r10k-deploy.json"),
+                firstVersion.resolve(".r10k-deploy.json"))).isFalse();
         assertThat(versions("production")).hasSize(2);
     }
 
@@ -394,7 +409,7 @@ class NativeDeployerTest {
             assertThat(read(branch + "/name")).isEqualTo(branch);
             assertThat(read(branch + "/modules/apache/VERSION")).isEqualTo("1");
             assertThat(read(branch + "/modules/thing/manifests/init.pp")).isEqualTo("class thing {}");
-            // Each module release was written once and is linked into every environment.
+            // Each module release was written once and every environment links to it.
             for (String file : List.of("modules/apache/VERSION", "modules/ntp/manifests/init.pp",
                     "modules/thing/manifests/init.pp")) {
                 assertThat(Files.isSameFile(environments.resolve(branch).resolve(file),
@@ -428,6 +443,93 @@ class NativeDeployerTest {
             assertThat(read("production/modules/ntp/manifests/init.pp")).contains("$v = 2");
             assertThat(read("production/modules/apache/VERSION")).isEqualTo("1");
         }
+    }
+
+    @Test
+    void aModuleTreeStaysWhileAnOlderKeptVersionLinksToItAndGoesOnceNoVersionDoes() throws Exception {
+        try (NativeDeployer keepTwo = new NativeDeployer(settings(List.of(TestSources.source("control",
+                control.url(), null)), 2))) {
+            control.commit("production", Map.of("Puppetfile", puppetfile("v1.0.0")));
+            keepTwo.deploy(plans.plan(target("production")));
+            String ntpFirst = treeOf("production", "modules/ntp");
+
+            ntp.commit("main", Map.of("manifests/init.pp", "class ntp { $v = 2 }"));
+            keepTwo.deploy(plans.plan(target("production")));
+            String ntpSecond = treeOf("production", "modules/ntp");
+            // The first version is kept for a rollback: its ntp tree stays.
+            assertThat(moduleTrees()).contains(ntpFirst, ntpSecond).hasSize(4);
+
+            ntp.commit("main", Map.of("manifests/init.pp", "class ntp { $v = 3 }"));
+            keepTwo.deploy(plans.plan(target("production")));
+            // The first version is deleted: nothing links to its ntp tree any more; the second version's stays.
+            assertThat(moduleTrees()).doesNotContain(ntpFirst).contains(ntpSecond).hasSize(4);
+            assertThat(read("production/modules/ntp/manifests/init.pp")).contains("$v = 3");
+        }
+    }
+
+    @Test
+    void deletingAVersionNeverFollowsItsModuleLinks() throws Exception {
+        control.commit("production", Map.of("Puppetfile", puppetfile("v1.0.0")));
+        control.commit("feature", Map.of("Puppetfile", puppetfile("v1.0.0")));
+        deploy(target("production"));
+        deploy(target("feature"));
+        Path version = environments.resolve("feature").toRealPath().getParent();
+
+        FileTrees.delete(version);
+
+        assertThat(version).doesNotExist();
+        assertThat(read("production/modules/apache/VERSION")).isEqualTo("1");
+        assertThat(read("production/modules/thing/manifests/init.pp")).isEqualTo("class thing {}");
+    }
+
+    @Test
+    void theEnvironmentsDirectoryCanBeMovedAsAWhole() throws Exception {
+        control.commit("production", Map.of("Puppetfile", puppetfile("v1.0.0")));
+        deploy(target("production"));
+
+        Path moved = Files.move(environments, tmp.resolve("moved"));
+
+        assertThat(Files.readString(moved.resolve("production/modules/apache/VERSION"))).isEqualTo("1");
+        assertThat(Files.readString(moved.resolve("production/modules/ntp/manifests/init.pp")))
+                .isEqualTo("class ntp {}");
+    }
+
+    @Test
+    void aLiveVersionWithModuleDirectoriesOfItsOwnIsUpgradedToLinkedTrees() throws Exception {
+        control.commit("production", Map.of("Puppetfile", puppetfile("v1.0.0")));
+        deploy(target("production"));
+        // What a version looked like before module trees were linked: real module directories, no trees.
+        Path live = environments.resolve("production").toRealPath();
+        for (String module : List.of("apache", "ntp", "thing")) {
+            Path dir = live.resolve("modules").resolve(module);
+            Path tree = dir.toRealPath();
+            Files.delete(dir);
+            FileTrees.link(tree, dir);
+        }
+        FileTrees.delete(environments.resolve(".momentum/.modules"));
+
+        // A module push: the control files are linked from the old version, its module directories left out.
+        ntp.commit("main", Map.of("manifests/init.pp", "class ntp { $v = 2 }"));
+        DeployOutcome upgraded = deploy(target("production"));
+
+        assertThat(upgraded.modules()).isEqualTo(new ModuleCounts(1, 2));
+        Path next = environments.resolve("production").toRealPath();
+        for (String module : List.of("apache", "ntp", "thing")) {
+            assertThat(Files.isSymbolicLink(next.resolve("modules").resolve(module))).as(module).isTrue();
+        }
+        // The missing trees were made from the old version's files, not checked out again.
+        assertThat(Files.isSameFile(next.resolve("modules/apache/VERSION"), live.resolve("modules/apache/VERSION")))
+                .isTrue();
+        assertThat(moduleTrees()).hasSize(3);
+        assertThat(read("production/modules/ntp/manifests/init.pp")).contains("$v = 2");
+        assertThat(environments.resolve("production/modules/ntp/spec")).doesNotExist();
+        assertThat(Files.isSameFile(next.resolve("Puppetfile"), live.resolve("Puppetfile"))).isTrue();
+    }
+
+    /** The key of the module tree an environment's module directory links to. */
+    private String treeOf(String environment, String module) throws Exception {
+        return Files.readSymbolicLink(environments.resolve(environment).toRealPath().resolve(module)).getFileName()
+                .toString();
     }
 
     private List<String> moduleTrees() throws Exception {

@@ -112,17 +112,29 @@ class R10kCompatibilityTest {
         return names;
     }
 
-    /** Relative path -> what is there (file content, directory, symlink target, executable bit). */
+    /**
+     * Relative path -> what is there (file content, directory, symlink target, executable bit). A module directory
+     * the native backend links to its shared tree ({@code .momentum/.modules}) is read through the link, as Puppet
+     * reads it.
+     */
     static Map<String, String> tree(Path root) throws IOException {
         Map<String, String> tree = new TreeMap<>();
+        addTree(root, Path.of(""), tree);
+        return tree;
+    }
+
+    private static void addTree(Path root, Path prefix, Map<String, String> tree) throws IOException {
         try (Stream<Path> paths = Files.walk(root)) {
             for (Path path : (Iterable<Path>) paths::iterator) {
-                Path relative = root.relativize(path);
+                Path relative = prefix.resolve(root.relativize(path));
                 if (relative.toString().isEmpty() || containsIgnored(relative)) {
                     continue;
                 }
                 String what;
-                if (Files.isSymbolicLink(path)) {
+                if (isModuleTreeLink(path)) {
+                    addTree(path.toRealPath(), relative, tree);
+                    what = "dir";
+                } else if (Files.isSymbolicLink(path)) {
                     what = "link:" + Files.readSymbolicLink(path);
                 } else if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
                     what = "dir";
@@ -132,7 +144,11 @@ class R10kCompatibilityTest {
                 tree.put(relative.toString(), what);
             }
         }
-        return tree;
+    }
+
+    private static boolean isModuleTreeLink(Path path) throws IOException {
+        return Files.isSymbolicLink(path) && Files.isDirectory(path)
+                && path.toRealPath().getParent().endsWith(Path.of(".momentum", ".modules"));
     }
 
     private static boolean containsIgnored(Path relative) {
