@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -17,12 +20,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.ConfigConstants;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
@@ -33,11 +39,34 @@ import org.eclipse.jgit.transport.TagOpt;
  * One bare mirror per repository URL under {@code <cacheDir>/git}, shared by every environment that uses the
  * repository (the control repository and each module). A mirror is fetched at most once per deploy: a fetch that
  * started after a deploy began already shows everything that deploy must see, so concurrent deploys share it.
+ *
+ * <p>The cache directory belongs to one agent process. A process killed in the middle of a fetch leaves at most a
+ * lock file, a pack JGit had not finished receiving, or a mirror being created under a temporary name: the next
+ * process removes them before it first uses the mirror (JGit writes a received pack and its index, and syncs them,
+ * before it moves any ref, so what the refs name is always there).
  */
 final class GitMirrors implements AutoCloseable {
 
     private static final List<RefSpec> REFSPECS = List.of(
             new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"));
+    private static final String NEW_MIRROR_PREFIX = ".new-";
+    /**
+     * A new mirror's configuration. {@code gc.autoDetach=false}: JGit checks after every fetch whether the mirror
+     * needs a gc, and a detached check locks {@code gc.log} (a file created and deleted per fetch) and hands the check
+     * to a thread of its own; in the fetching thread the check is a look at the pack list JGit already holds.
+     * {@code gc.auto=0}: a fetch always keeps the pack it receives, so a mirror has no loose objects to count; a
+     * mirror is still repacked when it holds more than {@code gc.autoPackLimit} (50) packs, by the fetch that brought
+     * the last one.
+     */
+    private static final String CONFIG = """
+            [core]
+            \trepositoryformatversion = 0
+            \tfilemode = true
+            \tbare = true
+            [gc]
+            \tauto = 0
+            \tautoDetach = false
+            """;
 
     private final Path dir;
     private final Duration timeout;
@@ -48,6 +77,55 @@ final class GitMirrors implements AutoCloseable {
         this.dir = dir;
         this.timeout = timeout;
         this.remotes = remotes;
+        removeUnfinishedMirrors(dir);
+    }
+
+    /**
+     * Mirrors whose creation a killed process left under their temporary name. What cannot be removed only takes
+     * space (no cache yet, or one the agent cannot write, which its deploys report).
+     */
+    private static void removeUnfinishedMirrors(Path dir) {
+        try (DirectoryStream<Path> unfinished = Files.newDirectoryStream(dir, NEW_MIRROR_PREFIX + "*")) {
+            for (Path mirror : unfinished) {
+                FileTrees.delete(mirror);
+            }
+        } catch (IOException e) {
+            // see above
+        }
+    }
+
+    /** Whether {@code path} holds a complete mirror (created under a temporary name and renamed, or by git init). */
+    private static boolean isMirror(Path path) {
+        return Files.isDirectory(path.resolve("objects")) && Files.isRegularFile(path.resolve(Constants.HEAD))
+                && Files.isRegularFile(path.resolve(Constants.CONFIG));
+    }
+
+    /**
+     * Removes what a process killed during a fetch or a ref update left: lock files (which would make every later
+     * ref update fail), the temporary files of a pack being received, and the {@code .keep} files that pin a
+     * received pack until its refs are written. Only called before this process first uses the mirror, so no fetch
+     * of its own is running.
+     */
+    private static void removeLeftovers(Path path) throws IOException {
+        List<Path> leftovers = new ArrayList<>();
+        try (Stream<Path> files = Stream.concat(Stream.concat(list(path), list(path.resolve("objects"))),
+                Stream.concat(list(path.resolve("objects/pack")), walk(path.resolve(Constants.R_REFS))))) {
+            files.filter(file -> {
+                String name = file.getFileName().toString();
+                return name.endsWith(".lock") || name.startsWith("incoming_") || name.endsWith(".keep");
+            }).forEach(leftovers::add);
+        }
+        for (Path leftover : leftovers) {
+            Files.deleteIfExists(leftover);
+        }
+    }
+
+    private static Stream<Path> list(Path dir) throws IOException {
+        return Files.isDirectory(dir) ? Files.list(dir) : Stream.empty();
+    }
+
+    private static Stream<Path> walk(Path dir) throws IOException {
+        return Files.isDirectory(dir) ? Files.walk(dir).filter(Files::isRegularFile) : Stream.empty();
     }
 
     Mirror mirror(String url) {
@@ -124,18 +202,74 @@ final class GitMirrors implements AutoCloseable {
 
         private Repository open() throws DeployException {
             try {
-                if (!Files.isDirectory(path.resolve("objects"))) {
-                    Files.createDirectories(path.getParent());
-                    Git.init().setBare(true).setDirectory(path.toFile()).call().close();
+                if (isMirror(path)) {
+                    removeLeftovers(path);
+                    try {
+                        return withSettings(build());
+                    } catch (IOException | IllegalArgumentException unreadable) {
+                        // Only a cache: created again below.
+                    }
                 }
-                return new FileRepositoryBuilder().setGitDir(path.toFile()).setMustExist(true).build();
-            } catch (IOException | GitAPIException e) {
+                create();
+                return build();
+            } catch (IOException | RuntimeException e) {
                 throw new DeployException("cannot create the git cache for " + Urls.redact(url) + ": " + e.getMessage(), e);
             }
         }
 
-        /** Fetches, unless a fetch that started at or after {@code notBeforeNanos} already did. */
+        private Repository build() throws IOException {
+            return new FileRepositoryBuilder().setGitDir(path.toFile()).setMustExist(true).build();
+        }
+
+        /** A mirror created before {@link #CONFIG} had its gc settings gets them once. */
+        private static Repository withSettings(Repository repo) throws IOException {
+            StoredConfig config = repo.getConfig();
+            if (config.getString(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTODETACH)
+                    == null) {
+                config.setInt(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTO, 0);
+                config.setBoolean(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTODETACH,
+                        false);
+                config.save();
+            }
+            return repo;
+        }
+
+        /**
+         * Creates the mirror under a temporary name and renames it into place, so that a mirror that exists is
+         * complete. What is there under the mirror's name without being one (a creation by an older version cut
+         * short, an unreadable mirror) is removed first. Written by hand rather than by {@code git init}: JGit's init
+         * probes the file system (file modes, symbolic links) and creates files and directories a mirror never uses,
+         * and a cold deploy creates one mirror per repository.
+         */
+        private void create() throws IOException {
+            Files.createDirectories(dir);
+            FileTrees.delete(path);
+            Path fresh = Files.createTempDirectory(dir, NEW_MIRROR_PREFIX);
+            Files.createDirectories(fresh.resolve("objects/pack"));
+            Files.createDirectory(fresh.resolve(Constants.R_REFS));
+            Files.writeString(fresh.resolve(Constants.HEAD), "ref: refs/heads/master\n");
+            Files.writeString(fresh.resolve(Constants.CONFIG), CONFIG);
+            Files.move(fresh, path, StandardCopyOption.ATOMIC_MOVE);
+        }
+
+        /**
+         * Fetches, unless a fetch that started at or after {@code notBeforeNanos} already did; asks the remote's refs
+         * first and fetches only when they differ from the mirror's.
+         */
         void refresh(long notBeforeNanos) throws DeployException {
+            refresh(notBeforeNanos, true);
+        }
+
+        /**
+         * As {@link #refresh(long)}, for a caller that needs a commit the mirror lacks: the remote's refs then differ
+         * from the mirror's (or the remote no longer has the commit and the fetch brings nothing), so they are not
+         * asked first, which saves a round trip to the remote.
+         */
+        void refreshLacking(long notBeforeNanos) throws DeployException {
+            refresh(notBeforeNanos, false);
+        }
+
+        private void refresh(long notBeforeNanos, boolean askFirst) throws DeployException {
             Repository repo = repository();
             lock.lock();
             try {
@@ -146,12 +280,8 @@ final class GitMirrors implements AutoCloseable {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new DeployException("interrupted before fetching " + Urls.redact(url));
                 }
-                try (Git git = new Git(repo)) {
-                    if (!upToDate(repo)) {
-                        remotes.configure(git.fetch().setRemote(url), url).setRefSpecs(REFSPECS)
-                                .setTagOpt(TagOpt.NO_TAGS).setRemoveDeletedRefs(true)
-                                .setTimeout(timeoutSeconds()).call();
-                    }
+                try {
+                    fetch(repo, askFirst);
                 } catch (GitAPIException | RuntimeException e) {
                     String failure = remotes.failure("fetch", url, e);
                     // sshd sometimes reports its own handshake timeout only as "Session is being closed".
@@ -166,6 +296,16 @@ final class GitMirrors implements AutoCloseable {
                 lastFetchStartedNanos = started;
             } finally {
                 lock.unlock();
+            }
+        }
+
+        private void fetch(Repository repo, boolean askFirst) throws GitAPIException {
+            if (askFirst && upToDate(repo)) {
+                return;
+            }
+            try (Git git = new Git(repo)) {
+                remotes.configure(git.fetch().setRemote(url), url).setRefSpecs(REFSPECS).setTagOpt(TagOpt.NO_TAGS)
+                        .setRemoveDeletedRefs(true).setTimeout(timeoutSeconds()).call();
             }
         }
 

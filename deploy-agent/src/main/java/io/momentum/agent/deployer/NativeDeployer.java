@@ -170,7 +170,7 @@ public final class NativeDeployer implements Deployer, AutoCloseable {
         ObjectId id = control.commit(plan.commit());
         if (id == null) {
             try {
-                control.refresh(notBefore);
+                control.refreshLacking(notBefore);
             } catch (DeployException e) {
                 throw new ControlCommitUnreachable(e.getMessage(), e);
             }
@@ -187,7 +187,7 @@ public final class NativeDeployer implements Deployer, AutoCloseable {
     private void requireModuleCommit(PlannedModule module, long notBefore) throws DeployException {
         Mirror mirror = mirrors.mirror(module.source());
         if (mirror.commit(module.sha()) == null) {
-            mirror.refresh(notBefore);
+            mirror.refreshLacking(notBefore);
             if (mirror.commit(module.sha()) == null) {
                 throw new DeployException("module " + module.name() + ": commit " + module.sha() + " is not in "
                         + Urls.redact(module.source()) + " (any more): the plan cannot be deployed");
