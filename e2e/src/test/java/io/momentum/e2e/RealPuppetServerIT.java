@@ -11,6 +11,7 @@ import io.momentum.testing.GitRepo;
 import io.momentum.testing.KafkaBroker;
 import io.momentum.testing.PuppetServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -63,6 +64,8 @@ class RealPuppetServerIT {
     static final String SECRET = "real-puppet-it-" + UUID.randomUUID();
     static final String REPOSITORY = "local/control";
     static final String FLUSH = "flush-environment-cache";
+    /** What the Puppetfile's module serves, as a file (Puppet's file server) and in a notify (the file function). */
+    static final String GREETING = "served from a shared module tree";
 
     @TempDir
     static Path work;
@@ -72,6 +75,7 @@ class RealPuppetServerIT {
     static KafkaBroker kafka;
     static DeployResults results;
     static GitRepo control;
+    static GitRepo motd;
     static PassthroughBalancers balancers;
     static ServiceProcess webhook;
     static ServiceProcess monitor;
@@ -94,6 +98,13 @@ class RealPuppetServerIT {
         kafka = closing(KafkaBroker.startFresh());
         results = closing(new DeployResults(kafka.bootstrapServers()));
         control = closing(GitRepo.createBare(work.resolve("control.git")));
+        motd = closing(GitRepo.createBare(work.resolve("motd.git")));
+        motd.commit("main", Map.of("manifests/init.pp", """
+                class motd (String $target) {
+                  notify { "motd module: ${file('motd/greeting.txt')}": }
+                  file { $target: ensure => file, source => 'puppet:///modules/motd/greeting.txt' }
+                }
+                """, "files/greeting.txt", GREETING), "motd module");
         marker = "initial";
         control.commit("production", site(marker), "initial");
 
@@ -167,6 +178,7 @@ class RealPuppetServerIT {
         assertThat(deployed.status()).isEqualTo(DeployStatus.SUCCEEDED);
         assertThat(deployed.error()).isNull();
         assertFlushed(deployed, first);
+        assertThat(first.environmentsDir().resolve("production/modules/motd")).isSymbolicLink();
         assertCatalogHasMarker(agentRun(first, "nodes-a", balancers.haproxyPort));
         printPushToCatalog("HAProxy", pushed, resultAt);
         assertCatalogHasMarker(agentRun(first, "nodes-a", balancers.nginxPort));
@@ -284,8 +296,19 @@ class RealPuppetServerIT {
 
     // --- pushes and checks ----------------------------------------------------------------------------------
 
+    /**
+     * The control repository: a site.pp with the marker that includes the Puppetfile's git module, which the deploy
+     * agent installs as a symbolic link to its shared tree.
+     */
     private static Map<String, String> site(String marker) {
-        return Map.of("manifests/site.pp", "notify { 'momentum " + marker + "': }\n");
+        return Map.of("manifests/site.pp", "notify { 'momentum " + marker + "': }\n"
+                        + "class { 'motd': target => '" + motdTarget() + "' }\n",
+                "Puppetfile", "mod 'motd', :git => '" + motd.url() + "', :branch => 'main'\n");
+    }
+
+    /** Where each Puppet agent run writes the module's file, fetched from the Puppet Server's file server. */
+    private static Path motdTarget() {
+        return work.resolve("motd.txt");
     }
 
     /** Commits a new site.pp with a fresh marker and sends GitHub's signed push webhook, as GitHub would. */
@@ -314,6 +337,11 @@ class RealPuppetServerIT {
 
     /** {@code puppet agent -t} as node1.example.net (the same node, certified once) through a load balancer. */
     private static PuppetServer.AgentRun agentRun(PuppetServer server, String nodes, int port) {
+        try {
+            Files.deleteIfExists(motdTarget());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return server.runAgent(work.resolve(nodes), "node1.example.net", "production", "localhost", port, AGENT_RUN);
     }
 
@@ -337,9 +365,11 @@ class RealPuppetServerIT {
                 + "/puppet-admin-api/v1/environment-cache?environment=production");
     }
 
+    /** The run applied the pushed code, and the module behind its symbolic link was compiled and file-served. */
     private static void assertCatalogHasMarker(PuppetServer.AgentRun run) {
         assertThat(run.appliedACatalog()).as(run.output()).isTrue();
-        assertThat(run.output()).contains("momentum " + marker);
+        assertThat(run.output()).contains("momentum " + marker).contains("motd module: " + GREETING);
+        assertThat(motdTarget()).hasContent(GREETING);
     }
 
     private static long millis(long nanos) {
