@@ -114,8 +114,12 @@ class PlannerRetryTest {
         return published.stream().filter(p -> p.requestId().equals(requestId)).toList();
     }
 
+    /**
+     * Longer than the mirrors' 30 s timeout: under heavy load a fetch that started just as a repository appeared was
+     * seen to hang until that timeout once (JGit's in-process file:// transport); the next retry then succeeds.
+     */
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(75);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
                 throw new AssertionError("timed out waiting until " + what);
