@@ -29,8 +29,15 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 /**
  * Puppet Forge v3 client with a tarball cache under {@code <cacheDir>/forge}: a pinned release is downloaded
  * once, verified against the Forge's SHA-256 (or MD5) and then served from the cache without asking the Forge again.
+ *
+ * <p>An answer that says "not now" (HTTP 429, 5xx) or a network error is tried again twice, after 0.5 s and 1 s: a
+ * Forge or CDN blip does not fail a plan or a deploy. When it persists, the failure carries {@link Unavailable}, which
+ * the planner treats like an unreachable repository (planned again later); a 404 or a bad tarball is final.
  */
 final class ForgeClient {
+
+    private static final int ATTEMPTS = 3;
+    private static final Duration FIRST_RETRY_DELAY = Duration.ofMillis(500);
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<PosixFilePermission> EXECUTABLE = EnumSet.of(
@@ -135,13 +142,16 @@ final class ForgeClient {
             Files.createDirectories(cache);
             Path partial = cache.resolve(".download-" + UUID.randomUUID());
             try {
-                HttpResponse<InputStream> response = http.send(request(uri), HttpResponse.BodyHandlers.ofInputStream());
+                HttpResponse<InputStream> response = send(uri, HttpResponse.BodyHandlers.ofInputStream());
                 MessageDigest sha = MessageDigest.getInstance("SHA-256");
                 MessageDigest md = MessageDigest.getInstance("MD5");
                 try (InputStream body = response.body()) {
                     if (response.statusCode() != 200) {
-                        throw new DeployException("downloading " + slug + " " + version + " from the Forge answered HTTP "
-                                + response.statusCode());
+                        String message = "downloading " + slug + " " + version + " from the Forge answered HTTP "
+                                + response.statusCode();
+                        throw unavailable(response.statusCode())
+                                ? new DeployException(message + " " + ATTEMPTS + " times", new Unavailable(message))
+                                : new DeployException(message);
                     }
                     try (InputStream in = new DigestInputStream(new DigestInputStream(body, sha), md);
                             OutputStream out = Files.newOutputStream(partial)) {
@@ -177,10 +187,13 @@ final class ForgeClient {
 
     private JsonNode getJson(String path, String what) throws DeployException {
         try {
-            HttpResponse<byte[]> response = http.send(request(URI.create(baseUrl + path)),
-                    HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = send(URI.create(baseUrl + path), HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() == 404) {
                 throw new DeployException("the Forge at " + baseUrl + " has no " + what);
+            }
+            if (unavailable(response.statusCode())) {
+                String message = "the Forge at " + baseUrl + " answered HTTP " + response.statusCode() + " for " + what;
+                throw new DeployException(message + " " + ATTEMPTS + " times", new Unavailable(message));
             }
             if (response.statusCode() != 200) {
                 throw new DeployException("the Forge at " + baseUrl + " answered HTTP " + response.statusCode()
@@ -192,6 +205,41 @@ final class ForgeClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DeployException("interrupted while asking the Forge for " + what);
+        }
+    }
+
+    /** Sends a GET, again after an answer that says "not now" or a network error, {@link #ATTEMPTS} times at most. */
+    private <T> HttpResponse<T> send(URI uri, HttpResponse.BodyHandler<T> body)
+            throws IOException, InterruptedException {
+        Duration delay = FIRST_RETRY_DELAY;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                HttpResponse<T> response = http.send(request(uri), body);
+                if (attempt == ATTEMPTS || !unavailable(response.statusCode())) {
+                    return response;
+                }
+                if (response.body() instanceof InputStream unread) {
+                    unread.close();
+                }
+            } catch (IOException e) {
+                if (attempt == ATTEMPTS) {
+                    throw e;
+                }
+            }
+            Thread.sleep(delay.toMillis());
+            delay = delay.multipliedBy(2);
+        }
+    }
+
+    /** An answer that says "not now": too many requests or a server-side failure. */
+    private static boolean unavailable(int status) {
+        return status == 429 || status >= 500;
+    }
+
+    /** The Forge kept answering "not now" (HTTP 429 or 5xx): what may work later, like an unreachable host. */
+    static final class Unavailable extends IOException {
+        Unavailable(String message) {
+            super(message);
         }
     }
 

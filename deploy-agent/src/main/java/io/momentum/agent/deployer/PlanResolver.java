@@ -185,9 +185,9 @@ public final class PlanResolver {
 
     /**
      * Whether a failure is one of reaching a repository or the Forge: a fetch that failed (JGit's transport and
-     * command errors: unreachable, timed out, not found at that URL, authentication or host key refused) or a
-     * network error, anywhere in the causes. A ref, commit or release missing from what was fetched, or a Puppetfile
-     * that does not parse, carries none of them.
+     * command errors: unreachable, timed out, not found at that URL, authentication or host key refused), a
+     * network error or a Forge that kept answering "not now" (HTTP 429, 5xx), anywhere in the causes. A ref,
+     * commit or release missing from what was fetched, or a Puppetfile that does not parse, carries none of them.
      */
     static boolean unreachable(Throwable failure) {
         int depth = 0;
@@ -196,7 +196,7 @@ public final class PlanResolver {
                     || t instanceof org.eclipse.jgit.errors.TransportException
                     || t instanceof java.net.SocketException || t instanceof java.net.UnknownHostException
                     || t instanceof java.net.SocketTimeoutException || t instanceof java.net.http.HttpTimeoutException
-                    || t instanceof javax.net.ssl.SSLException) {
+                    || t instanceof javax.net.ssl.SSLException || t instanceof ForgeClient.Unavailable) {
                 return true;
             }
         }

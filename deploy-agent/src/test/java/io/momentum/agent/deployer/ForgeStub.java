@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
@@ -27,6 +28,11 @@ final class ForgeStub implements AutoCloseable {
     private final Map<String, String> latest = new ConcurrentHashMap<>();
     volatile CountDownLatch downloadStarted = new CountDownLatch(1);
     volatile CountDownLatch holdDownloads;
+    /** The next requests under {@link #failingPath} answered with {@link #failingStatus} instead, one fewer each. */
+    final AtomicInteger failNext = new AtomicInteger();
+    volatile int failingStatus = 503;
+    volatile String failingPath = "/";
+    final AtomicInteger requests = new AtomicInteger();
 
     ForgeStub() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -102,7 +108,10 @@ final class ForgeStub implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         try (exchange) {
-            if (path.startsWith("/v3/releases/") && tarballs.containsKey(path.substring(13))) {
+            requests.incrementAndGet();
+            if (path.startsWith(failingPath) && failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                respond(exchange, failingStatus, "{\"message\":\"try again later\"}".getBytes(StandardCharsets.UTF_8));
+            } else if (path.startsWith("/v3/releases/") && tarballs.containsKey(path.substring(13))) {
                 String release = path.substring(13);
                 respond(exchange, 200, ("{\"file_uri\":\"/v3/files/" + release + ".tar.gz\",\"file_sha256\":\""
                         + checksums.get(release) + "\",\"file_md5\":\"" + md5s.getOrDefault(release, "")

@@ -722,6 +722,19 @@ class NativeDeployerTest {
     }
 
     @Test
+    void aForgeDownloadAnsweredWithA503IsTriedAgain() throws Exception {
+        control.commit("production", Map.of("Puppetfile", "mod 'acme/thing', '1.2.3'\n"));
+        DeployPlan plan = plans.plan(target("production"));
+        forge.failingPath = "/v3/files/";
+        forge.failNext.set(2);
+
+        deployer.deploy(plan);
+
+        assertThat(forge.failNext.get()).as("both refusals met").isZero();
+        assertThat(environments.resolve("production/modules/thing/metadata.json")).exists();
+    }
+
+    @Test
     void latestForgeVersionIsResolvedFromTheModuleEndpoint() throws Exception {
         forge.publish("acme-thing", "2.0.0", Map.of("manifests/init.pp", "class thing { $v = 2 }"));
         control.commit("production", Map.of("Puppetfile", "mod 'acme-thing', :latest\n"));

@@ -185,6 +185,28 @@ class PlanResolverTest {
     }
 
     @Test
+    void aForgeThatSaysNotNowIsAskedAgainAndWhenItKeepsSayingSoThePlanFailsTransiently() throws Exception {
+        ntp.commit("main", Map.of("manifests/init.pp", "class ntp {}"));
+        control.commit("production", Map.of("Puppetfile", puppetfile("v1.0.0", "'acme/thing', '1.2.3'")));
+        forge.failingStatus = 502;
+        forge.failNext.set(3);
+
+        PlanResolver.Resolution down = resolver.resolve(UUID.randomUUID(), target("production", null), null, AT);
+
+        assertThat(down.plan().status()).isEqualTo(PlanStatus.FAILED);
+        assertThat(down.plan().error())
+                .isEqualTo("the Forge at " + forge.url() + " answered HTTP 502 for release acme-thing 1.2.3 3 times");
+        assertThat(down.transientFailure()).as("planned again later, like an unreachable repository").isTrue();
+
+        forge.failingStatus = 429;
+        forge.failNext.set(2);
+        int before = forge.requests.get();
+        DeployPlan blip = plan("production", null, null);
+        assertThat(blip.status()).as(blip.error()).isEqualTo(PlanStatus.PLANNED);
+        assertThat(forge.requests.get() - before).as("two refusals, then the answer").isEqualTo(3);
+    }
+
+    @Test
     void aForgeModuleWithoutVersionKeepsThePreviousPlansVersionAndLatestFollowsTheForge() throws Exception {
         ntp.commit("main", Map.of("manifests/init.pp", "class ntp {}"));
         control.commit("production", Map.of("Puppetfile", puppetfile("v1.0.0", "'acme/thing'")));
