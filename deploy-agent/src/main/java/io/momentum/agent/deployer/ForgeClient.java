@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -30,9 +31,10 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
  * Puppet Forge v3 client with a tarball cache under {@code <cacheDir>/forge}: a pinned release is downloaded
  * once, verified against the Forge's SHA-256 (or MD5) and then served from the cache without asking the Forge again.
  *
- * <p>An answer that says "not now" (HTTP 429, 5xx) or a network error is tried again twice, after 0.5 s and 1 s: a
- * Forge or CDN blip does not fail a plan or a deploy. When it persists, the failure carries {@link Unavailable}, which
- * the planner treats like an unreachable repository (planned again later); a 404 or a bad tarball is final.
+ * <p>An answer that says "not now" (HTTP 429, 5xx) or a network error other than a timeout is tried again twice,
+ * after 0.5 s and 1 s: a Forge or CDN blip does not fail a plan or a deploy. When it persists, the failure carries
+ * {@link Unavailable}, which the planner treats like an unreachable repository (planned again later); a 404 or a bad
+ * tarball is final.
  */
 final class ForgeClient {
 
@@ -222,7 +224,8 @@ final class ForgeClient {
                     unread.close();
                 }
             } catch (IOException e) {
-                if (attempt == ATTEMPTS) {
+                // A timeout already waited the whole command-timeout: trying again would multiply it.
+                if (attempt == ATTEMPTS || e instanceof HttpTimeoutException) {
                     throw e;
                 }
             }
