@@ -149,11 +149,8 @@ final class ForgeClient {
                 MessageDigest md = MessageDigest.getInstance("MD5");
                 try (InputStream body = response.body()) {
                     if (response.statusCode() != 200) {
-                        String message = "downloading " + slug + " " + version + " from the Forge answered HTTP "
-                                + response.statusCode();
-                        throw unavailable(response.statusCode())
-                                ? new DeployException(message + " " + ATTEMPTS + " times", new Unavailable(message))
-                                : new DeployException(message);
+                        throw refused(response.statusCode(), "downloading " + slug + " " + version
+                                + " from the Forge answered HTTP " + response.statusCode());
                     }
                     try (InputStream in = new DigestInputStream(new DigestInputStream(body, sha), md);
                             OutputStream out = Files.newOutputStream(partial)) {
@@ -193,13 +190,9 @@ final class ForgeClient {
             if (response.statusCode() == 404) {
                 throw new DeployException("the Forge at " + baseUrl + " has no " + what);
             }
-            if (unavailable(response.statusCode())) {
-                String message = "the Forge at " + baseUrl + " answered HTTP " + response.statusCode() + " for " + what;
-                throw new DeployException(message + " " + ATTEMPTS + " times", new Unavailable(message));
-            }
             if (response.statusCode() != 200) {
-                throw new DeployException("the Forge at " + baseUrl + " answered HTTP " + response.statusCode()
-                        + " for " + what);
+                throw refused(response.statusCode(), "the Forge at " + baseUrl + " answered HTTP "
+                        + response.statusCode() + " for " + what);
             }
             return JSON.readTree(response.body());
         } catch (IOException e) {
@@ -237,6 +230,12 @@ final class ForgeClient {
     /** An answer that says "not now": too many requests or a server-side failure. */
     private static boolean unavailable(int status) {
         return status == 429 || status >= 500;
+    }
+
+    /** A final answer other than 200: carrying {@link Unavailable} when it said "not now" every time it was asked. */
+    private static DeployException refused(int status, String message) {
+        return unavailable(status) ? new DeployException(message + " " + ATTEMPTS + " times", new Unavailable(message))
+                : new DeployException(message);
     }
 
     /** The Forge kept answering "not now" (HTTP 429 or 5xx): what may work later, like an unreachable host. */

@@ -25,10 +25,10 @@ import org.eclipse.jgit.lib.ObjectId;
  * Assembles a complete new version of an environment from a plan in a staging directory (control files from git
  * objects, or hard-linked from the live version when only modules changed, each module directory a symbolic link to
  * its release's tree in {@link ModuleTrees}, then {@code .r10k-deploy.json}) and makes it live or keeps it staged. A
- * version thus costs its control files and one link per module. A tree missing from {@code .modules} is written once, from git objects or a Forge tarball checked
- * against the plan's SHA-256 (every object it needs is already in the mirrors: {@link NativeDeployer} fetched what
- * was missing), or from the live version's real directory when that one was deployed before module trees were
- * linked and holds the same release.
+ * version thus costs its control files and one link per module. A tree missing from {@code .modules} is written
+ * once, from git objects or a Forge tarball checked against the plan's SHA-256 (every object it needs is already in
+ * the mirrors: {@link NativeDeployer} fetched what was missing), or from the live version's real directory when that
+ * one was deployed before module trees were linked and holds the same release.
  */
 final class VersionBuilder {
 
